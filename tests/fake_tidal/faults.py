@@ -1,0 +1,126 @@
+"""Fault injection: latency, stalls, random errors and a token-bucket rate limit.
+
+The settings come from the command line (``--latency-ms``, ``--rate-limit``) and can be
+overridden at run time with ``POST /_control/faults``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class FaultSettings:
+    """Current fault injection; ``None`` rate_limit means unlimited."""
+
+    latency_ms: int = 0
+    error_rate: float = 0.0
+    error_status: int = 503
+    stall_rate: float = 0.0
+    stall_ms: int = 10_000
+    rate_limit: float | None = None
+    retry_after: int | None = None
+    path_regex: str | None = None
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+
+    def applies_to(self, path: str) -> bool:
+        """Whether the error/stall/rate-limit faults apply to ``path``."""
+        return self._pattern is None or self._pattern.search(path) is not None
+
+    def as_json(self) -> dict[str, Any]:
+        """The settings as ``GET /_control/faults`` serves them."""
+        data = asdict(self)
+        data.pop("_pattern")
+        return data
+
+
+def parse_fault_body(body: dict[str, Any], base: FaultSettings) -> FaultSettings:
+    """Validate a ``POST /_control/faults`` body and overlay it on ``base``.
+
+    Raises ValueError with a readable message for bad values.
+    """
+    allowed = {"latency_ms", "error_rate", "error_status", "stall_rate", "stall_ms", "rate_limit", "retry_after", "path_regex"}
+    unknown = set(body) - allowed
+    if unknown:
+        raise ValueError(f"unknown fault keys: {sorted(unknown)}")
+    merged = {**base.as_json(), **body}
+    for key in ("error_rate", "stall_rate"):
+        rate = float(merged[key])
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"{key} must be within 0..1")
+        merged[key] = rate
+    for key in ("latency_ms", "stall_ms"):
+        merged[key] = int(merged[key])
+        if merged[key] < 0:
+            raise ValueError(f"{key} must be >= 0")
+    status = int(merged["error_status"])
+    if not 400 <= status <= 599:
+        raise ValueError("error_status must be a 4xx or 5xx status")
+    merged["error_status"] = status
+    if merged["rate_limit"] is not None:
+        merged["rate_limit"] = float(merged["rate_limit"])
+        if merged["rate_limit"] <= 0:
+            raise ValueError("rate_limit must be > 0 (or null for unlimited)")
+    if merged["retry_after"] is not None:
+        merged["retry_after"] = max(1, int(merged["retry_after"]))
+    pattern = re.compile(merged["path_regex"]) if merged["path_regex"] else None
+    return FaultSettings(**merged, _pattern=pattern)
+
+
+class TokenBucket:
+    """Requests-per-second limiter with burst ``max(1, rate)``; thread-safe."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self.capacity = max(1.0, rate)
+        self.tokens = self.capacity
+        self.stamp = time.monotonic()
+        self.lock = threading.Lock()
+
+    def take(self) -> float:
+        """Take one token. Returns 0 when allowed, else the seconds until one is available."""
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+            self.stamp = now
+            if self.tokens >= 1.0:
+                self.tokens -= 1.0
+                return 0.0
+            return (1.0 - self.tokens) / self.rate
+
+
+class FaultInjector:
+    """Holds the active settings, the bucket for the active rate, and a seeded RNG."""
+
+    def __init__(self, defaults: FaultSettings, seed: int) -> None:
+        self.defaults = defaults
+        self.settings = defaults
+        self.rng = random.Random(f"faults:{seed}")
+        self.bucket: TokenBucket | None = TokenBucket(defaults.rate_limit) if defaults.rate_limit else None
+
+    def configure(self, settings: FaultSettings) -> None:
+        """Replace the settings (a new rate gets a fresh, full bucket)."""
+        if settings.rate_limit != self.settings.rate_limit or self.bucket is None:
+            self.bucket = TokenBucket(settings.rate_limit) if settings.rate_limit else None
+        self.settings = settings
+
+    def clear(self) -> None:
+        """Back to the command-line defaults."""
+        self.settings = self.defaults
+        self.bucket = TokenBucket(self.defaults.rate_limit) if self.defaults.rate_limit else None
+
+    def retry_after(self, wait_s: float) -> int:
+        """Integer Retry-After (>= 1): the configured value or the bucket's wait, rounded up."""
+        if self.settings.retry_after is not None:
+            return self.settings.retry_after
+        return max(1, math.ceil(wait_s))
+
+    def roll(self, rate: float) -> bool:
+        """True with probability ``rate``."""
+        return rate > 0 and self.rng.random() < rate
