@@ -1,0 +1,39 @@
+# tidal-mcp: `make run` (the stack against TIDAL), `make test` (the whole suite), `make demo` (emulator).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+WORKERS ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: install run demo supervise test lint bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "tidal-mcp needs Python 3.11 or newer (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/tidal-mcp run --workers $(WORKERS)
+
+demo: $(STAMP)
+	$(BIN)/tidal-mcp demo --workers $(WORKERS)
+
+supervise: $(STAMP)
+	TIDAL_MCP_WORKERS=$(WORKERS) $(BIN)/tidal-mcp supervise
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/python -m pip install --quiet ruff && $(BIN)/ruff check shared workers mcp_front tests bench
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .run .pytest_cache

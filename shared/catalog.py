@@ -1,0 +1,90 @@
+"""The job catalog: for each TIDAL operation, its job function, queue, cache key and TTL, timeout.
+
+This is the one place both sides agree on. The front looks an operation up by name, checks the
+cache under :meth:`Operation.cache_key`, and otherwise enqueues :attr:`Operation.func` (a dotted
+path, so the front never imports worker code) under :meth:`Operation.job_id`. The worker runs the
+function and caches its result under the same key.
+
+Adding a TIDAL capability = one job function in ``workers/jobs/``, one entry here, one tool in
+``mcp_front/tools.py``.
+
+Example::
+
+    op = OPERATIONS["track.get"]
+    op.cache_key({"track_id": 77646170})   # "tidal:track:77646170"
+    op.job_id({"track_id": 77646170})      # "track_get-6f1c..." (same args -> same id)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Queues, in the order workers serve them: interactive reads before anything else.
+READ_QUEUE = "tidal-read"
+QUEUES = (READ_QUEUE,)
+
+MINUTE = 60
+HOUR = 60 * MINUTE
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One TIDAL operation the pool can run.
+
+    ``cache_kind`` and ``cache_id`` give the key ``tidal:<kind>:<id>``: ``cache_id`` names the single
+    argument that identifies the object, or is ``None`` when the whole argument set does (searches),
+    in which case the id is a hash of the arguments. ``ttl`` of 0 means "never cache".
+    """
+
+    name: str
+    func: str
+    queue: str
+    cache_kind: str
+    cache_id: str | None
+    ttl: int
+    timeout: int
+    # How long a "not found" answer is remembered, to spare TIDAL repeated lookups of a bad id.
+    negative_ttl: int = 5 * MINUTE
+
+    def cache_key(self, args: Mapping[str, Any]) -> str:
+        """The Redis key this operation's result lives under."""
+        ident = str(args[self.cache_id]) if self.cache_id else _digest(args)
+        return f"tidal:{self.cache_kind}:{ident}"
+
+    def job_id(self, args: Mapping[str, Any]) -> str:
+        """A deterministic RQ job id: identical requests share one job and one TIDAL call."""
+        # RQ ids allow only [A-Za-z0-9_-].
+        return f"{self.name.replace('.', '_')}-{_digest({'op': self.name, 'args': dict(args)})}"
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no whitespace, so equal arguments give equal text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(canonical_json(value).encode()).hexdigest()[:32]
+
+
+def _op(name: str, func: str, kind: str, cache_id: str | None, ttl: int, timeout: int = 60) -> Operation:
+    return Operation(name=name, func=func, queue=READ_QUEUE, cache_kind=kind, cache_id=cache_id,
+                     ttl=ttl, timeout=timeout)
+
+
+OPERATIONS: dict[str, Operation] = {
+    op.name: op
+    for op in (
+        _op("auth.status", "workers.jobs.auth.auth_status", "auth", None, ttl=0, timeout=30),
+        _op("track.get", "workers.jobs.tracks.get_track", "track", "track_id", ttl=6 * HOUR),
+        _op("album.get", "workers.jobs.albums.get_album", "album", "album_id", ttl=6 * HOUR, timeout=120),
+        _op("artist.get", "workers.jobs.artists.get_artist", "artist", "artist_id", ttl=6 * HOUR,
+            timeout=120),
+        _op("playlist.get", "workers.jobs.playlists.get_playlist", "playlist", "playlist_id",
+            ttl=5 * MINUTE, timeout=300),
+        _op("search", "workers.jobs.search.search", "search", None, ttl=30 * MINUTE),
+    )
+}

@@ -1,0 +1,236 @@
+"""The ``tidal-mcp`` command: every process of the stack, plus login and status for operators.
+
+    tidal-mcp front [--stdio]        the MCP server (HTTP at TIDAL_MCP_HOST:TIDAL_MCP_PORT/mcp, or stdio)
+    tidal-mcp worker [--pool N]      a worker (or an RQ WorkerPool of N that respawns dead workers)
+    tidal-mcp login | logout         store / forget the TIDAL login (device-code flow)
+    tidal-mcp status [--json]        login, Redis, queues and workers at a glance
+    tidal-mcp redis                  the bundled redis-server, unless a Redis already answers
+    tidal-mcp dashboard              rq-dashboard on 127.0.0.1:TIDAL_MCP_DASHBOARD_PORT
+    tidal-mcp run | supervise | demo the whole stack under honcho / supervisord / against the emulator
+
+Logs are JSON lines on stderr. The front never writes to stdout (it is the stdio transport);
+operator commands (login, status, demo) print their report there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from shared.settings import Settings, SettingsError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _say(text: str = "") -> None:
+    """Operator-facing output of the login/status/demo commands (never used by the front)."""
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _fail(message: str, code: int = 2) -> int:
+    sys.stderr.write(f"tidal-mcp: {message}\n")
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        return _fail(f"configuration error: {exc}")
+    from shared.logs import configure_logging
+
+    configure_logging(settings.log_level, process=args.command)
+    try:
+        return int(args.handler(settings, args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tidal-mcp", description="MCP server for TIDAL (front, workers, tools)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    front = sub.add_parser("front", help="run the MCP server")
+    front.add_argument("--stdio", action="store_true", help="serve MCP over stdin/stdout instead of HTTP")
+    front.set_defaults(handler=cmd_front)
+
+    worker = sub.add_parser("worker", help="run a worker process")
+    worker.add_argument("--pool", type=int, default=0, metavar="N",
+                        help="run an RQ WorkerPool of N workers that respawns dead ones (default: one worker)")
+    worker.add_argument("--burst", action="store_true", help="exit when the queues are empty")
+    worker.set_defaults(handler=cmd_worker)
+
+    sub.add_parser("login", help="log in to TIDAL (device code) and store the tokens").set_defaults(handler=cmd_login)
+    sub.add_parser("logout", help="forget the stored TIDAL login").set_defaults(handler=cmd_logout)
+
+    status = sub.add_parser("status", help="show login, Redis, queues and workers")
+    status.add_argument("--json", action="store_true", help="print JSON")
+    status.set_defaults(handler=cmd_status)
+
+    sub.add_parser("redis", help="run the bundled Redis unless one answers at REDIS_URL").set_defaults(
+        handler=cmd_redis)
+    sub.add_parser("dashboard", help="run rq-dashboard on 127.0.0.1").set_defaults(handler=cmd_dashboard)
+
+    run = sub.add_parser("run", help="run the whole stack in the foreground under honcho")
+    run.add_argument("--workers", type=int, default=None, help="worker processes (default TIDAL_MCP_WORKERS)")
+    run.set_defaults(handler=cmd_run)
+
+    sub.add_parser("supervise", help="run the whole stack under supervisord (production)").set_defaults(
+        handler=cmd_supervise)
+
+    demo = sub.add_parser("demo", help="run the stack against the bundled TIDAL emulator, logged in")
+    demo.add_argument("--emulator-port", type=int, default=8100)
+    demo.add_argument("--workers", type=int, default=None)
+    demo.set_defaults(handler=cmd_demo)
+    return parser
+
+
+# -- processes of the stack -------------------------------------------------------------------------
+
+def cmd_front(settings: Settings, args: argparse.Namespace) -> int:
+    from mcp_front.server import serve_http, serve_stdio
+
+    asyncio.run(serve_stdio(settings) if args.stdio else serve_http(settings))
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.worker import run_worker
+
+    try:
+        run_worker(settings, pool_size=max(0, args.pool), burst=args.burst)
+    except ConnectionError as exc:
+        return _fail(str(exc), 1)
+    return 0
+
+
+def cmd_redis(settings: Settings, args: argparse.Namespace) -> int:
+    from shared import redis_server
+    from shared.redis_conn import connect, ping
+
+    if ping(connect(settings.redis_url)):
+        # Keep a process in the Procfile's place: honcho stops the whole stack when one exits.
+        sys.stderr.write(f"tidal-mcp redis: using the Redis already answering at {settings.redis_url}\n")
+        signal.sigwait({signal.SIGTERM, signal.SIGINT})
+        return 0
+    try:
+        host, port = redis_server.loopback_address(settings.redis_url)
+    except ValueError as exc:
+        return _fail(str(exc), 1)
+    data_dir = (settings.data_dir / "redis").resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    command = redis_server.command(host, port, data_dir)
+    sys.stderr.write(f"tidal-mcp redis: starting the bundled redis-server on {host}:{port} (data in {data_dir})\n")
+    os.execv(command[0], command)  # replaces this process: honcho/supervisord signal redis directly
+
+
+def cmd_dashboard(settings: Settings, args: argparse.Namespace) -> int:
+    command = [_venv_bin("rq-dashboard"), "--bind", "127.0.0.1", "--port", str(settings.dashboard_port),
+               "--redis-url", settings.redis_url, "--json"]
+    os.execv(command[0], command)
+
+
+# -- operator commands ---------------------------------------------------------------------------
+
+def cmd_login(settings: Settings, args: argparse.Namespace) -> int:
+    from shared.login import LoginFailed, device_login
+    from shared.redis_conn import connect, ping
+    from shared.tokens import TokenStore, TokenStoreError
+
+    redis_client = connect(settings.redis_url)
+    store = TokenStore.from_settings(settings, redis_client if ping(redis_client) else None)
+
+    def show(link: Any) -> None:
+        url = link.verification_uri_complete
+        url = url if url.startswith("http") else f"https://{url}"
+        _say(f"Open {url} and approve the login (code {link.user_code}).")
+        _say(f"Waiting up to {int(link.expires_in)} s ...")
+
+    try:
+        login = device_login(settings, show)
+        store.save(login)
+    except (LoginFailed, TokenStoreError) as exc:
+        return _fail(str(exc), 1)
+    _say(f"Logged in to TIDAL as user {login.user_id}. The workers use the new login from their next request.")
+    return 0
+
+
+def cmd_logout(settings: Settings, args: argparse.Namespace) -> int:
+    from shared.redis_conn import connect, ping
+    from shared.tokens import TokenStore, TokenStoreError
+
+    redis_client = connect(settings.redis_url)
+    try:
+        removed = TokenStore.from_settings(settings, redis_client if ping(redis_client) else None).delete()
+    except TokenStoreError as exc:
+        return _fail(str(exc), 1)
+    _say("Logged out: the stored TIDAL login was removed." if removed else "No TIDAL login was stored.")
+    return 0
+
+
+def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
+    from shared.status import collect, render_text
+
+    report = collect(settings)
+    _say(json.dumps(report, indent=2) if args.json else render_text(report))
+    return 0 if report["healthy"] else 1
+
+
+# -- whole-stack launchers -----------------------------------------------------------------------
+
+def _venv_bin(name: str) -> str:
+    local = Path(sys.executable).parent / name
+    return str(local) if local.exists() else (shutil.which(name) or name)
+
+
+def stack_environment(settings: Settings, workers: int | None = None) -> dict[str, str]:
+    """Environment for every process of a stack: absolute data dir, a fresh metrics dir, PATH."""
+    env = dict(os.environ)
+    data_dir = settings.data_dir.resolve()
+    prometheus_dir = data_dir / "prometheus"
+    shutil.rmtree(prometheus_dir, ignore_errors=True)  # multiprocess mode needs a clean dir per run
+    (data_dir / "logs").mkdir(parents=True, exist_ok=True)
+    prometheus_dir.mkdir(parents=True, exist_ok=True)
+    env.update(
+        TIDAL_MCP_DATA_DIR=str(data_dir),
+        PROMETHEUS_MULTIPROC_DIR=str(prometheus_dir),
+        TIDAL_MCP_WORKERS=str(workers or settings.workers),
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    env = stack_environment(settings, args.workers)
+    command = [_venv_bin("honcho"), "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT),
+               "-c", f"worker={env['TIDAL_MCP_WORKERS']}"]
+    os.execve(command[0], command, env)
+
+
+def cmd_supervise(settings: Settings, args: argparse.Namespace) -> int:
+    env = stack_environment(settings)
+    command = [_venv_bin("supervisord"), "-c", str(ROOT / "supervisord.conf")]
+    os.execve(command[0], command, env)
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from shared.demo import run_demo
+
+    return run_demo(settings, emulator_port=args.emulator_port, workers=args.workers,
+                    stack_env=stack_environment, say=_say)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
+

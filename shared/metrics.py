@@ -1,0 +1,90 @@
+"""Prometheus metrics, in prometheus-client's multiprocess mode.
+
+Every process (front, each worker) writes its samples to ``PROMETHEUS_MULTIPROC_DIR``; the front's
+``/metrics`` aggregates them and adds live pool figures read from Redis at scrape time (queue
+depth, workers, failed jobs, the 429 pause). The launchers (``tidal-mcp run``/``supervise``/``demo``)
+set the directory before any process starts and wipe it, as multiprocess mode requires.
+
+Example::
+
+    TIDAL_REQUESTS.labels(method="GET", status="200").inc()
+    body, content_type = render(redis_client)
+"""
+
+from __future__ import annotations
+
+import os
+
+import redis
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+
+TOOL_CALLS = Counter("tidal_mcp_tool_calls", "MCP tool calls by outcome", ["tool", "outcome"])
+TOOL_SECONDS = Histogram(
+    "tidal_mcp_tool_seconds", "MCP tool call latency as the front saw it", ["tool", "source"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
+CACHE_LOOKUPS = Counter("tidal_mcp_cache_lookups", "Front cache lookups", ["kind", "result"])
+JOBS = Counter("tidal_mcp_jobs", "Worker jobs by operation and outcome", ["op", "outcome"])
+JOB_SECONDS = Histogram("tidal_mcp_job_seconds", "Worker job duration", ["op"])
+TIDAL_REQUESTS = Counter("tidal_mcp_tidal_requests", "HTTP requests sent to TIDAL", ["method", "status"])
+TIDAL_SECONDS = Histogram(
+    "tidal_mcp_tidal_request_seconds", "TIDAL HTTP request latency", ["method"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+
+
+def observe_tidal_request(method: str, path: str, status: int, seconds: float) -> None:
+    """The :data:`shared.tidal.Observer` that feeds the TIDAL request metrics."""
+    TIDAL_REQUESTS.labels(method=method, status=str(status)).inc()
+    TIDAL_SECONDS.labels(method=method).observe(seconds)
+
+
+class PoolCollector(Collector):
+    """Pool figures read from Redis at scrape time (not per process)."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.client = client
+
+    def collect(self):  # type: ignore[override]
+        from rq import Queue, Worker
+        from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+        from shared.catalog import QUEUES
+        from shared.ratelimit import PoolRateLimiter
+
+        depth = GaugeMetricFamily("tidal_mcp_queue_jobs", "Jobs per queue and state", labels=["queue", "state"])
+        for name in QUEUES:
+            queue = Queue(name, connection=self.client)
+            depth.add_metric([name, "queued"], queue.count)
+            depth.add_metric([name, "started"], StartedJobRegistry(queue=queue).get_job_count(cleanup=False))
+            depth.add_metric([name, "failed"], FailedJobRegistry(queue=queue).get_job_count(cleanup=False))
+        yield depth
+        yield GaugeMetricFamily("tidal_mcp_workers", "Registered worker processes",
+                                value=Worker.count(connection=self.client))
+        yield GaugeMetricFamily("tidal_mcp_rate_limit_pause_seconds", "Seconds left on the pool's 429 pause",
+                                value=PoolRateLimiter(self.client, 1, 1).paused_for())
+
+
+class _Forward(Collector):
+    """Exposes another registry's metrics (the process's own, outside multiprocess mode)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.registry = registry
+
+    def collect(self):  # type: ignore[override]
+        yield from self.registry.collect()
+
+
+def render(client: redis.Redis | None) -> tuple[bytes, str]:
+    """The text exposition of every process's metrics plus the pool figures."""
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        MultiProcessCollector(registry)
+    else:  # a single process (tests, ad-hoc runs): its own metrics
+        registry.register(_Forward(REGISTRY))
+    if client is not None:
+        registry.register(PoolCollector(client))
+    return generate_latest(registry), CONTENT_TYPE_LATEST

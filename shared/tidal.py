@@ -1,0 +1,173 @@
+"""Building tidalapi sessions that are safe to run in a pool: timeouts, throttling, retries, URLs.
+
+tidalapi sends every request through ``session.request_session`` (a ``requests.Session``) with no
+timeout and no retry. :class:`TidalAdapter` is mounted on it and, for every HTTP exchange:
+
+1. rewrites TIDAL's hosts onto ``TIDAL_BASE_URL`` when set (every host, including the device-login
+   URL tidalapi hard-codes), which is how workers and ``login`` reach the emulator;
+2. takes a token from the pool-wide rate limiter;
+3. applies the HTTP timeout;
+4. retries idempotent requests on connection errors, 5xx and 429 (honouring ``Retry-After``, and
+   pausing the whole pool on a 429).
+
+Example::
+
+    session = new_session(settings, limiter=PoolRateLimiter(r, rate=8, burst=16))
+    restore_login(session, token_store.load())
+    session.track(77646170).name
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import requests
+import tidalapi
+from requests.adapters import HTTPAdapter
+
+from shared.ratelimit import PoolRateLimiter
+from shared.resilience import TransientResponse, http_retrying, raise_if_transient, retry_after_seconds
+from shared.settings import Settings
+from shared.tokens import StoredLogin
+
+log = logging.getLogger(__name__)
+
+# Real TIDAL origins -> path prefixes on TIDAL_BASE_URL. The emulator serves exactly these.
+URL_PREFIXES = {
+    "https://api.tidal.com/v1/": "/v1/",
+    "https://api.tidal.com/v2/": "/v2/",
+    "https://openapi.tidal.com/v2/": "/openapi/v2/",
+    "https://auth.tidal.com/v1/": "/auth/v1/",
+    "https://login.tidal.com/": "/login/",
+}
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+Observer = Callable[[str, str, int, float], None]
+"""Called after each exchange with (method, path, status or 0 on error, seconds)."""
+
+
+def rewrite_url(url: str, base_url: str) -> str:
+    """Map a real TIDAL URL onto ``base_url``; other URLs are returned unchanged.
+
+    >>> rewrite_url("https://auth.tidal.com/v1/oauth2/token", "http://127.0.0.1:8100")
+    'http://127.0.0.1:8100/auth/v1/oauth2/token'
+    """
+    for origin, prefix in URL_PREFIXES.items():
+        if url.startswith(origin):
+            return base_url + prefix + url[len(origin):]
+    return url
+
+
+def make_config(base_url: str | None) -> tidalapi.Config:
+    """A fresh tidalapi Config (never the shared default instance), pointed at ``base_url`` if set."""
+    config = tidalapi.Config()
+    if base_url:
+        config.api_v1_location = rewrite_url(config.api_v1_location, base_url)
+        config.api_v2_location = rewrite_url(config.api_v2_location, base_url)
+        config.openapi_v2_location = rewrite_url(config.openapi_v2_location, base_url)
+        config.api_oauth2_token = rewrite_url(config.api_oauth2_token, base_url)
+        config.api_pkce_auth = rewrite_url(config.api_pkce_auth, base_url)
+    return config
+
+
+class TidalAdapter(HTTPAdapter):
+    """The transport under every tidalapi request (see module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None,
+        timeout: float,
+        limiter: PoolRateLimiter | None = None,
+        max_retry_wait: float = 20.0,
+        attempts: int = 4,
+        observer: Observer | None = None,
+    ) -> None:
+        super().__init__(pool_connections=4, pool_maxsize=4)
+        self.base_url = base_url
+        self.timeout = timeout
+        self.limiter = limiter
+        self.max_retry_wait = max_retry_wait
+        self.attempts = attempts
+        self.observer = observer
+
+    def send(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:  # type: ignore[override]
+        if self.base_url and request.url:
+            request.url = rewrite_url(request.url, self.base_url)
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        if request.method not in IDEMPOTENT_METHODS:
+            return self._send_once(request, **kwargs)
+        try:
+            for attempt in http_retrying(self.attempts, self.max_retry_wait):
+                with attempt:
+                    return raise_if_transient(self._send_once(request, **kwargs))
+        except TransientResponse as exc:
+            return exc.response  # out of retries: let tidalapi map the status as usual
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send_once(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:
+        if self.limiter is not None:
+            self.limiter.acquire(timeout=max(self.timeout, self.max_retry_wait))
+        path = urlsplit(request.url or "").path
+        start = time.perf_counter()
+        status = 0
+        try:
+            response = super().send(request, **kwargs)
+            status = response.status_code
+        finally:
+            elapsed = time.perf_counter() - start
+            if self.observer is not None:
+                self.observer(request.method or "", path, status, elapsed)
+            log.debug("tidal http", extra={"method": request.method, "path": path, "status": status,
+                                           "ms": round(elapsed * 1000, 1)})
+        if status == 429 and self.limiter is not None:
+            self.limiter.trip(retry_after_seconds(response) or 1.0)
+        return response
+
+
+def new_session(
+    settings: Settings,
+    *,
+    limiter: PoolRateLimiter | None = None,
+    observer: Observer | None = None,
+) -> tidalapi.Session:
+    """A tidalapi Session with its own Config and :class:`TidalAdapter` mounted."""
+    session = tidalapi.Session(make_config(settings.tidal_base_url))
+    adapter = TidalAdapter(
+        base_url=settings.tidal_base_url,
+        timeout=settings.http_timeout,
+        limiter=limiter,
+        observer=observer,
+    )
+    session.request_session.mount("https://", adapter)
+    session.request_session.mount("http://", adapter)
+    return session
+
+
+def restore_login(session: tidalapi.Session, login: StoredLogin) -> None:
+    """Log ``session`` in with a stored login (tidalapi refreshes an expired token by itself)."""
+    session.load_oauth_session(
+        login.token_type,
+        login.access_token,
+        login.refresh_token,
+        login.expiry(),
+        login.is_pkce,
+    )
+
+
+def login_from_session(session: tidalapi.Session, refresh_token: str | None = None) -> StoredLogin:
+    """What to persist from a logged-in session (``refresh_token`` overrides a rotated one)."""
+    expiry = session.expiry_time
+    return StoredLogin(
+        token_type=session.token_type,
+        access_token=session.access_token,
+        refresh_token=refresh_token or session.refresh_token,
+        expiry_time=expiry.isoformat() if isinstance(expiry, datetime) else None,
+        is_pkce=bool(session.is_pkce),
+        user_id=int(session.user.id) if getattr(session, "user", None) else None,
+    )

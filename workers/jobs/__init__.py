@@ -1,0 +1,1 @@
+"""Job functions, one module per TIDAL area. Each is named in ``shared.catalog.OPERATIONS``."""

@@ -1,0 +1,192 @@
+"""What every job shares: the worker context, and the :func:`tidal_job` wrapper.
+
+A job function is written as ``fn(session, **args) -> pydantic model`` and decorated with
+``@tidal_job("<operation name>")``. The wrapper, driven by the operation's catalog entry:
+
+* takes the request id from the job's meta, so log lines of the front and worker line up;
+* gets the process's tidalapi session (or answers "log in first");
+* runs the function behind the circuit breaker, translating tidalapi/requests failures into the
+  errors of :mod:`shared.errors`;
+* writes the envelope to the shared cache under the operation's key and TTL, and returns it.
+
+Example::
+
+    @tidal_job("track.get")
+    def get_track(session, track_id: int) -> models.Track:
+        return normalize.track(session.track(track_id))
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+import requests
+from circuitbreaker import CircuitBreaker
+from pydantic import BaseModel
+from rq import get_current_job
+from rq.timeouts import JobTimeoutException
+from tidalapi.exceptions import AuthenticationError, ObjectNotFound, TooManyRequests
+
+from shared import metrics
+from shared.cache import Cache
+from shared.catalog import OPERATIONS, Operation
+from shared.errors import (
+    InvalidRequest,
+    NotFound,
+    NotLoggedIn,
+    RateLimited,
+    TidalMcpError,
+    UpstreamUnavailable,
+    ok,
+)
+from shared.logs import request_context
+from shared.models import Track
+from shared.ratelimit import PoolRateLimiter, RateLimitTimeout
+from shared.resilience import tidal_breaker
+from shared.settings import Settings
+from shared.tokens import TokenStore
+from workers.session import REJECTED_MESSAGE, SessionHolder
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WorkerContext:
+    """Everything a job needs, built once per worker process."""
+
+    settings: Settings
+    redis: redis.Redis
+    cache: Cache
+    sessions: SessionHolder
+    breaker: CircuitBreaker
+
+
+_context: WorkerContext | None = None
+
+
+def build_context(settings: Settings, redis_client: redis.Redis) -> WorkerContext:
+    limiter = PoolRateLimiter(redis_client, rate=settings.rate_limit, burst=settings.rate_burst)
+    tokens = TokenStore.from_settings(settings, redis_client)
+    sessions = SessionHolder(settings, redis_client, tokens, limiter=limiter,
+                             observer=metrics.observe_tidal_request)
+    return WorkerContext(settings, redis_client, Cache(redis_client), sessions, tidal_breaker())
+
+
+def set_context(context: WorkerContext | None) -> None:
+    global _context
+    _context = context
+
+
+def current_context() -> WorkerContext:
+    if _context is None:
+        raise RuntimeError("no worker context: jobs run inside `tidal-mcp worker`")
+    return _context
+
+
+def cache_tracks(tracks: Iterable[Track]) -> None:
+    """Also cache each track of a fetched album/playlist/artist, so later track lookups are hits."""
+    op = OPERATIONS["track.get"]
+    current_context().cache.set_many(
+        {op.cache_key({"track_id": t.id}): ok(t.model_dump(mode="json")) for t in tracks}, op.ttl
+    )
+
+
+def tidal_job(name: str) -> Callable[[Callable[..., BaseModel]], Callable[..., dict[str, Any]]]:
+    """Turn ``fn(session, **args) -> model`` into the RQ job for operation ``name``."""
+    op = OPERATIONS[name]
+
+    def decorate(fn: Callable[..., BaseModel]) -> Callable[..., dict[str, Any]]:
+        @functools.wraps(fn)
+        def job(**args: Any) -> dict[str, Any]:
+            rq_job = get_current_job()
+            with request_context(rq_job.meta.get("request_id") if rq_job else None):
+                return _run(op, fn, args)
+
+        return job
+
+    return decorate
+
+
+def _run(op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> dict[str, Any]:
+    context = current_context()
+    start = time.perf_counter()
+    outcome = "error"
+    try:
+        try:
+            data = _call(context, op, fn, args)
+        except NotFound as exc:
+            outcome = "not_found"
+            envelope = exc.to_envelope()
+            context.cache.set(op.cache_key(args), envelope, op.negative_ttl)
+            return envelope
+        except NotLoggedIn as exc:
+            outcome = "not_logged_in"
+            return exc.to_envelope()
+        envelope = ok(data)
+        context.cache.set(op.cache_key(args), envelope, op.ttl)
+        outcome = "ok"
+        return envelope
+    except JobTimeoutException:
+        outcome = "timeout"
+        context.sessions.invalidate()  # the timeout may have cut tidalapi off mid-request
+        raise
+    finally:
+        elapsed = time.perf_counter() - start
+        metrics.JOBS.labels(op=op.name, outcome=outcome).inc()
+        metrics.JOB_SECONDS.labels(op=op.name).observe(elapsed)
+        log.info("job done", extra={"op": op.name, "outcome": outcome, "ms": round(elapsed * 1000, 1)})
+
+
+def _call(context: WorkerContext, op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> Any:
+    breaker = context.breaker
+    if breaker.opened:
+        raise UpstreamUnavailable(
+            f"TIDAL has been failing; calls are paused for about {int(breaker.open_remaining) + 1} s. "
+            "Retry after that."
+        )
+    session = context.sessions.get()
+
+    def guarded() -> Any:
+        try:
+            return fn(session, **args).model_dump(mode="json")
+        except TidalMcpError:
+            raise
+        except Exception as exc:  # translated, or re-raised untouched when unknown
+            raise translate(exc, op, args) from None
+
+    return breaker.call(guarded)
+
+
+def translate(exc: Exception, op: Operation, args: dict[str, Any]) -> Exception:
+    """Map a tidalapi/requests failure onto an error the client can act on (or return it as is)."""
+    if isinstance(exc, ObjectNotFound):
+        ident = args.get(op.cache_id) if op.cache_id else None
+        return NotFound(
+            f"TIDAL has no {op.cache_kind} with id {ident} (or it is not available in this account's country)."
+        )
+    if isinstance(exc, TooManyRequests):
+        wait = exc.retry_after if exc.retry_after and exc.retry_after > 0 else 5
+        return RateLimited(f"TIDAL is rate-limiting this account; retry in about {wait} s.")
+    if isinstance(exc, RateLimitTimeout):
+        return RateLimited("The pool's TIDAL request budget is used up by other requests; retry in a few seconds.")
+    if isinstance(exc, AuthenticationError):
+        return NotLoggedIn(REJECTED_MESSAGE)
+    if isinstance(exc, requests.HTTPError) and exc.response is not None:
+        status = exc.response.status_code
+        if status == 401:
+            return NotLoggedIn(REJECTED_MESSAGE)
+        if status >= 500:
+            return UpstreamUnavailable(f"TIDAL answered {status} after retries; retry shortly.")
+        return InvalidRequest(f"TIDAL refused the request with status {status}.")
+    if isinstance(exc, (requests.ConnectionError, requests.Timeout)):
+        return UpstreamUnavailable("TIDAL did not answer in time after retries; retry shortly.")
+    if isinstance(exc, json.JSONDecodeError):
+        return UpstreamUnavailable("TIDAL sent an unreadable answer; retry shortly.")
+    return exc
