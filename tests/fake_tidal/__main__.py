@@ -30,7 +30,7 @@ def parse_args(argv: list[str] | None = None) -> EmulatorOptions:
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--rate-limit", type=float, default=None, help="requests per second (token bucket)")
     parser.add_argument("--token-lifetime", type=int, default=3600, help="access token lifetime in seconds")
-    parser.add_argument("--device-interval", type=int, default=1, help="device-flow poll interval in seconds")
+    parser.add_argument("--device-interval", type=float, default=1, help="device-flow poll interval in seconds")
     parser.add_argument("--rotate-refresh-tokens", action="store_true")
     args = parser.parse_args(argv)
     if args.rate_limit is not None and args.rate_limit <= 0:

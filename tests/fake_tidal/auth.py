@@ -13,7 +13,7 @@ import time
 from aiohttp import web
 
 from . import shapes
-from .common import state_of
+from .common import SESSION_ID_KEY, USER_ID_KEY, state_of
 from .errors import Handler, TidalError, openapi_body, v1_body, JSONAPI_CONTENT_TYPE
 from .state import State, TokenRecord
 
@@ -48,9 +48,14 @@ async def device_authorization(request: web.Request) -> web.Response:
             "verificationUri": base,
             "verificationUriComplete": f"{base}/{login.user_code}",
             "expiresIn": state.options.device_expires_in,
-            "interval": state.options.device_interval,
+            "interval": _number(state.options.device_interval),
         }
     )
+
+
+def _number(value: float) -> int | float:
+    """An int when integral (TIDAL sends ``"interval": 2``), else the float."""
+    return int(value) if float(value).is_integer() else value
 
 
 @routes.post("/auth/v1/oauth2/token")
@@ -159,6 +164,6 @@ async def require_bearer(request: web.Request, handler: Handler) -> web.StreamRe
         return _unauthorized(request.path, 11003, "The token has expired. (Expired on time)")
     if isinstance(result, int):
         return _unauthorized(request.path, 11002, "Token has invalid payload")
-    request["user_id"] = result.user_id
-    request["session_id"] = result.session_id
+    request[USER_ID_KEY] = result.user_id
+    request[SESSION_ID_KEY] = result.session_id
     return await handler(request)

@@ -12,6 +12,9 @@ from .state import State
 
 STATE_KEY: web.AppKey[State] = web.AppKey("state", State)
 FAULTS_KEY: web.AppKey[FaultInjector] = web.AppKey("faults", FaultInjector)
+#: Set by the bearer middleware on every /v1, /v2, /openapi request.
+USER_ID_KEY: web.RequestKey[int] = web.RequestKey("user_id", int)
+SESSION_ID_KEY: web.RequestKey[str] = web.RequestKey("session_id", str)
 
 #: v1 lists answer 10 items when the client sends no ``limit``.
 DEFAULT_PAGE = 10
@@ -65,7 +68,7 @@ def int_path(request: web.Request, name: str, kind: str) -> int:
 
 def current_user_id(request: web.Request) -> int:
     """The user id the request's bearer token belongs to (set by the auth middleware)."""
-    return int(request["user_id"])
+    return request[USER_ID_KEY]
 
 
 def require_own_user(request: web.Request) -> int:

@@ -16,6 +16,8 @@ class EmulatorOptions:
     latency_ms: int = 0
     rate_limit: float | None = None
     token_lifetime: int = 3600
-    device_interval: int = 1
+    #: Seconds tidalapi sleeps between device polls (float so in-process tests can go faster).
+    device_interval: float = 1
+    #: Lifetime of a device login, in seconds (real TIDAL: 300).
     device_expires_in: int = 300
     rotate_refresh_tokens: bool = False

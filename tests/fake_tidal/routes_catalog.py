@@ -9,7 +9,7 @@ from aiohttp import web
 
 from . import shapes
 from .catalog import Album, Catalog, Track, format_ts
-from .common import current_user_id, int_path, paging, require_own_user, split_ids, state_of
+from .common import SESSION_ID_KEY, current_user_id, int_path, paging, require_own_user, split_ids, state_of
 from .errors import TidalError, not_found
 from .shapes import JsonObj, page
 
@@ -26,7 +26,7 @@ async def sessions(request: web.Request) -> web.Response:
     user = state.catalog.user
     return web.json_response(
         {
-            "sessionId": request["session_id"],
+            "sessionId": request[SESSION_ID_KEY],
             "userId": current_user_id(request),
             "countryCode": user.country_code,
             "channelId": 323,

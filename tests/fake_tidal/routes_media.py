@@ -11,7 +11,7 @@ from aiohttp import web
 
 from . import shapes, words
 from .catalog import Catalog, Track
-from .common import paging, state_of
+from .common import SESSION_ID_KEY, paging, state_of
 from .errors import TidalError
 from .routes_catalog import by_popularity, get_track
 from .shapes import JsonObj, page
@@ -153,7 +153,7 @@ async def playback_info(request: web.Request) -> web.Response:
         "assetPresentation": "FULL",
         "audioMode": "STEREO",
         "audioQuality": quality,
-        "streamingSessionId": str(request.get("session_id", "")),
+        "streamingSessionId": request[SESSION_ID_KEY],
         "manifestMimeType": mime_type,
         "manifestHash": base64.b64encode(hashlib.sha256(encoded.encode()).digest()).decode(),
         "manifest": encoded,
@@ -183,7 +183,7 @@ async def stream_url(request: web.Request) -> web.Response:
             "assetPresentation": "FULL",
             "audioQuality": quality,
             "audioMode": "STEREO",
-            "streamingSessionId": str(request.get("session_id", "")),
+            "streamingSessionId": request[SESSION_ID_KEY],
             "codec": manifest["codecs"].split(".")[0].upper(),
             "securityType": None,
             "securityToken": None,

@@ -6,11 +6,13 @@ tidalapi only uses ``tracks?filter[isrc]=`` and ``albums?filter[barcodeId]=`` an
 
 from __future__ import annotations
 
+import base64
 import re
+import uuid
 
 from aiohttp import web
 
-from .catalog import Album, Catalog, Track
+from .catalog import Album, Catalog, Track, format_date
 from .common import split_ids, state_of
 from .errors import JSONAPI_CONTENT_TYPE, TidalError
 from .shapes import JsonObj
@@ -27,13 +29,22 @@ def _iso_duration(seconds: int) -> str:
     return f"PT{minutes}M{secs}S" if minutes else f"PT{secs}S"
 
 
-def _links(kind: str, ident: int) -> JsonObj:
-    return {"self": f"/{kind}/{ident}/relationships"}
+def _media_tags(quality: str) -> list[str]:
+    return {"HI_RES_LOSSLESS": ["HIRES_LOSSLESS", "LOSSLESS"], "LOSSLESS": ["LOSSLESS"]}.get(quality, [])
+
+
+def _relationship(kind: str, ident: int, name: str, data: list[JsonObj], country: str) -> JsonObj:
+    """A JSON:API relationship object with its ``links.self``."""
+    return {"data": data, "links": {"self": f"/{kind}/{ident}/relationships/{name}?countryCode={country}&locale=en-US"}}
+
+
+def _artwork_id(cover: str) -> str:
+    """A 20-character artwork id derived from a cover uuid (stable per album)."""
+    return base64.urlsafe_b64encode(uuid.UUID(cover).bytes).decode()[:20]
 
 
 def track_resource(catalog: Catalog, track: Track, country: str) -> JsonObj:
     """A JSON:API ``tracks`` resource like openapi_v2_tracks.json's ``data``."""
-    suffix = f"?countryCode={country}&locale=en-US"
     return {
         "id": str(track.id),
         "type": "tracks",
@@ -51,32 +62,28 @@ def track_resource(catalog: Catalog, track: Track, country: str) -> JsonObj:
             "popularity": round(track.popularity / 100, 6),
             "accessType": "PUBLIC",
             "availability": ["STREAM", "DJ"],
-            "mediaTags": ["HIRES_LOSSLESS", "LOSSLESS"] if track.audio_quality == "HI_RES_LOSSLESS" else (
-                ["LOSSLESS"] if track.audio_quality == "LOSSLESS" else []
-            ),
+            "mediaTags": _media_tags(track.audio_quality),
             "toneTags": [],
             "externalLinks": [
                 {"href": f"https://tidal.com/browse/track/{track.id}", "meta": {"type": "TIDAL_SHARING"}}
             ],
             "spotlighted": False,
-            "createdAt": "2016-03-25T03:36:55Z",
+            "createdAt": format_date(track.stream_start_ms) + "T00:00:00Z",
         },
         "relationships": {
-            "albums": {
-                "data": [{"id": str(track.album_id), "type": "albums"}],
-                "links": {"self": f"/tracks/{track.id}/relationships/albums{suffix}"},
-            },
-            "artists": {
-                "data": [{"id": str(c.artist_id), "type": "artists"} for c in track.credits],
-                "links": {"self": f"/tracks/{track.id}/relationships/artists{suffix}"},
-            },
+            "albums": _relationship("tracks", track.id, "albums", [{"id": str(track.album_id), "type": "albums"}], country),
+            "artists": _relationship(
+                "tracks", track.id, "artists", [{"id": str(c.artist_id), "type": "artists"} for c in track.credits], country
+            ),
+            "genres": _relationship(
+                "tracks", track.id, "genres", [{"id": str(1 + track.credits[0].artist_id % 12), "type": "genres"}], country
+            ),
         },
     }
 
 
 def album_resource(catalog: Catalog, album: Album, country: str) -> JsonObj:
     """A JSON:API ``albums`` resource (the attributes tidalapi and clients read)."""
-    suffix = f"?countryCode={country}&locale=en-US"
     return {
         "id": str(album.id),
         "type": "albums",
@@ -87,20 +94,29 @@ def album_resource(catalog: Catalog, album: Album, country: str) -> JsonObj:
             "numberOfItems": len(album.track_ids),
             "duration": _iso_duration(album.duration),
             "explicit": album.explicit,
+            "ai": False,
             "releaseDate": album.release_date,
             "copyright": {"text": album.copyright},
             "popularity": round(album.popularity / 100, 6),
             "accessType": "PUBLIC",
             "availability": ["STREAM", "DJ"],
+            "mediaTags": _media_tags(album.audio_quality),
+            "externalLinks": [
+                {"href": f"https://tidal.com/browse/album/{album.id}", "meta": {"type": "TIDAL_SHARING"}}
+            ],
             "type": "ALBUM",
             "albumType": album.album_type,
             "version": album.version,
+            "createdAt": format_date(album.stream_start_ms) + "T00:00:00Z",
         },
         "relationships": {
-            "artists": {
-                "data": [{"id": str(c.artist_id), "type": "artists"} for c in album.credits],
-                "links": {"self": f"/albums/{album.id}/relationships/artists{suffix}"},
-            },
+            "artists": _relationship(
+                "albums", album.id, "artists", [{"id": str(c.artist_id), "type": "artists"} for c in album.credits], country
+            ),
+            "genres": _relationship("albums", album.id, "genres", [], country),
+            "coverArt": _relationship(
+                "albums", album.id, "coverArt", [{"id": _artwork_id(album.cover), "type": "artworks"}], country
+            ),
         },
     }
 
