@@ -13,7 +13,7 @@ import time
 from aiohttp import web
 
 from . import shapes
-from .common import SESSION_ID_KEY, USER_ID_KEY, state_of
+from .common import SESSION_ID_KEY, TOKEN_KEY, USER_ID_KEY, state_of
 from .errors import Handler, TidalError, openapi_body, v1_body, JSONAPI_CONTENT_TYPE
 from .state import State, TokenRecord
 
@@ -75,7 +75,7 @@ async def token(request: web.Request) -> web.Response:
     elif grant_type == "authorization_code":
         if not form.get("code"):
             raise _grant_error("invalid_request", 1002, "Missing parameter: code")
-        issued = state.issue_tokens()
+        issued = state.issue_tokens(client="pkce")
     else:
         raise _grant_error("unsupported_grant_type", 1003, f"Grant type [{grant_type}] is not supported")
     return web.json_response(_token_body(state, issued, scope))
@@ -166,4 +166,5 @@ async def require_bearer(request: web.Request, handler: Handler) -> web.StreamRe
         return _unauthorized(request.path, 11002, "Token has invalid payload")
     request[USER_ID_KEY] = result.user_id
     request[SESSION_ID_KEY] = result.session_id
+    request[TOKEN_KEY] = result
     return await handler(request)

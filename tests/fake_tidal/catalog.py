@@ -148,6 +148,8 @@ class User:
     country_code: str
     created_ms: int
     picture: str
+    birthday_ms: int
+    google_uid: str
 
 
 @dataclass(frozen=True)
@@ -507,6 +509,8 @@ def build_catalog(seed: int = 42) -> Catalog:
         country_code=COUNTRY_CODE,
         created_ms=CATALOG_EPOCH_MS - 2100 * DAY_MS,
         picture=seeded_uuid(b.rng),
+        birthday_ms=528_854_400_000,
+        google_uid=str(b.rng.randint(10**20, 10**21 - 1)),
     )
     playlists = _build_playlists(b, tracks, user.id)
     editorial = [p.uuid for p in playlists.values() if p.creator_id == 0]

@@ -8,13 +8,14 @@ from aiohttp import web
 
 from .errors import TidalError
 from .faults import FaultInjector
-from .state import State
+from .state import State, TokenRecord
 
 STATE_KEY: web.AppKey[State] = web.AppKey("state", State)
 FAULTS_KEY: web.AppKey[FaultInjector] = web.AppKey("faults", FaultInjector)
 #: Set by the bearer middleware on every /v1, /v2, /openapi request.
 USER_ID_KEY: web.RequestKey[int] = web.RequestKey("user_id", int)
 SESSION_ID_KEY: web.RequestKey[str] = web.RequestKey("session_id", str)
+TOKEN_KEY: web.RequestKey[TokenRecord] = web.RequestKey("token", TokenRecord)
 
 #: v1 lists answer 10 items when the client sends no ``limit``.
 DEFAULT_PAGE = 10

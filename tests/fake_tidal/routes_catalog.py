@@ -9,7 +9,7 @@ from aiohttp import web
 
 from . import shapes
 from .catalog import Album, Catalog, Track, format_ts
-from .common import SESSION_ID_KEY, current_user_id, int_path, paging, require_own_user, split_ids, state_of
+from .common import SESSION_ID_KEY, TOKEN_KEY, current_user_id, int_path, paging, require_own_user, split_ids, state_of
 from .errors import TidalError, not_found
 from .shapes import JsonObj, page
 
@@ -24,6 +24,14 @@ async def sessions(request: web.Request) -> web.Response:
     """GET /v1/sessions, like v1_sessions.json."""
     state = state_of(request)
     user = state.catalog.user
+    token = request[TOKEN_KEY]
+    if token.client == "pkce":
+        # The full app client (PKCE) is authorised for offline use from its first login.
+        client = {"id": 593402320, "name": "tidal-mcp", "authorizedForOffline": True,
+                  "authorizedForOfflineDate": format_ts(int(token.issued_at * 1000))}
+    else:
+        client = {"id": 475721180, "name": f"{user.id}_{user.id}_Android Automotive",
+                  "authorizedForOffline": False, "authorizedForOfflineDate": None}
     return web.json_response(
         {
             "sessionId": request[SESSION_ID_KEY],
@@ -31,12 +39,7 @@ async def sessions(request: web.Request) -> web.Response:
             "countryCode": user.country_code,
             "channelId": 323,
             "partnerId": 1,
-            "client": {
-                "id": 475721180,
-                "name": f"{user.id}_{user.id}_Android Automotive",
-                "authorizedForOffline": False,
-                "authorizedForOfflineDate": None,
-            },
+            "client": client,
         }
     )
 

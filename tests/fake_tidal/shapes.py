@@ -26,15 +26,10 @@ def page(items: list[Any], limit: int, offset: int, total: int) -> JsonObj:
     return {"limit": limit, "offset": offset, "totalNumberOfItems": total, "items": items}
 
 
-def credit_json(catalog: Catalog, credit: Credit, *, with_handle: bool = True) -> JsonObj:
-    """An artist as embedded in a track (with ``handle``) or an album (without)."""
+def credit_json(catalog: Catalog, credit: Credit) -> JsonObj:
+    """An artist as embedded in a track or an album."""
     artist = catalog.artists[credit.artist_id]
-    obj: JsonObj = {"id": artist.id, "name": artist.name}
-    if with_handle:
-        obj["handle"] = None
-    obj["type"] = credit.role
-    obj["picture"] = artist.picture
-    return obj
+    return {"id": artist.id, "name": artist.name, "handle": None, "type": credit.role, "picture": artist.picture}
 
 
 def track_json(catalog: Catalog, track: Track, *, playlist_context: bool = False) -> JsonObj:
@@ -103,12 +98,13 @@ def playlist_track_json(catalog: Catalog, track: Track, added_ms: int, index: in
 
 
 def album_json(catalog: Catalog, album: Album) -> JsonObj:
-    """A v1 album like v1_album.json."""
+    """A v1 album like v1_album_ok_computer.json (the newest album schema on record)."""
     return {
         "id": album.id,
         "title": album.title,
         "duration": album.duration,
         "streamReady": True,
+        "payToStream": False,
         "adSupportedStreamReady": True,
         "djReady": True,
         "stemReady": False,
@@ -132,8 +128,9 @@ def album_json(catalog: Catalog, album: Album) -> JsonObj:
         "audioQuality": album.audio_quality,
         "audioModes": ["STEREO"],
         "mediaMetadata": {"tags": list(MEDIA_TAGS[album.audio_quality])},
-        "artist": credit_json(catalog, album.credits[0], with_handle=False),
-        "artists": [credit_json(catalog, c, with_handle=False) for c in album.credits],
+        "upload": False,
+        "artist": credit_json(catalog, album.credits[0]),
+        "artists": [credit_json(catalog, c) for c in album.credits],
     }
 
 
@@ -243,7 +240,7 @@ def oauth_user_json(user: User) -> JsonObj:
         "postalcode": None,
         "usState": None,
         "phoneNumber": None,
-        "birthday": None,
+        "birthday": user.birthday_ms,
         "channelId": 323,
         "parentId": 0,
         "acceptedEULA": True,
@@ -251,7 +248,7 @@ def oauth_user_json(user: User) -> JsonObj:
         "updated": user.created_ms,
         "facebookUid": 0,
         "appleUid": None,
-        "googleUid": None,
+        "googleUid": user.google_uid,
         "accountLinkCreated": False,
         "emailVerified": True,
         "newUser": False,

@@ -46,11 +46,21 @@ class PlaylistState:
         self.last_updated_ms = max(self.last_updated_ms + 1, now_ms())
 
 
-@dataclass
-class TokenRecord:
-    """An issued access token."""
+@dataclass(frozen=True)
+class Grant:
+    """Who a refresh token was issued to: the user and the OAuth client kind."""
 
     user_id: int
+    client: str
+
+
+@dataclass
+class TokenRecord:
+    """An issued access token (``client`` is "device" or "pkce")."""
+
+    user_id: int
+    client: str
+    issued_at: float
     expires_at: float
     session_id: str
 
@@ -89,7 +99,7 @@ class State:
         self.lock = threading.RLock()
         self.counters = Counters()
         self.tokens: dict[str, TokenRecord] = {}
-        self.refresh_tokens: dict[str, int] = {}
+        self.refresh_tokens: dict[str, Grant] = {}
         self.devices: dict[str, DeviceLogin] = {}
         self.playlists: dict[str, PlaylistState] = {}
         self.favorites: dict[str, list[Favorite]] = {}
@@ -154,44 +164,47 @@ class State:
 
     # -- tokens ------------------------------------------------------------------------
 
-    def issue_tokens(self, user_id: int | None = None) -> dict:
-        """Mint an access/refresh pair for ``user_id`` (default: the seeded user)."""
+    def issue_tokens(self, client: str = "device") -> dict:
+        """Mint an access/refresh pair for the seeded user through ``client`` (device or pkce)."""
         with self.lock:
-            uid = self.catalog.user.id if user_id is None else user_id
-            access = self._new_access_token(uid)
+            grant = Grant(self.catalog.user.id, client)
+            access = self._new_access_token(grant)
             refresh = "rt_" + secrets.token_urlsafe(32)
-            self.refresh_tokens[refresh] = uid
+            self.refresh_tokens[refresh] = grant
             return {
                 "access_token": access,
                 "refresh_token": refresh,
                 "token_type": "Bearer",
                 "expires_in": self.options.token_lifetime,
-                "user_id": uid,
+                "user_id": grant.user_id,
             }
 
     def refresh(self, refresh_token: str) -> dict | None:
         """Exchange a refresh token; None when it is unknown (or was rotated away)."""
         with self.lock:
-            uid = self.refresh_tokens.get(refresh_token)
-            if uid is None:
+            grant = self.refresh_tokens.get(refresh_token)
+            if grant is None:
                 return None
             result = {
-                "access_token": self._new_access_token(uid),
+                "access_token": self._new_access_token(grant),
                 "expires_in": self.options.token_lifetime,
-                "user_id": uid,
+                "user_id": grant.user_id,
             }
             if self.options.rotate_refresh_tokens:
                 del self.refresh_tokens[refresh_token]
                 new_refresh = "rt_" + secrets.token_urlsafe(32)
-                self.refresh_tokens[new_refresh] = uid
+                self.refresh_tokens[new_refresh] = grant
                 result["refresh_token"] = new_refresh
             return result
 
-    def _new_access_token(self, user_id: int) -> str:
+    def _new_access_token(self, grant: Grant) -> str:
         token = "at_" + secrets.token_urlsafe(32)
+        issued = time.time()
         self.tokens[token] = TokenRecord(
-            user_id=user_id,
-            expires_at=time.time() + self.options.token_lifetime,
+            user_id=grant.user_id,
+            client=grant.client,
+            issued_at=issued,
+            expires_at=issued + self.options.token_lifetime,
             session_id=str(uuid.uuid4()),
         )
         return token

@@ -1,0 +1,234 @@
+"""Every key of a REAL TIDAL response exists in the emulator's response of the same kind.
+
+Types must agree recursively: dicts by key, lists by their first elements when both are
+non-empty, int and float both count as "number", and a real ``null`` matches any type (the
+key must still exist). The real responses live in tests/fixtures/tidal_responses/ (see
+PROVENANCE.md); one test per fixture so a failure names the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.fake_tidal import EmulatorOptions, FakeTidal
+from tests.fake_tidal.catalog import Catalog
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tidal_responses"
+
+
+def json_type(value: Any) -> str:
+    """The JSON type name, with int and float merged into "number"."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "null"
+
+
+def shape_mismatches(real: Any, emulated: Any, path: str = "$") -> list[str]:
+    """Where ``emulated`` lacks a key of ``real`` or has another JSON type there."""
+    if real is None:
+        return []
+    if json_type(real) != json_type(emulated):
+        return [f"{path}: real {json_type(real)}, emulator {json_type(emulated)}"]
+    if isinstance(real, dict):
+        problems = []
+        for key, value in real.items():
+            if key not in emulated:
+                problems.append(f"{path}.{key}: missing")
+            else:
+                problems.extend(shape_mismatches(value, emulated[key], f"{path}.{key}"))
+        return problems
+    if isinstance(real, list) and real and emulated:
+        return shape_mismatches(real[0], emulated[0], f"{path}[0]")
+    return []
+
+
+class Fetcher:
+    """Fetches the emulator's counterpart of each fixture over HTTP."""
+
+    def __init__(self, emu: FakeTidal) -> None:
+        self.emu = emu
+        self.base = emu.url
+        self.catalog: Catalog = emu.state.catalog
+        self.http = requests.Session()
+        self.tokens = emu.issue_tokens()
+        self.http.headers["Authorization"] = f"Bearer {self.tokens['access_token']}"
+        self.params = {"countryCode": "US", "sessionId": "fidelity", "limit": 1000}
+
+    def get(self, path: str, expect: int = 200, **params: Any) -> Any:
+        response = self.http.get(f"{self.base}{path}", params={**self.params, **params}, timeout=10)
+        assert response.status_code == expect, response.text
+        return response.json()
+
+    def auth(self, form: dict[str, str], expect: int = 200, path: str = "token") -> Any:
+        response = requests.post(f"{self.base}/auth/v1/oauth2/{path}", data=form, timeout=10)
+        assert response.status_code == expect, response.text
+        return response.json()
+
+    def track_id(self, quality: str = "LOSSLESS", *, versioned: bool = False) -> int:
+        """A track of ``quality`` with a key (and a version when asked), like the real ones."""
+        return next(
+            t.id
+            for t in self.catalog.tracks.values()
+            if t.audio_quality == quality and t.bpm is not None and (t.version is not None) == versioned
+        )
+
+    def album_id(self, *, versioned: bool = False) -> int:
+        return next(a.id for a in self.catalog.albums.values() if (a.version is not None) == versioned)
+
+    def editorial_uuid(self) -> str:
+        """An editorial playlist whose first track has a key and bpm (as the real excerpt's does)."""
+        return next(
+            p.uuid
+            for p in self.catalog.playlists.values()
+            if p.creator_id == 0 and self.catalog.tracks[p.items[0].track_id].bpm is not None
+        )
+
+    def playbackinfo(self, quality: str) -> Any:
+        return self.get(f"/v1/tracks/{self.track_id(quality)}/playbackinfopostpaywall", audioquality=quality,
+                        playbackmode="STREAM", assetpresentation="FULL")
+
+    def device_code(self) -> str:
+        return self.auth({"client_id": "fidelity", "scope": "r_usr w_usr w_sub"}, path="device_authorization")["deviceCode"]
+
+    def device_poll(self, device_code: str, expect: int) -> Any:
+        form = {"device_code": device_code, "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
+                "client_id": "fidelity", "scope": "r_usr w_usr w_sub"}
+        return self.auth(form, expect=expect)
+
+    def device_token(self) -> Any:
+        code = self.device_code()
+        self.device_poll(code, 400)  # auto-approve: the first poll is pending
+        return self.device_poll(code, 200)
+
+    def expired_401(self) -> Any:
+        tokens = self.emu.issue_tokens()
+        with self.emu.state.lock:
+            self.emu.state.tokens[tokens["access_token"]].expires_at = 0.0
+        response = requests.get(f"{self.base}/v1/tracks/{self.track_id()}", params=self.params, timeout=10,
+                                headers={"Authorization": f"Bearer {tokens['access_token']}"})
+        assert response.status_code == 401
+        return response.json()
+
+    def invalid_401(self) -> Any:
+        response = requests.get(f"{self.base}/v1/sessions", params=self.params, timeout=10,
+                                headers={"Authorization": "Bearer nonsense"})
+        assert response.status_code == 401
+        return response.json()
+
+    def pkce_sessions(self) -> Any:
+        """GET /v1/sessions with a token from the PKCE (full app) client."""
+        token = self.auth({"grant_type": "authorization_code", "code": "fidelity", "client_id": "fidelity"})
+        response = requests.get(f"{self.base}/v1/sessions", params=self.params, timeout=10,
+                                headers={"Authorization": f"Bearer {token['access_token']}"})
+        assert response.status_code == 200
+        return response.json()
+
+    def created_playlist(self) -> Any:
+        response = self.http.put(f"{self.base}/v2/my-collection/playlists/folders/create-playlist",
+                                 params={**self.params, "name": "title", "description": "desc", "folderId": "root"},
+                                 timeout=10)
+        assert response.status_code == 200, response.text
+        return response.json()["data"]
+
+    def artist_without_similar(self) -> int:
+        return next(a for a, similar in self.catalog.similar_artists.items() if not similar)
+
+
+# fixture file → how to fetch the emulator's response of the same kind
+COUNTERPARTS: dict[str, Callable[[Fetcher], Any]] = {
+    "v1_track.json": lambda f: f.get(f"/v1/tracks/{f.track_id(versioned=True)}"),
+    "v1_album.json": lambda f: f.get(f"/v1/albums/{f.album_id(versioned=True)}"),
+    "v1_album_ok_computer.json": lambda f: f.get(f"/v1/albums/{f.album_id()}"),
+    "v1_album_various_artists_picture_null.json": lambda f: f.get(f"/v1/albums/{f.album_id()}"),
+    "v1_album_360ra_sorted_keys.json": lambda f: f.get(f"/v1/albums/{f.album_id()}"),
+    "v1_album_items_excerpt.json": lambda f: f.get(f"/v1/albums/{f.album_id()}/items", limit=100, offset=0)["items"],
+    "v1_artist.json": lambda f: f.get(f"/v1/artists/{next(iter(f.catalog.artists))}"),
+    "v1_playlist.json": lambda f: f.get(f"/v1/playlists/{f.editorial_uuid()}"),
+    "v1_playlist_items_excerpt.json": lambda f: f.get(f"/v1/playlists/{f.editorial_uuid()}/items", limit=100)["items"],
+    "v1_playlist_created.json": Fetcher.created_playlist,
+    "v1_search.json": lambda f: f.get("/v1/search", query="night", types="tracks", limit=50, offset=0),
+    "v1_sessions.json": lambda f: f.get("/v1/sessions"),
+    "v1_sessions_2.json": Fetcher.pkce_sessions,
+    "v1_lyrics.json": lambda f: f.get(
+        f"/v1/tracks/{next(t.id for t in f.catalog.tracks.values() if t.has_lyrics)}/lyrics"
+    ),
+    "v1_playbackinfo.json": lambda f: f.playbackinfo("HIGH"),
+    "v1_playbackinfo_lossless_bts.json": lambda f: f.playbackinfo("LOSSLESS"),
+    "v1_playbackinfo_dash_low_anonymized.json": lambda f: f.playbackinfo("HI_RES_LOSSLESS"),
+    "oauth_device_authorization.json": lambda f: f.auth(
+        {"client_id": "fidelity", "scope": "r_usr w_usr w_sub"}, path="device_authorization"
+    ),
+    "oauth_token.json": Fetcher.device_token,
+    "oauth_refresh.json": lambda f: f.auth({"grant_type": "refresh_token", "refresh_token": f.tokens["refresh_token"]}),
+    "oauth_error_pending.json": lambda f: f.device_poll(f.device_code(), 400),
+    "oauth_error_invalid_client.json": lambda f: f.auth({"scope": "r_usr"}, expect=401, path="device_authorization"),
+    "error_401_expired.json": Fetcher.expired_401,
+    "error_401_invalid_token_6004.json": Fetcher.invalid_401,
+    "error_404.json": lambda f: f.get(f"/v1/artists/{f.artist_without_similar()}/similar", expect=404),
+    "openapi_v2_tracks.json": lambda f: {
+        "data": f.get("/openapi/v2/tracks", **{"filter[isrc]": f.catalog.tracks[f.track_id()].isrc})["data"][0]
+    },
+    "openapi_v2_albums.json": lambda f: {
+        "data": f.get("/openapi/v2/albums", **{"filter[barcodeId]": f.catalog.albums[f.album_id(versioned=True)].upc})[
+            "data"
+        ][0]
+    },
+}
+
+# Parts of a real response that are not the object itself: the emulator serves the
+# collection form of openapi v2 without ?include=, so only ``data`` is compared there.
+REAL_PROJECTIONS: dict[str, Callable[[Any], Any]] = {
+    "openapi_v2_tracks.json": lambda real: {"data": real["data"]},
+    "openapi_v2_albums.json": lambda real: {"data": real["data"]},
+}
+
+
+@pytest.fixture(scope="module")
+def fetcher() -> Iterator[Fetcher]:
+    with FakeTidal(EmulatorOptions(seed=42, auto_approve=True)) as emu:
+        yield Fetcher(emu)
+
+
+def test_every_fixture_has_a_counterpart():
+    on_disk = {p.name for p in FIXTURES.glob("*.json")}
+    assert on_disk == set(COUNTERPARTS)
+    provenance = (FIXTURES / "PROVENANCE.md").read_text()
+    assert all(name in provenance for name in on_disk)
+
+
+@pytest.mark.parametrize("fixture_name", sorted(COUNTERPARTS))
+def test_emulator_response_has_every_real_key(fetcher: Fetcher, fixture_name: str):
+    real = json.loads((FIXTURES / fixture_name).read_text())
+    real = REAL_PROJECTIONS.get(fixture_name, lambda r: r)(real)
+    emulated = COUNTERPARTS[fixture_name](fetcher)
+    assert shape_mismatches(real, emulated) == []
+
+
+@pytest.mark.parametrize(
+    ("real", "emulated", "expected"),
+    [
+        ({"a": 1}, {"a": 2.5}, []),
+        ({"a": None}, {"a": "x"}, []),
+        ({"a": None}, {}, ["$.a: missing"]),
+        ({"a": [{"b": 1}]}, {"a": [{"b": "1"}]}, ["$.a[0].b: real number, emulator string"]),
+        ({"a": [{"b": 1}]}, {"a": []}, []),
+        ({"a": True}, {"a": 1}, ["$.a: real boolean, emulator number"]),
+        ({"a": {"b": {}}}, {"a": {"b": []}}, ["$.a.b: real object, emulator array"]),
+    ],
+)
+def test_shape_comparison_rules(real, emulated, expected):
+    assert shape_mismatches(real, emulated) == expected
