@@ -451,3 +451,18 @@ def test_counters_follow_tidalapi_traffic(session, control):
     control.post("reset")
     assert control.get("counters") == {"total": 0, "routes": {}, "paths": {}}
 
+
+
+def test_same_seed_serves_identical_objects_to_tidalapi(make_emu):
+    first, second = make_emu(seed=11), make_emu(seed=11)
+    sessions = [logged_in_session(e) for e in (first, second)]
+    catalog = Control(first.url).get("catalog")
+    assert catalog == Control(second.url).get("catalog")
+    track_id, album_id = catalog["track_ids"][100], catalog["album_ids"][20]
+    tracks = [s.track(track_id) for s in sessions]
+    assert [(t.name, t.isrc, t.duration, t.album.id) for t in tracks][0] == (
+        tracks[1].name, tracks[1].isrc, tracks[1].duration, tracks[1].album.id
+    )
+    album_tracks = [[t.id for t in s.album(album_id).tracks()] for s in sessions]
+    assert album_tracks[0] == album_tracks[1]
+    assert make_emu(seed=12).state.catalog.tracks.keys() != first.state.catalog.tracks.keys()
