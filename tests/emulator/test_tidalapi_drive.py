@@ -466,3 +466,39 @@ def test_same_seed_serves_identical_objects_to_tidalapi(make_emu):
     album_tracks = [[t.id for t in s.album(album_id).tracks()] for s in sessions]
     assert album_tracks[0] == album_tracks[1]
     assert make_emu(seed=12).state.catalog.tracks.keys() != first.state.catalog.tracks.keys()
+
+
+def test_v2_favorite_playlists_add_remove_and_visibility(session, emu, control):
+    favorites = session.user.favorites
+    seeded = favorites.playlists()
+    catalog = emu.state.catalog
+    assert len(seeded) == 4 + len(catalog.favorite_playlists)
+    editorial = next(
+        p.uuid for p in catalog.playlists.values()
+        if p.creator_id == 0 and p.uuid not in {f.id for f in catalog.favorite_playlists}
+    )
+    assert favorites.add_playlist(editorial)
+    assert editorial in [p.id for p in favorites.playlists()]
+    assert favorites.remove_playlist(editorial)
+    assert editorial not in [p.id for p in favorites.playlists()]
+    own = session.playlist(own_playlist_uuid(control, 12))
+    assert own.set_playlist_public() and session.playlist(own.id).public is True
+    assert own.set_playlist_private() and session.playlist(own.id).public is False
+
+
+def test_v2_folder_listing_ignores_offset_like_the_real_api(session):
+    raw = session.request.request(
+        "GET", "my-collection/playlists/folders", base_url=session.config.api_v2_location,
+        params={"folderId": "root", "limit": 2, "offset": 2, "includeOnly": "PLAYLIST"},
+    ).json()
+    first = session.request.request(
+        "GET", "my-collection/playlists/folders", base_url=session.config.api_v2_location,
+        params={"folderId": "root", "limit": 2, "includeOnly": "PLAYLIST"},
+    ).json()
+    assert [i["trn"] for i in raw["items"]] == [i["trn"] for i in first["items"]]
+    assert first["cursor"] == "2"
+    following = session.request.request(
+        "GET", "my-collection/playlists/folders", base_url=session.config.api_v2_location,
+        params={"folderId": "root", "limit": 2, "cursor": first["cursor"], "includeOnly": "PLAYLIST"},
+    ).json()
+    assert not {i["trn"] for i in following["items"]} & {i["trn"] for i in first["items"]}

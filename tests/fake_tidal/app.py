@@ -8,7 +8,16 @@ from types import TracebackType
 
 from aiohttp import web
 
-from . import auth, control, routes_catalog, routes_favorites, routes_media, routes_openapi, routes_playlists
+from . import (
+    auth,
+    control,
+    routes_catalog,
+    routes_favorites,
+    routes_media,
+    routes_openapi,
+    routes_playlists,
+    routes_v2,
+)
 from .common import FAULTS_KEY, STATE_KEY
 from .errors import json_errors
 from .faults import FaultInjector, FaultSettings
@@ -24,6 +33,7 @@ ROUTE_TABLES = (
     routes_playlists.routes,
     routes_favorites.routes,
     routes_openapi.routes,
+    routes_v2.routes,
 )
 
 

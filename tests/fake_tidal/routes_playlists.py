@@ -1,4 +1,4 @@
-"""Playlist routes: reads with ETag, item writes guarded by If-None-Match, edits, v2 create.
+"""v1 playlist routes: reads with ETag, item writes guarded by If-None-Match, edits, delete.
 
 TIDAL uses ``If-None-Match`` as if it were ``If-Match``: an item write must echo the
 playlist's current ETag (``"<lastUpdated ms>"``) or it gets 412/7002. Every write bumps
@@ -239,31 +239,3 @@ async def delete_playlist(request: web.Request) -> web.Response:
         target = owned_playlist(state, request)
         del state.playlists[target.uuid]
     return web.Response(status=204)
-
-
-@routes.put("/v2/my-collection/playlists/folders/create-playlist")
-async def create_playlist(request: web.Request) -> web.Response:
-    """PUT v2 create-playlist: query params ``name``, ``description``, ``folderId``; no body."""
-    state = state_of(request)
-    name = request.query.get("name", "").strip()
-    if not name:
-        raise TidalError(400, 1002, "Parameter [name] is required")
-    folder = request.query.get("folderId", "root")
-    if folder != "root":
-        raise TidalError(404, 2001, f"Folder [{folder}] not found")
-    public = request.query.get("isPublic", "false").lower() == "true"
-    created = state.create_playlist(name, request.query.get("description", ""), public)
-    stamp = format_ts(created.created_ms)
-    with state.lock:
-        data = shapes.playlist_json(state.catalog, created)
-    return web.json_response(
-        {
-            "trn": f"trn:playlist:{created.uuid}",
-            "itemType": "PLAYLIST",
-            "addedAt": stamp,
-            "lastModifiedAt": stamp,
-            "name": created.title,
-            "parent": None,
-            "data": data,
-        }
-    )
