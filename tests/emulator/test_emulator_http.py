@@ -28,8 +28,9 @@ class Api:
         self.http.headers["Authorization"] = f"Bearer {emu.issue_tokens()['access_token']}"
 
     def call(self, method: str, path: str, **kwargs) -> requests.Response:
-        return self.http.request(method, f"{self.base}{path}", params={**PARAMS, **kwargs.pop("params", {})},
-                                 timeout=10, **kwargs)
+        return self.http.request(
+            method, f"{self.base}{path}", params={**PARAMS, **kwargs.pop("params", {})}, timeout=10, **kwargs
+        )
 
 
 @pytest.fixture
@@ -66,13 +67,21 @@ def test_missing_and_expired_bearer(emu, api, control):
     control.post("tokens/expire")
     expired = api.call("GET", "/v1/sessions")
     assert expired.status_code == 401
-    assert expired.json() == {"status": 401, "subStatus": 11003, "userMessage": "The token has expired. (Expired on time)"}
+    assert expired.json() == {
+        "status": 401,
+        "subStatus": 11003,
+        "userMessage": "The token has expired. (Expired on time)",
+    }
     openapi = api.call("GET", "/openapi/v2/tracks", params={"filter[isrc]": "USAAA0000001"})
     assert openapi.status_code == 401 and openapi.json()["errors"][0]["status"] == "401"
 
 
 def test_not_found_messages_name_the_object(api):
-    assert api.call("GET", "/v1/tracks/123").json() == {"status": 404, "subStatus": 2001, "userMessage": "Track [123] not found"}
+    assert api.call("GET", "/v1/tracks/123").json() == {
+        "status": 404,
+        "subStatus": 2001,
+        "userMessage": "Track [123] not found",
+    }
     assert api.call("GET", "/v1/albums/5").json()["userMessage"] == "Album [5] not found"
     assert api.call("GET", "/v1/artists/abc").json()["userMessage"] == "Artist [abc] not found"
 
@@ -169,8 +178,11 @@ def test_control_api_is_not_counted_and_unknown_routes_are(api, control):
 def test_reset_with_state_restores_playlists_favorites_and_tokens(emu, api, control):
     key = control.get("catalog")["user_playlist_uuids"][0]
     before = control.get(f"snapshot/playlist/{key}")
-    created = api.call("PUT", "/v2/my-collection/playlists/folders/create-playlist",
-                       params={"name": "Temp", "description": "", "folderId": "root"})
+    created = api.call(
+        "PUT",
+        "/v2/my-collection/playlists/folders/create-playlist",
+        params={"name": "Temp", "description": "", "folderId": "root"},
+    )
     assert created.status_code == 200
     assert api.call("DELETE", f"/v1/playlists/{key}").status_code == 204
     favorite = emu.state.catalog.favorite_tracks[0].id
@@ -234,14 +246,20 @@ def test_playlist_write_responses_carry_the_new_etag(api, control):
     }
     removed = api.call("DELETE", f"/v1/playlists/{key}/items/0", headers={"If-None-Match": etag})
     assert removed.status_code == 200 and removed.headers["ETag"] != etag
-    out_of_range = api.call("DELETE", f"/v1/playlists/{key}/items/9999", headers={"If-None-Match": removed.headers["ETag"]})
+    out_of_range = api.call(
+        "DELETE", f"/v1/playlists/{key}/items/9999", headers={"If-None-Match": removed.headers["ETag"]}
+    )
     assert out_of_range.status_code == 400
 
 
 def test_cannot_modify_editorial_playlists(api, emu):
     editorial = next(p for p in emu.state.playlists.values() if p.creator_id == 0)
-    response = api.call("POST", f"/v1/playlists/{editorial.uuid}/items", data={"trackIds": "1"},
-                        headers={"If-None-Match": editorial.etag})
+    response = api.call(
+        "POST",
+        f"/v1/playlists/{editorial.uuid}/items",
+        data={"trackIds": "1"},
+        headers={"If-None-Match": editorial.etag},
+    )
     assert response.status_code == 403 and response.json()["status"] == 403
 
 
@@ -263,7 +281,11 @@ def test_command_line_prints_the_port_serves_and_exits_on_sigterm():
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.fake_tidal", "--port", "0", "--seed", "7", "--auto-approve"],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         line = proc.stdout.readline().strip()

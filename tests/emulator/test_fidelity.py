@@ -98,15 +98,25 @@ class Fetcher:
         )
 
     def playbackinfo(self, quality: str) -> Any:
-        return self.get(f"/v1/tracks/{self.track_id(quality)}/playbackinfopostpaywall", audioquality=quality,
-                        playbackmode="STREAM", assetpresentation="FULL")
+        return self.get(
+            f"/v1/tracks/{self.track_id(quality)}/playbackinfopostpaywall",
+            audioquality=quality,
+            playbackmode="STREAM",
+            assetpresentation="FULL",
+        )
 
     def device_code(self) -> str:
-        return self.auth({"client_id": "fidelity", "scope": "r_usr w_usr w_sub"}, path="device_authorization")["deviceCode"]
+        return self.auth({"client_id": "fidelity", "scope": "r_usr w_usr w_sub"}, path="device_authorization")[
+            "deviceCode"
+        ]
 
     def device_poll(self, device_code: str, expect: int) -> Any:
-        form = {"device_code": device_code, "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
-                "client_id": "fidelity", "scope": "r_usr w_usr w_sub"}
+        form = {
+            "device_code": device_code,
+            "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
+            "client_id": "fidelity",
+            "scope": "r_usr w_usr w_sub",
+        }
         return self.auth(form, expect=expect)
 
     def device_token(self) -> Any:
@@ -118,29 +128,40 @@ class Fetcher:
         tokens = self.emu.issue_tokens()
         with self.emu.state.lock:
             self.emu.state.tokens[tokens["access_token"]].expires_at = 0.0
-        response = requests.get(f"{self.base}/v1/tracks/{self.track_id()}", params=self.params, timeout=10,
-                                headers={"Authorization": f"Bearer {tokens['access_token']}"})
+        response = requests.get(
+            f"{self.base}/v1/tracks/{self.track_id()}",
+            params=self.params,
+            timeout=10,
+            headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        )
         assert response.status_code == 401
         return response.json()
 
     def invalid_401(self) -> Any:
-        response = requests.get(f"{self.base}/v1/sessions", params=self.params, timeout=10,
-                                headers={"Authorization": "Bearer nonsense"})
+        response = requests.get(
+            f"{self.base}/v1/sessions", params=self.params, timeout=10, headers={"Authorization": "Bearer nonsense"}
+        )
         assert response.status_code == 401
         return response.json()
 
     def pkce_sessions(self) -> Any:
         """GET /v1/sessions with a token from the PKCE (full app) client."""
         token = self.auth({"grant_type": "authorization_code", "code": "fidelity", "client_id": "fidelity"})
-        response = requests.get(f"{self.base}/v1/sessions", params=self.params, timeout=10,
-                                headers={"Authorization": f"Bearer {token['access_token']}"})
+        response = requests.get(
+            f"{self.base}/v1/sessions",
+            params=self.params,
+            timeout=10,
+            headers={"Authorization": f"Bearer {token['access_token']}"},
+        )
         assert response.status_code == 200
         return response.json()
 
     def created_playlist(self) -> Any:
-        response = self.http.put(f"{self.base}/v2/my-collection/playlists/folders/create-playlist",
-                                 params={**self.params, "name": "title", "description": "desc", "folderId": "root"},
-                                 timeout=10)
+        response = self.http.put(
+            f"{self.base}/v2/my-collection/playlists/folders/create-playlist",
+            params={**self.params, "name": "title", "description": "desc", "folderId": "root"},
+            timeout=10,
+        )
         assert response.status_code == 200, response.text
         return response.json()["data"]
 

@@ -166,7 +166,12 @@ def test_track_matches_snapshot(shared_session, shared_emu, shared_catalog):
     track_id = shared_catalog["track_ids"][17]
     snap = Control(shared_emu.url).get(f"snapshot/track/{track_id}")
     track = shared_session.track(track_id)
-    assert (track.id, track.name, track.duration, track.isrc) == (track_id, snap["title"], snap["duration"], snap["isrc"])
+    assert (track.id, track.name, track.duration, track.isrc) == (
+        track_id,
+        snap["title"],
+        snap["duration"],
+        snap["isrc"],
+    )
     assert track.album.id == snap["album"]["id"] and track.artist.id == snap["artist"]["id"]
     assert track.audio_quality == snap["audioQuality"]
 
@@ -452,7 +457,6 @@ def test_counters_follow_tidalapi_traffic(session, control):
     assert control.get("counters") == {"total": 0, "routes": {}, "paths": {}}
 
 
-
 def test_same_seed_serves_identical_objects_to_tidalapi(make_emu):
     first, second = make_emu(seed=11), make_emu(seed=11)
     sessions = [logged_in_session(e) for e in (first, second)]
@@ -461,7 +465,10 @@ def test_same_seed_serves_identical_objects_to_tidalapi(make_emu):
     track_id, album_id = catalog["track_ids"][100], catalog["album_ids"][20]
     tracks = [s.track(track_id) for s in sessions]
     assert [(t.name, t.isrc, t.duration, t.album.id) for t in tracks][0] == (
-        tracks[1].name, tracks[1].isrc, tracks[1].duration, tracks[1].album.id
+        tracks[1].name,
+        tracks[1].isrc,
+        tracks[1].duration,
+        tracks[1].album.id,
     )
     album_tracks = [[t.id for t in s.album(album_id).tracks()] for s in sessions]
     assert album_tracks[0] == album_tracks[1]
@@ -474,7 +481,8 @@ def test_v2_favorite_playlists_add_remove_and_visibility(session, emu, control):
     catalog = emu.state.catalog
     assert len(seeded) == 4 + len(catalog.favorite_playlists)
     editorial = next(
-        p.uuid for p in catalog.playlists.values()
+        p.uuid
+        for p in catalog.playlists.values()
         if p.creator_id == 0 and p.uuid not in {f.id for f in catalog.favorite_playlists}
     )
     assert favorites.add_playlist(editorial)
@@ -488,17 +496,23 @@ def test_v2_favorite_playlists_add_remove_and_visibility(session, emu, control):
 
 def test_v2_folder_listing_ignores_offset_like_the_real_api(session):
     raw = session.request.request(
-        "GET", "my-collection/playlists/folders", base_url=session.config.api_v2_location,
+        "GET",
+        "my-collection/playlists/folders",
+        base_url=session.config.api_v2_location,
         params={"folderId": "root", "limit": 2, "offset": 2, "includeOnly": "PLAYLIST"},
     ).json()
     first = session.request.request(
-        "GET", "my-collection/playlists/folders", base_url=session.config.api_v2_location,
+        "GET",
+        "my-collection/playlists/folders",
+        base_url=session.config.api_v2_location,
         params={"folderId": "root", "limit": 2, "includeOnly": "PLAYLIST"},
     ).json()
     assert [i["trn"] for i in raw["items"]] == [i["trn"] for i in first["items"]]
     assert first["cursor"] == "2"
     following = session.request.request(
-        "GET", "my-collection/playlists/folders", base_url=session.config.api_v2_location,
+        "GET",
+        "my-collection/playlists/folders",
+        base_url=session.config.api_v2_location,
         params={"folderId": "root", "limit": 2, "cursor": first["cursor"], "includeOnly": "PLAYLIST"},
     ).json()
     assert not {i["trn"] for i in following["items"]} & {i["trn"] for i in first["items"]}

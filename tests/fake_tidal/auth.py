@@ -14,7 +14,7 @@ from aiohttp import web
 
 from . import shapes
 from .common import SESSION_ID_KEY, TOKEN_KEY, USER_ID_KEY, state_of
-from .errors import Handler, TidalError, openapi_body, v1_body, JSONAPI_CONTENT_TYPE
+from .errors import JSONAPI_CONTENT_TYPE, Handler, TidalError, openapi_body, v1_body
 from .state import State, TokenRecord
 
 routes = web.RouteTableDef()
@@ -121,7 +121,9 @@ async def device_page(request: web.Request) -> web.Response:
     with state.lock:
         pending = sorted(d.user_code for d in state.devices.values() if not d.approved)
     links = "".join(f'<li><a href="/device/{c}">{c}</a></li>' for c in pending)
-    return web.Response(text=f"<html><body><h1>Link a device</h1><ul>{links}</ul></body></html>", content_type="text/html")
+    return web.Response(
+        text=f"<html><body><h1>Link a device</h1><ul>{links}</ul></body></html>", content_type="text/html"
+    )
 
 
 @routes.get("/device/{user_code}")
@@ -139,7 +141,9 @@ async def device_approve_page(request: web.Request) -> web.Response:
 
 def _unauthorized(path: str, sub_status: int, message: str) -> web.Response:
     if path.startswith("/openapi/"):
-        return web.json_response(openapi_body(401, message, code="UNAUTHORIZED"), status=401, content_type=JSONAPI_CONTENT_TYPE)
+        return web.json_response(
+            openapi_body(401, message, code="UNAUTHORIZED"), status=401, content_type=JSONAPI_CONTENT_TYPE
+        )
     return web.json_response(v1_body(401, sub_status, message), status=401)
 
 

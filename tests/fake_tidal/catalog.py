@@ -198,7 +198,7 @@ def mix_id(rng: random.Random) -> str:
 
 def format_ts(ms: int) -> str:
     """TIDAL's v1 timestamp format: ``2019-12-27T00:00:00.000+0000``."""
-    moment = datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.timezone.utc)
+    moment = datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}+0000"
 
 
@@ -296,9 +296,7 @@ def _album_shape(rng: random.Random) -> tuple[str, int]:
     return "SINGLE", rng.randint(1, 3)
 
 
-def _build_albums_and_tracks(
-    b: _Builder, artists: dict[int, Artist]
-) -> tuple[dict[int, Album], dict[int, Track]]:
+def _build_albums_and_tracks(b: _Builder, artists: dict[int, Artist]) -> tuple[dict[int, Album], dict[int, Track]]:
     rng = b.rng
     artist_ids = sorted(artists)
     albums: dict[int, Album] = {}
@@ -397,13 +395,11 @@ def _build_albums_and_tracks(
     return albums, tracks
 
 
-def _pick_items(
-    b: _Builder, pool: list[int], count: int, start_ms: int, end_ms: int
-) -> tuple[PlaylistItem, ...]:
+def _pick_items(b: _Builder, pool: list[int], count: int, start_ms: int, end_ms: int) -> tuple[PlaylistItem, ...]:
     rng = b.rng
     chosen = rng.sample(pool, count)
     stamps = sorted(rng.randint(start_ms, end_ms) for _ in range(count))
-    return tuple(PlaylistItem(tid, ms, seeded_uuid(rng)) for tid, ms in zip(chosen, stamps))
+    return tuple(PlaylistItem(tid, ms, seeded_uuid(rng)) for tid, ms in zip(chosen, stamps, strict=True))
 
 
 def _build_playlists(b: _Builder, tracks: dict[int, Track], user_id: int) -> dict[str, Playlist]:
@@ -456,7 +452,7 @@ def _favorites(b: _Builder, ids: list, count: int) -> tuple[Favorite, ...]:
     rng = b.rng
     chosen = rng.sample(ids, count)
     stamps = sorted(CATALOG_EPOCH_MS - rng.randint(1, 1500 * 24) * 3_600_000 for _ in range(count))
-    return tuple(Favorite(item, ms) for item, ms in zip(chosen, stamps))
+    return tuple(Favorite(item, ms) for item, ms in zip(chosen, stamps, strict=True))
 
 
 def _similar(b: _Builder, artists: dict[int, Artist]) -> dict[int, tuple[int, ...]]:

@@ -139,7 +139,9 @@ def snapshot(state, kind: str, ident: str) -> dict[str, Any]:
         album = cat.albums[numeric]
         return {**shapes.album_json(cat, album), "trackIds": list(album.track_ids)}
     if kind == "artist" and numeric in cat.artists:
-        top = sorted((cat.tracks[t] for t in cat.tracks_by_artist.get(numeric, ())), key=lambda t: (-t.popularity, t.id))
+        top = sorted(
+            (cat.tracks[t] for t in cat.tracks_by_artist.get(numeric, ())), key=lambda t: (-t.popularity, t.id)
+        )
         return {
             **shapes.artist_json(cat.artists[numeric]),
             "topTrackIds": [t.id for t in top],

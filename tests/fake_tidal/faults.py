@@ -45,7 +45,16 @@ def parse_fault_body(body: dict[str, Any], base: FaultSettings) -> FaultSettings
 
     Raises ValueError with a readable message for bad values.
     """
-    allowed = {"latency_ms", "error_rate", "error_status", "stall_rate", "stall_ms", "rate_limit", "retry_after", "path_regex"}
+    allowed = {
+        "latency_ms",
+        "error_rate",
+        "error_status",
+        "stall_rate",
+        "stall_ms",
+        "rate_limit",
+        "retry_after",
+        "path_regex",
+    }
     unknown = set(body) - allowed
     if unknown:
         raise ValueError(f"unknown fault keys: {sorted(unknown)}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Callable
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -27,11 +27,19 @@ async def sessions(request: web.Request) -> web.Response:
     token = request[TOKEN_KEY]
     if token.client == "pkce":
         # The full app client (PKCE) is authorised for offline use from its first login.
-        client = {"id": 593402320, "name": "tidal-mcp", "authorizedForOffline": True,
-                  "authorizedForOfflineDate": format_ts(int(token.issued_at * 1000))}
+        client = {
+            "id": 593402320,
+            "name": "tidal-mcp",
+            "authorizedForOffline": True,
+            "authorizedForOfflineDate": format_ts(int(token.issued_at * 1000)),
+        }
     else:
-        client = {"id": 475721180, "name": f"{user.id}_{user.id}_Android Automotive",
-                  "authorizedForOffline": False, "authorizedForOfflineDate": None}
+        client = {
+            "id": 475721180,
+            "name": f"{user.id}_{user.id}_Android Automotive",
+            "authorizedForOffline": False,
+            "authorizedForOfflineDate": None,
+        }
     return web.json_response(
         {
             "sessionId": request[SESSION_ID_KEY],
@@ -241,15 +249,20 @@ async def artist_bio(request: web.Request) -> web.Response:
     albums = catalog.albums_by_artist.get(artist_id, ())
     first = min((catalog.albums[a] for a in albums), key=lambda a: a.release_date)
     text = (
-        f"{found.name} released a first record, [wimpLink albumId=\"{first.id}\"]{first.title}[/wimpLink], "
+        f'{found.name} released a first record, [wimpLink albumId="{first.id}"]{first.title}[/wimpLink], '
         f"in {first.release_date[:4]} and has put out {len(albums)} releases since."
     )
     similar = catalog.similar_artists[artist_id]
     if similar:
         peer = catalog.artists[similar[0]]
-        text += f" Often compared with [wimpLink artistId=\"{peer.id}\"]{peer.name}[/wimpLink]."
+        text += f' Often compared with [wimpLink artistId="{peer.id}"]{peer.name}[/wimpLink].'
     return web.json_response(
-        {"source": "TiVo", "lastUpdated": "2026-10-01T00:00:00.000+0000", "text": text, "summary": text.split(".")[0] + "."}
+        {
+            "source": "TiVo",
+            "lastUpdated": "2026-10-01T00:00:00.000+0000",
+            "text": text,
+            "summary": text.split(".")[0] + ".",
+        }
     )
 
 
@@ -290,10 +303,16 @@ def search_candidates(request: web.Request, words: list[str]) -> dict[str, Ranke
         ),
         key=lambda a: (-a.popularity, a.id),
     )
-    artists = sorted((a for a in catalog.artists.values() if _matches(words, a.name)), key=lambda a: (-a.popularity, a.id))
+    artists = sorted(
+        (a for a in catalog.artists.values() if _matches(words, a.name)), key=lambda a: (-a.popularity, a.id)
+    )
     with state.lock:
         playlists = sorted(
-            ((p.popularity, p.uuid, shapes.playlist_json(catalog, p)) for p in state.playlists.values() if p.public and _matches(words, p.title)),
+            (
+                (p.popularity, p.uuid, shapes.playlist_json(catalog, p))
+                for p in state.playlists.values()
+                if p.public and _matches(words, p.title)
+            ),
             key=lambda p: (-p[0], p[1]),
         )
     return {
@@ -307,7 +326,9 @@ def search_candidates(request: web.Request, words: list[str]) -> dict[str, Ranke
 
 def top_hit(query: str, results: dict[str, Ranked], types: list[str]) -> JsonObj | None:
     """An exact title/name match wins, else the most popular first result; None when empty."""
-    firsts = [(kind, results[kind][0][0], results[kind][0][1]()) for kind in TOP_HIT_ORDER if kind in types and results[kind]]
+    firsts = [
+        (kind, results[kind][0][0], results[kind][0][1]()) for kind in TOP_HIT_ORDER if kind in types and results[kind]
+    ]
     if not firsts:
         return None
     wanted = query.strip().lower()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -40,6 +40,7 @@ def _item_json(catalog: Catalog, kind: str) -> Callable[[int], JsonObj]:
 
 def _sort_key(catalog: Catalog, kind: str, order: str) -> Callable[[Favorite], object]:
     """Sort keys for ``order`` (DATE, NAME, ARTIST, ALBUM, LENGTH, RELEASE_DATE)."""
+
     def name(f: Favorite) -> str:
         if kind == "tracks":
             return catalog.tracks[int(f.id)].title.lower()
@@ -53,11 +54,17 @@ def _sort_key(catalog: Catalog, kind: str, order: str) -> Callable[[Favorite], o
     keys: dict[str, Callable[[Favorite], object]] = {
         "DATE": lambda f: f.created_ms,
         "NAME": name,
-        "ARTIST": lambda f: catalog.main_artist(track_or_album(f).credits).name.lower() if kind != "artists" else name(f),
-        "ALBUM": lambda f: catalog.albums[catalog.tracks[int(f.id)].album_id].title.lower() if kind == "tracks" else name(f),
+        "ARTIST": lambda f: (
+            catalog.main_artist(track_or_album(f).credits).name.lower() if kind != "artists" else name(f)
+        ),
+        "ALBUM": lambda f: (
+            catalog.albums[catalog.tracks[int(f.id)].album_id].title.lower() if kind == "tracks" else name(f)
+        ),
         "LENGTH": lambda f: track_or_album(f).duration if kind != "artists" else 0,
         "RELEASE_DATE": lambda f: (
-            catalog.albums[track_or_album(f).album_id if kind == "tracks" else int(f.id)].release_date if kind != "artists" else ""
+            catalog.albums[track_or_album(f).album_id if kind == "tracks" else int(f.id)].release_date
+            if kind != "artists"
+            else ""
         ),
     }
     if order not in keys:

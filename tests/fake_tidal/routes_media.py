@@ -142,7 +142,12 @@ async def playback_info(request: web.Request) -> web.Response:
     quality = effective_quality(track, request.query.get("audioquality"))
     rng = _track_rng(catalog, track, f"stream:{quality}")
     if quality == "HI_RES_LOSSLESS":
-        mime_type, manifest_text, bit_depth, sample_rate = "application/dash+xml", dash_manifest(track, rng), 24, HI_RES_RATE
+        mime_type, manifest_text, bit_depth, sample_rate = (
+            "application/dash+xml",
+            dash_manifest(track, rng),
+            24,
+            HI_RES_RATE,
+        )
     else:
         manifest, _ = bts_manifest(track, quality, rng)
         mime_type, manifest_text, bit_depth, sample_rate = "application/vnd.tidal.bts", json.dumps(manifest), 16, 44_100

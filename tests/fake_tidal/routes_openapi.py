@@ -71,12 +71,22 @@ def track_resource(catalog: Catalog, track: Track, country: str) -> JsonObj:
             "createdAt": format_date(track.stream_start_ms) + "T00:00:00Z",
         },
         "relationships": {
-            "albums": _relationship("tracks", track.id, "albums", [{"id": str(track.album_id), "type": "albums"}], country),
+            "albums": _relationship(
+                "tracks", track.id, "albums", [{"id": str(track.album_id), "type": "albums"}], country
+            ),
             "artists": _relationship(
-                "tracks", track.id, "artists", [{"id": str(c.artist_id), "type": "artists"} for c in track.credits], country
+                "tracks",
+                track.id,
+                "artists",
+                [{"id": str(c.artist_id), "type": "artists"} for c in track.credits],
+                country,
             ),
             "genres": _relationship(
-                "tracks", track.id, "genres", [{"id": str(1 + track.credits[0].artist_id % 12), "type": "genres"}], country
+                "tracks",
+                track.id,
+                "genres",
+                [{"id": str(1 + track.credits[0].artist_id % 12), "type": "genres"}],
+                country,
             ),
         },
     }
@@ -111,7 +121,11 @@ def album_resource(catalog: Catalog, album: Album, country: str) -> JsonObj:
         },
         "relationships": {
             "artists": _relationship(
-                "albums", album.id, "artists", [{"id": str(c.artist_id), "type": "artists"} for c in album.credits], country
+                "albums",
+                album.id,
+                "artists",
+                [{"id": str(c.artist_id), "type": "artists"} for c in album.credits],
+                country,
             ),
             "genres": _relationship("albums", album.id, "genres", [], country),
             "coverArt": _relationship(
@@ -124,11 +138,21 @@ def album_resource(catalog: Catalog, album: Album, country: str) -> JsonObj:
 def _filter_values(request: web.Request, name: str, pattern: re.Pattern[str]) -> list[str]:
     values = split_ids(",".join(request.query.getall(f"filter[{name}]", [])))
     if len(values) > MAX_FILTER_VALUES:
-        raise TidalError(400, -1, f"filter[{name}] accepts at most {MAX_FILTER_VALUES} values", error="VALUE_TOO_LONG", parameter=f"filter[{name}]")
+        raise TidalError(
+            400,
+            -1,
+            f"filter[{name}] accepts at most {MAX_FILTER_VALUES} values",
+            error="VALUE_TOO_LONG",
+            parameter=f"filter[{name}]",
+        )
     for value in values:
         if not pattern.match(value):
             raise TidalError(
-                400, -1, f"filter[{name}] must match {pattern.pattern}", error="VALUE_REGEX_MISMATCH", parameter=f"filter[{name}]"
+                400,
+                -1,
+                f"filter[{name}] must match {pattern.pattern}",
+                error="VALUE_REGEX_MISMATCH",
+                parameter=f"filter[{name}]",
             )
     return values
 
@@ -148,7 +172,9 @@ async def tracks(request: web.Request) -> web.Response:
     isrcs = _filter_values(request, "isrc", ISRC_PATTERN)
     ids = _filter_values(request, "id", re.compile(r"^[0-9]+$"))
     if not isrcs and not ids:
-        raise TidalError(400, -1, "One of filter[isrc] or filter[id] is required", error="MISSING_PARAMETER", parameter="filter")
+        raise TidalError(
+            400, -1, "One of filter[isrc] or filter[id] is required", error="MISSING_PARAMETER", parameter="filter"
+        )
     hits = [catalog.tracks_by_isrc[i] for i in isrcs if i in catalog.tracks_by_isrc]
     hits += [int(i) for i in ids if int(i) in catalog.tracks]
     return _document([track_resource(catalog, catalog.tracks[t], country) for t in dict.fromkeys(hits)], request)
@@ -162,7 +188,9 @@ async def albums(request: web.Request) -> web.Response:
     barcodes = _filter_values(request, "barcodeId", BARCODE_PATTERN)
     ids = _filter_values(request, "id", re.compile(r"^[0-9]+$"))
     if not barcodes and not ids:
-        raise TidalError(400, -1, "One of filter[barcodeId] or filter[id] is required", error="MISSING_PARAMETER", parameter="filter")
+        raise TidalError(
+            400, -1, "One of filter[barcodeId] or filter[id] is required", error="MISSING_PARAMETER", parameter="filter"
+        )
     hits = [catalog.albums_by_upc[b] for b in barcodes if b in catalog.albums_by_upc]
     hits += [int(i) for i in ids if int(i) in catalog.albums]
     return _document([album_resource(catalog, catalog.albums[a], country) for a in dict.fromkeys(hits)], request)

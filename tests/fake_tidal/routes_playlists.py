@@ -81,7 +81,9 @@ def _playlist_page(request: web.Request, wrap: bool) -> web.Response:
         chosen = found.items[offset : offset + limit]
         items = []
         for index, item in enumerate(chosen, start=offset):
-            obj = shapes.playlist_track_json(state.catalog, state.catalog.tracks[item.track_id], item.added_ms, index, item.item_uuid)
+            obj = shapes.playlist_track_json(
+                state.catalog, state.catalog.tracks[item.track_id], item.added_ms, index, item.item_uuid
+            )
             items.append({"item": obj, "type": "track", "cut": None} if wrap else obj)
         body = page(items, limit, offset, len(found.items))
         return web.json_response(body, headers={"ETag": found.etag})

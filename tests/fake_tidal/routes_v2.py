@@ -57,7 +57,9 @@ async def list_root(request: web.Request) -> web.Response:
     include = request.query.get("includeOnly", "PLAYLIST").upper()
     with state.lock:
         entries = [(p, p.created_ms) for p in state.user_playlists(current_user_id(request))]
-        entries += [(state.playlists[str(f.id)], f.created_ms) for f in state.favorite_playlists if str(f.id) in state.playlists]
+        entries += [
+            (state.playlists[str(f.id)], f.created_ms) for f in state.favorite_playlists if str(f.id) in state.playlists
+        ]
         if include == "FOLDER":
             entries = []  # the emulated collection has no folders
         if order == "NAME":

@@ -198,10 +198,7 @@ def _promoted_artists(catalog: Catalog, tracks: list[Track]) -> list[JsonObj]:
         main = track.credits[0].artist_id
         counts[main] = counts.get(main, 0) + 1
     top = sorted(counts, key=lambda a: (-counts[a], a))[:4]
-    return [
-        {"id": a, "name": catalog.artists[a].name, "handle": None, "type": "MAIN", "picture": None}
-        for a in top
-    ]
+    return [{"id": a, "name": catalog.artists[a].name, "handle": None, "type": "MAIN", "picture": None} for a in top]
 
 
 def user_json(user: User) -> JsonObj:
