@@ -516,3 +516,29 @@ def test_v2_folder_listing_ignores_offset_like_the_real_api(session):
         params={"folderId": "root", "limit": 2, "cursor": first["cursor"], "includeOnly": "PLAYLIST"},
     ).json()
     assert not {i["trn"] for i in following["items"]} & {i["trn"] for i in first["items"]}
+
+
+def test_add_at_position_with_duplicates_and_merge(session, control):
+    key = own_playlist_uuid(control, 12)
+    playlist = session.playlist(key)
+    before = control.get(f"snapshot/playlist/{key}")["trackIds"]
+    duplicate = str(before[5])
+    assert playlist.add([duplicate], allow_duplicates=True, position=2) == [before[5]]
+    after = control.get(f"snapshot/playlist/{key}")["trackIds"]
+    assert after == before[:2] + [before[5]] + before[2:]
+    assert playlist.move_by_indices([0, 1], 5)
+    moved = control.get(f"snapshot/playlist/{key}")["trackIds"]
+    assert moved == after[2:5] + after[:2] + after[5:]
+    source = own_playlist_uuid(control, 60)
+    added = playlist.merge(source)
+    source_ids = control.get(f"snapshot/playlist/{source}")["trackIds"]
+    assert added == [t for t in source_ids if t not in moved]
+    assert playlist.num_tracks == len(moved) + len(added)
+
+
+def test_album_similar(shared_session, shared_emu):
+    catalog = shared_emu.state.catalog
+    album = next(a for a in catalog.albums.values() if catalog.similar_artists[a.credits[0].artist_id])
+    similar = shared_session.album(album.id).similar()
+    similar_artists = set(catalog.similar_artists[album.credits[0].artist_id])
+    assert similar and all({x.id for x in a.artists} & similar_artists for a in similar)
