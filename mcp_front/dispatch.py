@@ -199,8 +199,10 @@ def _job_state(client: redis.Redis, job_id: str) -> str:
 
 
 def _delete_job(client: redis.Redis, job_id: str) -> None:
+    """Delete a job and its result stream (RQ keeps the stream), so its id can start afresh."""
     with contextlib.suppress(NoSuchJobError):
         Job.fetch(job_id, connection=client, serializer=JSONSerializer).delete()
+    client.delete(Result.get_key(job_id))
 
 
 def _backend_error(exc: Exception) -> BackendUnavailable:

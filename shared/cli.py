@@ -152,7 +152,9 @@ def cmd_login(settings: Settings, args: argparse.Namespace) -> int:
 
     def show(link: Any) -> None:
         url = link.verification_uri_complete
-        url = url if url.startswith("http") else f"https://{url}"
+        if not url.startswith("http"):
+            local = url.startswith(("127.0.0.1", "localhost", "[::1]"))
+            url = f"{'http' if local else 'https'}://{url}"
         _say(f"Open {url} and approve the login (code {link.user_code}).")
         _say(f"Waiting up to {int(link.expires_in)} s ...")
 

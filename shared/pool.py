@@ -21,13 +21,14 @@ HEARTBEAT_GRACE = 3 * HEARTBEAT_INTERVAL  # the front calls a started job orphan
 
 def live_worker_names(client: redis.Redis) -> list[str]:
     """Workers registered on any of our queues whose registration key still exists."""
-    names = sorted({name.decode() for queue in QUEUES for name in client.smembers(f"rq:workers:{queue}")})
-    if not names:
+    # RQ keeps the workers' registration keys ("rq:worker:<name>") in a set per queue.
+    keys = sorted({key.decode() for queue in QUEUES for key in client.smembers(f"rq:workers:{queue}")})
+    if not keys:
         return []
     pipe = client.pipeline(transaction=False)
-    for name in names:
-        pipe.exists(f"rq:worker:{name}")
-    return [name for name, alive in zip(names, pipe.execute(), strict=True) if alive]
+    for key in keys:
+        pipe.exists(key)
+    return [key.removeprefix("rq:worker:") for key, alive in zip(keys, pipe.execute(), strict=True) if alive]
 
 
 def count_live_workers(client: redis.Redis) -> int:

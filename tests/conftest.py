@@ -1,0 +1,119 @@
+"""Fixtures shared by the whole suite.
+
+Each xdist worker gets its own redis-server (the bundled binary, on a free port) and its own
+emulator; each test starts from an empty Redis and a reset emulator. Logins live in an encrypted
+keyring file under the test's tmp dir (the same TIDAL_MCP_KEYRING_FILE/PASSWORD path users take).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from shared import redis_server  # noqa: E402
+from shared.redis_conn import connect, ping  # noqa: E402
+from shared.settings import Settings  # noqa: E402
+from shared.tokens import StoredLogin, TokenStore  # noqa: E402
+from tests.fake_tidal import EmulatorOptions, FakeTidal  # noqa: E402
+from tests.fake_tidal.client import Control  # noqa: E402
+from tests.support.processes import free_port, wait_until  # noqa: E402
+
+KEYRING_PASSWORD = "test-keyring-password"
+
+
+@pytest.fixture(scope="session")
+def redis_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``redis://127.0.0.1:PORT``: a private redis-server for this xdist worker."""
+    port = free_port()
+    proc = redis_server.start("127.0.0.1", port, tmp_path_factory.mktemp("redis"), persist=False)
+    url = f"redis://127.0.0.1:{port}"
+    client = connect(f"{url}/0")
+    try:
+        wait_until(lambda: ping(client) or proc.poll() is not None, 15, "redis-server did not start")
+        if proc.poll() is not None:
+            raise RuntimeError(f"redis-server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+        yield url
+    finally:
+        redis_server.stop(proc)
+
+
+@pytest.fixture
+def redis_url(redis_server_url: str) -> str:
+    """A Redis URL on an emptied database."""
+    url = f"{redis_server_url}/0"
+    connect(url).flushall()
+    return url
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[FakeTidal]:
+    """One in-process emulator per xdist worker (reset before each test by ``emu``)."""
+    with FakeTidal(EmulatorOptions(seed=42, auto_approve=True, device_interval=0.05)) as emu:
+        yield emu
+
+
+@pytest.fixture
+def emu(emulator: FakeTidal) -> FakeTidal:
+    """The emulator with counters, state and faults reset."""
+    control = Control(emulator.url)
+    control.delete("faults")
+    control.post("reset", {"state": True})
+    return emulator
+
+
+@pytest.fixture
+def control(emu: FakeTidal) -> Control:
+    return Control(emu.url)
+
+
+@pytest.fixture
+def catalog(control: Control) -> dict:
+    return control.get("catalog")
+
+
+@pytest.fixture
+def stack_env(tmp_path: Path, redis_url: str, emu: FakeTidal) -> dict[str, str]:
+    """Environment for tidal-mcp processes: private Redis, the emulator, a keyring file, free ports."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("TIDAL_", "PROMETHEUS_"))}
+    env.update(
+        REDIS_URL=redis_url,
+        TIDAL_BASE_URL=emu.url,
+        TIDAL_MCP_KEYRING_FILE=str(tmp_path / "keyring.cfg"),
+        TIDAL_MCP_KEYRING_PASSWORD=KEYRING_PASSWORD,
+        TIDAL_MCP_DATA_DIR=str(tmp_path / "run"),
+        TIDAL_MCP_HOST="127.0.0.1",
+        TIDAL_MCP_PORT=str(free_port()),
+        TIDAL_MCP_DASHBOARD_PORT=str(free_port()),
+        TIDAL_MCP_WAIT_TIMEOUT="20",
+        TIDAL_MCP_LOG_LEVEL="INFO",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@pytest.fixture
+def settings(stack_env: dict[str, str]) -> Settings:
+    return Settings.from_env(stack_env)
+
+
+@pytest.fixture
+def logged_in(settings: Settings, emu: FakeTidal) -> StoredLogin:
+    """Store a login for the emulator's user, as `tidal-mcp login` would."""
+    tokens = emu.issue_tokens()
+    login = StoredLogin(token_type="Bearer", access_token=tokens["access_token"],
+                        refresh_token=tokens["refresh_token"], user_id=int(tokens["user_id"]))
+    TokenStore.from_settings(settings, connect(settings.redis_url)).save(login)
+    return login
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

@@ -1,0 +1,56 @@
+"""Worker processes and dispatchers for integration tests (real Redis, real worker processes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from mcp_front.dispatch import Dispatcher
+from shared.pool import count_live_workers, live_worker_names
+from shared.redis_conn import connect, connect_async
+from tests.support.processes import Proc, tidal_mcp, wait_until
+
+
+class WorkerPool:
+    """N ``tidal-mcp worker`` processes, registered in Redis before the block starts."""
+
+    def __init__(self, env: Mapping[str, str], log_dir: Path) -> None:
+        self.env = dict(env)
+        self.log_dir = log_dir
+        self.procs: list[Proc] = []
+        self.redis = connect(self.env["REDIS_URL"])
+
+    def start(self, count: int = 1) -> list[Proc]:
+        before = len(self.procs)
+        for i in range(before, before + count):
+            self.procs.append(Proc(f"worker{i}", tidal_mcp("worker"), self.env, self.log_dir))
+        expected = len([p for p in self.procs if p.alive()])
+        wait_until(lambda: count_live_workers(self.redis) >= expected, 30,
+                   f"{expected} workers did not register\n" + self.logs())
+        return self.procs[before:]
+
+    def name_of(self, proc: Proc) -> str:
+        return next(name for name in live_worker_names(self.redis) if name.endswith(f".{proc.pid}"))
+
+    def logs(self) -> str:
+        return "\n".join(p.logs() for p in self.procs)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.stop()
+
+
+@contextmanager
+def worker_pool(env: Mapping[str, str], log_dir: Path, count: int = 1) -> Iterator[WorkerPool]:
+    pool = WorkerPool(env, log_dir)
+    try:
+        if count:
+            pool.start(count)
+        yield pool
+    finally:
+        pool.stop()
+
+
+def make_dispatcher(redis_url: str, wait_timeout: float = 20) -> Dispatcher:
+    return Dispatcher(connect(redis_url), connect_async(redis_url), wait_timeout)
