@@ -14,7 +14,7 @@ import sys
 
 from aiohttp import web
 
-from .app import create_app
+from .app import SHUTDOWN_TIMEOUT_S, create_app
 from .options import EmulatorOptions
 
 log = logging.getLogger("fake_tidal")
@@ -50,7 +50,9 @@ def parse_args(argv: list[str] | None = None) -> EmulatorOptions:
 
 async def serve(options: EmulatorOptions) -> None:
     """Run until SIGTERM or SIGINT."""
-    runner = web.AppRunner(create_app(options), access_log=None, handle_signals=False)
+    runner = web.AppRunner(
+        create_app(options), access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_TIMEOUT_S
+    )
     await runner.setup()
     site = web.TCPSite(runner, options.host, options.port)
     await site.start()

@@ -25,6 +25,9 @@ from .options import EmulatorOptions
 from .state import State
 from .traffic import traffic
 
+#: Seconds a stop waits for in-flight (e.g. stalled) requests before cancelling them.
+SHUTDOWN_TIMEOUT_S = 1.0
+
 ROUTE_TABLES = (
     auth.routes,
     control.routes,
@@ -102,7 +105,12 @@ class FakeTidal:
         return self
 
     async def _serve(self) -> None:
-        self._runner = web.AppRunner(create_app(self.options, self.state), access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(
+            create_app(self.options, self.state),
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=SHUTDOWN_TIMEOUT_S,
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.options.host, self.options.port)
         await site.start()
