@@ -11,6 +11,7 @@ What this subclass adds:
   ``kill -9`` would lock the replacement worker out until the dead one's key expires.
 * heartbeats during a job (a thread), so the started-job TTL can be short and a job whose worker
   died is detected and retried within about a minute instead of ``job_timeout + 60`` s.
+* no scheduler process (see :meth:`TidalWorker.work`), so nothing is ever forked from a worker.
 
 Example (what ``tidal-mcp worker`` does)::
 
@@ -55,6 +56,13 @@ class TidalWorker(SimpleWorker):
         kwargs.setdefault("worker_ttl", WORKER_TTL)
         kwargs.setdefault("maintenance_interval", MAINTENANCE_INTERVAL)
         super().__init__(*args, **kwargs)
+
+    def work(self, *args: Any, **kwargs: Any) -> bool:
+        # No scheduler process: RQ forks it from the worker, and the fork inherits the worker's
+        # Redis sockets. After a kill -9 of the worker, its pending BLMOVE stays open in the
+        # orphaned scheduler and silently swallows the next job. WorkerPool always asks for one.
+        kwargs["with_scheduler"] = False
+        return super().work(*args, **kwargs)
 
     def bootstrap(self, *args: Any, **kwargs: Any) -> None:
         super().bootstrap(*args, **kwargs)

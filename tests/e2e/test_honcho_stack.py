@@ -1,0 +1,173 @@
+"""End to end under honcho (`tidal-mcp run`, what `make run` starts) with the MCP SDK client.
+
+Client -> front (streamable HTTP or stdio) -> Redis cache / RQ queue -> worker processes with their
+own tidalapi sessions -> emulator -> cache -> client. Results are compared with what the emulator
+holds; cache hits and coalescing are checked with the emulator's request counters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import Iterator
+
+import pytest
+import requests
+from mcp import Client, StdioServerParameters
+
+from shared.pool import live_worker_names
+from shared.redis_conn import connect
+from tests.e2e.conftest import Stack, login, stack_environment, start_stack, stop_stack
+from tests.support.processes import tidal_mcp, wait_until
+
+pytestmark = [pytest.mark.e2e, pytest.mark.anyio]
+
+TOOLS = {"tidal_search", "tidal_get_track", "tidal_get_album", "tidal_get_artist", "tidal_get_playlist",
+         "tidal_auth_status"}
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, e2e_emulator) -> Iterator[Stack]:
+    tmp = tmp_path_factory.mktemp("honcho")
+    env = stack_environment(tmp, e2e_emulator, workers=2)
+    printed = login(env, tmp / "logs")
+    assert "/device/" in printed and "Logged in" in printed
+    stack = start_stack(tidal_mcp("run", "--workers", "2"), env, e2e_emulator, tmp / "logs", workers=2)
+    yield stack
+    stop_stack(stack)
+
+
+@pytest.fixture
+def control(stack: Stack):
+    stack.control.delete("faults")
+    stack.control.post("reset")  # counters only: the stack's login stays valid
+    return stack.control
+
+
+def path_count(control, path: str) -> int:
+    return control.get("counters")["paths"].get(path, 0)
+
+
+async def test_tools_declare_schemas_and_read_only_annotations(stack):
+    async with Client(stack.mcp_url) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+    assert set(tools) == TOOLS
+    for tool in tools.values():
+        assert tool.annotations.read_only_hint is True and tool.annotations.destructive_hint is False
+        assert tool.output_schema and tool.input_schema["type"] == "object"
+    assert tools["tidal_search"].input_schema["properties"]["limit"]["maximum"] == 50
+
+
+async def test_every_tool_over_http_returns_what_tidal_holds(stack, control):
+    catalog = control.get("catalog")
+    async with Client(stack.mcp_url) as client:
+        auth = (await client.call_tool("tidal_auth_status", {})).structured_content
+        assert auth["logged_in"] is True and auth["user_id"] == catalog["user_id"]
+
+        track_id = catalog["track_ids"][100]
+        snap = control.get(f"snapshot/track/{track_id}")
+        track = (await client.call_tool("tidal_get_track", {"track_id": track_id})).structured_content
+        assert (track["title"], track["isrc"], track["duration_s"]) == (snap["title"], snap["isrc"], snap["duration"])
+
+        album_id = catalog["album_ids"][10]
+        album = (await client.call_tool("tidal_get_album", {"album_id": album_id})).structured_content
+        assert [t["id"] for t in album["tracks"]] == control.get(f"snapshot/album/{album_id}")["trackIds"]
+
+        artist_id = catalog["artist_ids"][10]
+        artist = (await client.call_tool("tidal_get_artist", {"artist_id": artist_id})).structured_content
+        artist_snap = control.get(f"snapshot/artist/{artist_id}")
+        assert artist["name"] == artist_snap["name"]
+        assert [t["id"] for t in artist["top_tracks"]] == artist_snap["topTrackIds"][: len(artist["top_tracks"])]
+
+        uuid = catalog["user_playlist_uuids"][0]
+        playlist = (await client.call_tool("tidal_get_playlist", {"playlist_id": uuid})).structured_content
+        assert [t["id"] for t in playlist["tracks"]] == control.get(f"snapshot/playlist/{uuid}")["trackIds"]
+
+        found = (await client.call_tool("tidal_search", {"query": snap["title"], "types": ["tracks"]}))
+        assert not found.is_error
+        assert track_id in [t["id"] for t in found.structured_content["tracks"]]
+
+
+async def test_a_repeated_call_is_served_from_the_cache(stack, control):
+    track_id = control.get("catalog")["track_ids"][200]
+    async with Client(stack.mcp_url) as client:
+        first = await client.call_tool("tidal_get_track", {"track_id": track_id})
+        second = await client.call_tool("tidal_get_track", {"track_id": track_id})
+    assert first.structured_content == second.structured_content
+    assert path_count(control, f"GET /v1/tracks/{track_id}") == 1
+
+
+async def test_twenty_identical_concurrent_calls_make_one_tidal_request(stack, control):
+    control.post("faults", {"latency_ms": 400, "path_regex": "^/v1/albums/"})
+    album_id = control.get("catalog")["album_ids"][20]
+
+    async def caller(count: int) -> list:
+        async with Client(stack.mcp_url) as client:
+            return await asyncio.gather(*(client.call_tool("tidal_get_album", {"album_id": album_id})
+                                          for _ in range(count)))
+
+    results = [r for batch in await asyncio.gather(*(caller(5) for _ in range(4))) for r in batch]
+    assert len(results) == 20 and not any(r.is_error for r in results)
+    assert len({r.structured_content["title"] for r in results}) == 1
+    assert path_count(control, f"GET /v1/albums/{album_id}") == 1
+
+
+async def test_the_stdio_transport_serves_every_tool_from_the_same_pool(stack, control):
+    catalog = control.get("catalog")
+    params = StdioServerParameters(command=tidal_mcp()[0], args=["front", "--stdio"], env=stack.env)
+    async with Client(params) as client:
+        names = {t.name for t in (await client.list_tools()).tools}
+        assert names == TOOLS
+        auth = await client.call_tool("tidal_auth_status", {})
+        track_id = catalog["track_ids"][300]
+        track = await client.call_tool("tidal_get_track", {"track_id": track_id})
+        album = await client.call_tool("tidal_get_album", {"album_id": catalog["album_ids"][30]})
+        artist = await client.call_tool("tidal_get_artist", {"artist_id": catalog["artist_ids"][30]})
+        playlist = await client.call_tool("tidal_get_playlist", {"playlist_id": catalog["user_playlist_uuids"][1]})
+        search = await client.call_tool("tidal_search", {"query": track.structured_content["title"]})
+        again = await client.call_tool("tidal_get_track", {"track_id": track_id})
+    for result in (auth, track, album, artist, playlist, search, again):
+        assert not result.is_error, result.content
+    assert auth.structured_content["logged_in"] is True
+    assert track.structured_content["id"] == track_id == again.structured_content["id"]
+    assert path_count(control, f"GET /v1/tracks/{track_id}") == 1
+
+
+async def test_bad_input_gets_a_clear_error_and_the_front_keeps_serving(stack, control):
+    async with Client(stack.mcp_url) as client:
+        negative = await client.call_tool("tidal_get_track", {"track_id": -5})
+        bad_uuid = await client.call_tool("tidal_get_playlist", {"playlist_id": "not-a-uuid"})
+        unknown = await client.call_tool("tidal_get_track", {"track_id": 424242})
+        blank = await client.call_tool("tidal_search", {"query": "   "})
+        fine = await client.call_tool("tidal_get_track", {"track_id": control.get("catalog")["track_ids"][1]})
+    assert negative.is_error and "greater than or equal to 1" in negative.content[0].text
+    assert bad_uuid.is_error and "pattern" in bad_uuid.content[0].text
+    assert unknown.is_error and "no track with id 424242" in unknown.content[0].text
+    assert blank.is_error and "empty" in blank.content[0].text
+    assert not fine.is_error
+
+
+def test_health_ready_metrics_and_dashboard_answer(stack):
+    health = stack.health()
+    assert health == {"status": "ok", "redis": "ok", "workers": 2}
+    assert requests.get(f"{stack.base}/ready", timeout=5).json() == {"ready": True}
+    metrics = requests.get(f"{stack.base}/metrics", timeout=5).text
+    assert "tidal_mcp_queue_jobs" in metrics and "tidal_mcp_workers 2.0" in metrics
+    dashboard = f"http://127.0.0.1:{stack.env['TIDAL_MCP_DASHBOARD_PORT']}/"
+    wait_until(lambda: requests.get(dashboard, timeout=5).status_code == 200, 30, "rq-dashboard did not answer")
+
+
+async def test_a_worker_killed_with_sigkill_is_replaced_and_the_front_keeps_answering(stack, control):
+    redis_client = connect(stack.env["REDIS_URL"])
+    before = live_worker_names(redis_client)
+    victim_pid = int(before[0].rsplit(".", 1)[1])
+    os.kill(victim_pid, signal.SIGKILL)
+    catalog = control.get("catalog")
+    async with Client(stack.mcp_url) as client:
+        for track_id in catalog["track_ids"][400:405]:
+            result = await client.call_tool("tidal_get_track", {"track_id": track_id})
+            assert not result.is_error and result.structured_content["id"] == track_id
+    # the WorkerPool under honcho respawns the killed worker; honcho itself never noticed
+    wait_until(lambda: len(set(live_worker_names(redis_client)) - set(before)) >= 1, 30, "no replacement worker")
+    assert stack.proc.alive()
