@@ -82,7 +82,7 @@ def http_retrying(attempts: int = 4, max_wait: float = 20.0, initial: float = 0.
     """A tenacity ``Retrying`` for one idempotent HTTP exchange (see module docstring)."""
     return Retrying(
         retry=retry_if_exception_type(RETRYABLE_EXCEPTIONS),
-        wait=_wait_retry_after(wait_exponential_jitter(initial=initial, max=5.0, jitter=initial)),
+        wait=_wait_retry_after(wait_exponential_jitter(multiplier=initial, max=5.0, jitter=initial)),
         stop=stop_after_attempt(attempts) | stop_before_delay(max_wait),
         reraise=True,
     )

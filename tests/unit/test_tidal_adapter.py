@@ -1,0 +1,132 @@
+"""The transport under tidalapi: URL mapping, timeouts, retries honouring Retry-After, the 429 pause."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+
+import fakeredis
+import pytest
+import requests
+
+from shared.ratelimit import PoolRateLimiter
+from shared.settings import Settings
+from shared.tidal import TidalAdapter, make_config, new_session, rewrite_url
+
+
+def test_every_tidal_host_maps_onto_the_base_url():
+    base = "http://127.0.0.1:8100"
+    assert rewrite_url("https://api.tidal.com/v1/tracks/1", base) == f"{base}/v1/tracks/1"
+    assert rewrite_url("https://api.tidal.com/v2/home/feed", base) == f"{base}/v2/home/feed"
+    assert rewrite_url("https://openapi.tidal.com/v2/tracks", base) == f"{base}/openapi/v2/tracks"
+    assert rewrite_url("https://auth.tidal.com/v1/oauth2/device_authorization", base) == (
+        f"{base}/auth/v1/oauth2/device_authorization")
+    assert rewrite_url("https://example.com/x", base) == "https://example.com/x"
+    config = make_config(base)
+    assert config.api_oauth2_token == f"{base}/auth/v1/oauth2/token"
+    assert make_config(None).api_v1_location == "https://api.tidal.com/v1/"
+
+
+class Script:
+    """A tiny HTTP server answering a scripted list of (status, headers) then 200s."""
+
+    def __init__(self, answers: list[tuple[int, dict[str, str]]]) -> None:
+        self.answers = list(answers)
+        self.hits = 0
+        script = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                script.hits += 1
+                status, headers = script.answers.pop(0) if script.answers else (200, {})
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"ok": true}')
+
+            do_POST = do_GET  # noqa: N815
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def script() -> Iterator[callable]:
+    servers: list[Script] = []
+
+    def make(*answers: tuple[int, dict[str, str]]) -> Script:
+        servers.append(Script(list(answers)))
+        return servers[-1]
+
+    yield make
+    for server in servers:
+        server.server.shutdown()
+
+
+def session_for(server: Script, **kwargs) -> requests.Session:
+    http_session = requests.Session()
+    http_session.mount("http://", TidalAdapter(base_url=None, timeout=5, **kwargs))
+    return http_session
+
+
+def test_transient_answers_are_retried_until_success(script):
+    server = script((503, {}), (502, {}))
+    assert session_for(server).get(server.url).status_code == 200
+    assert server.hits == 3
+
+
+class RecordingLimiter(PoolRateLimiter):
+    def __init__(self) -> None:
+        super().__init__(fakeredis.FakeRedis(), rate=100, burst=100)
+        self.acquired, self.trips = 0, []
+
+    def acquire(self, timeout: float) -> float:
+        self.acquired += 1
+        return super().acquire(timeout)
+
+    def trip(self, retry_after: float) -> None:
+        self.trips.append(retry_after)
+        super().trip(retry_after)
+
+
+def test_retry_after_is_honoured_and_pauses_the_pool(script):
+    server = script((429, {"Retry-After": "1"}))
+    limiter = RecordingLimiter()
+    response = session_for(server, limiter=limiter).get(server.url)
+    assert response.status_code == 200 and server.hits == 2
+    assert limiter.trips == [1.0] and limiter.acquired == 2
+
+
+def test_out_of_retries_the_last_answer_goes_back_to_tidalapi(script):
+    server = script(*[(503, {})] * 10)
+    response = session_for(server, attempts=3, max_retry_wait=5).get(server.url)
+    assert response.status_code == 503 and server.hits == 3
+
+
+def test_a_retry_after_longer_than_a_job_may_wait_is_not_waited_for(script):
+    server = script((429, {"Retry-After": "60"}))
+    response = session_for(server, max_retry_wait=2).get(server.url)
+    assert response.status_code == 429 and server.hits == 1
+
+
+def test_client_errors_and_writes_are_not_retried(script):
+    server = script((404, {}), (503, {}))
+    http_session = session_for(server)
+    assert http_session.get(server.url).status_code == 404
+    assert http_session.post(server.url, data={"a": 1}).status_code == 503
+    assert server.hits == 2
+
+
+def test_sessions_get_a_fresh_config_and_the_adapter():
+    settings = Settings.from_env({"TIDAL_BASE_URL": "http://127.0.0.1:1"})
+    first, second = new_session(settings), new_session(settings)
+    assert first.config is not second.config
+    adapter = first.request_session.get_adapter("https://api.tidal.com/v1/")
+    assert isinstance(adapter, TidalAdapter) and adapter.timeout == settings.http_timeout
