@@ -81,12 +81,13 @@ def render_text(report: dict[str, Any]) -> str:
                  + (f"  (redis {redis_part['version']})" if redis_part.get("version") else ""))
     login = report["login"]
     if login.get("stored"):
-        lines.append(f"login   ok  user {login.get('user_id')}, access token expires {login.get('access_token_expires')}"
-                     " (workers refresh it)")
+        lines.append(f"login   ok  user {login.get('user_id')}, access token expires "
+                     f"{login.get('access_token_expires')} (workers refresh it)")
     else:
         lines.append(f"login   NONE  {login.get('error') or login.get('hint')}")
     for name, counts in report["queues"].items():
-        lines.append(f"queue   {name}: {counts['queued']} queued, {counts['started']} running, {counts['failed']} failed")
+        lines.append(f"queue   {name}: {counts['queued']} queued, {counts['started']} running, "
+                     f"{counts['failed']} failed")
     lines.append(f"workers {len(report['workers'])} alive")
     for worker in report["workers"]:
         job = f", job {worker['current_job']}" if worker["current_job"] else ""

@@ -82,8 +82,8 @@ class TokenStore:
             raise TokenStoreError(
                 "cannot decrypt the keyring file: check TIDAL_MCP_KEYRING_PASSWORD"
             ) from exc
-        except keyring.errors.KeyringError as exc:
-            raise TokenStoreError(f"the keyring is not usable ({type(exc).__name__}); "
+        except (keyring.errors.KeyringError, EOFError) as exc:  # EOFError: the backend wanted a prompt
+            raise TokenStoreError(f"the keyring is not usable here ({type(exc).__name__}); "
                                   "set TIDAL_MCP_KEYRING_FILE and TIDAL_MCP_KEYRING_PASSWORD") from exc
         if not raw:
             return None

@@ -26,7 +26,7 @@ from shared.errors import NOT_LOGGED_IN_MESSAGE, NotLoggedIn, UpstreamUnavailabl
 from shared.ratelimit import PoolRateLimiter
 from shared.settings import Settings
 from shared.tidal import Observer, login_from_session, new_session, restore_login
-from shared.tokens import StoredLogin, TokenStore
+from shared.tokens import StoredLogin, TokenStore, TokenStoreError
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,10 @@ class SessionHolder:
         self._generation = None
 
     def _reload(self, generation: int) -> None:
-        stored = self.tokens.load()
+        try:
+            stored = self.tokens.load()
+        except TokenStoreError as exc:
+            raise NotLoggedIn(f"The stored TIDAL login cannot be read: {exc}.") from None
         if stored is None:
             self._session, self._generation = None, generation
             return
