@@ -8,8 +8,10 @@ holds; cache hits and coalescing are checked with the emulator's request counter
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
+import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -171,3 +173,15 @@ async def test_a_worker_killed_with_sigkill_is_replaced_and_the_front_keeps_answ
     # the WorkerPool under honcho respawns the killed worker; honcho itself never noticed
     wait_until(lambda: len(set(live_worker_names(redis_client)) - set(before)) >= 1, 30, "no replacement worker")
     assert stack.proc.alive()
+
+
+def test_status_reports_login_redis_queues_and_workers(stack):
+    result = subprocess.run(tidal_mcp("status", "--json"), env=stack.env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["healthy"] is True and report["redis"]["ok"] is True
+    assert report["login"]["stored"] is True and report["login"]["user_id"] == stack.control.get("catalog")["user_id"]
+    assert len(report["workers"]) >= 2 and "tidal-read" in report["queues"]
+    assert stack.env["TIDAL_MCP_KEYRING_PASSWORD"] not in result.stdout
+    text = subprocess.run(tidal_mcp("status"), env=stack.env, capture_output=True, text=True, timeout=60).stdout
+    assert text.startswith("redis   ok") and "login   ok" in text
