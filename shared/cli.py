@@ -121,7 +121,9 @@ def cmd_redis(settings: Settings, args: argparse.Namespace) -> int:
     if ping(connect(settings.redis_url)):
         # Keep a process in the Procfile's place: honcho stops the whole stack when one exits.
         sys.stderr.write(f"tidal-mcp redis: using the Redis already answering at {settings.redis_url}\n")
-        signal.sigwait({signal.SIGTERM, signal.SIGINT})
+        stop_signals = {signal.SIGTERM, signal.SIGINT}
+        signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
+        signal.sigwait(stop_signals)
         return 0
     try:
         host, port = redis_server.loopback_address(settings.redis_url)

@@ -106,26 +106,21 @@ def _port(raw: str) -> int:
 
 
 def _int_range(low: int, high: int) -> Callable[[str], int]:
-    def parse(raw: str) -> int:
-        try:
-            value = int(raw)
-        except ValueError:
-            value = None
-        if value is None or not low <= value <= high:
-            raise ValueError(f"must be an integer from {low} to {high}")
-        return value
-
-    return parse
+    return _number_range(int, "an integer", low, high)
 
 
 def _float_range(low: float, high: float) -> Callable[[str], float]:
-    def parse(raw: str) -> float:
+    return _number_range(float, "a number", low, high)
+
+
+def _number_range(cast: Callable[[str], T], kind: str, low: T, high: T) -> Callable[[str], T]:
+    def parse(raw: str) -> T:
         try:
-            value = float(raw)
+            value = cast(raw)
         except ValueError:
             value = None
         if value is None or not low <= value <= high:
-            raise ValueError(f"must be a number from {low:g} to {high:g}")
+            raise ValueError(f"must be {kind} from {low:g} to {high:g}")
         return value
 
     return parse
