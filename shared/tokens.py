@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -60,20 +61,34 @@ def keyring_backend(settings: Settings) -> keyring.backend.KeyringBackend:
 
     backend = CryptFileKeyring()
     backend.file_path = str(settings.keyring_file)
-    backend.keyring_key = settings.keyring_password
+    try:
+        backend.keyring_key = settings.keyring_password  # unlocks (and checks) an existing file
+    except ValueError:  # "MAC check failed"
+        raise TokenStoreError("cannot decrypt the keyring file: check TIDAL_MCP_KEYRING_PASSWORD") from None
     return backend
 
 
 class TokenStore:
     """Load, save and delete the one stored TIDAL login."""
 
-    def __init__(self, backend: keyring.backend.KeyringBackend, redis_client: redis.Redis | None = None) -> None:
-        self.backend = backend
+    def __init__(
+        self,
+        backend: keyring.backend.KeyringBackend | Callable[[], keyring.backend.KeyringBackend],
+        redis_client: redis.Redis | None = None,
+    ) -> None:
+        self._backend = backend
         self.redis = redis_client
 
     @classmethod
     def from_settings(cls, settings: Settings, redis_client: redis.Redis | None = None) -> TokenStore:
-        return cls(keyring_backend(settings), redis_client)
+        """A store on the configured keyring, opened at first use (errors surface there)."""
+        return cls(lambda: keyring_backend(settings), redis_client)
+
+    @property
+    def backend(self) -> keyring.backend.KeyringBackend:
+        if not isinstance(self._backend, keyring.backend.KeyringBackend):
+            self._backend = self._backend()
+        return self._backend
 
     def load(self) -> StoredLogin | None:
         try:

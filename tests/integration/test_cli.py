@@ -1,0 +1,55 @@
+"""The operator commands: login/logout against the emulator, and the Redis placeholder."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from shared.redis_conn import connect
+from shared.tokens import GENERATION_KEY, TokenStore
+from tests.support.processes import Proc, tidal_mcp, wait_until
+
+pytestmark = pytest.mark.integration
+
+
+def run(env, tmp_path, *args: str, name: str = "cli") -> tuple[int, str, str]:
+    proc = Proc(name, tidal_mcp(*args), env, tmp_path / "logs")
+    code = proc.popen.wait(60)
+    proc.stop()
+    return code, proc.stdout_path.read_text(), proc.stderr_path.read_text()
+
+
+def test_login_stores_tokens_tells_the_workers_and_logout_removes_them(stack_env, settings, redis_url, tmp_path,
+                                                                        control):
+    redis_client = connect(redis_url)
+    code, out, err = run(stack_env, tmp_path, "login", name="login")
+    assert code == 0, err
+    assert "/device/" in out and "Logged in to TIDAL as user" in out
+    stored = TokenStore.from_settings(settings).load()
+    assert stored is not None and stored.user_id == control.get("catalog")["user_id"]
+    assert stored.access_token not in out + err and stored.refresh_token not in out + err
+    assert int(redis_client.get(GENERATION_KEY)) == 1
+    code, out, _ = run(stack_env, tmp_path, "logout", name="logout")
+    assert code == 0 and "removed" in out
+    assert TokenStore.from_settings(settings).load() is None
+    assert int(redis_client.get(GENERATION_KEY)) == 2
+    code, out, _ = run(stack_env, tmp_path, "logout", name="logout2")
+    assert code == 0 and "No TIDAL login was stored" in out
+
+
+def test_a_wrong_keyring_password_is_a_clear_error(stack_env, logged_in, tmp_path):
+    env = {**stack_env, "TIDAL_MCP_KEYRING_PASSWORD": "wrong"}
+    code, out, _ = run(env, tmp_path, "status")
+    assert code == 1 and "cannot decrypt the keyring file" in out
+
+
+def test_the_redis_placeholder_waits_when_a_redis_already_answers(stack_env, tmp_path):
+    proc = Proc("redis", tidal_mcp("redis"), stack_env, tmp_path / "logs")
+    try:
+        wait_until(lambda: "already answering" in proc.stderr_path.read_text(), 30, "no placeholder message")
+        assert proc.alive()
+        proc.popen.send_signal(signal.SIGTERM)
+        assert proc.popen.wait(15) == 0
+    finally:
+        proc.stop()
