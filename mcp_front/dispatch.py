@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,6 +45,7 @@ RESULT_TTL = 60  # the cache is the real store; results only bridge the job -> f
 FAILURE_TTL = 3600  # failed jobs stay visible in rq-dashboard for an hour
 WAIT_SLICE = 1.0  # seconds per XREAD BLOCK between checks on the job
 WORKERS_CHECK_TTL = 1.0  # seconds a live-worker count is reused
+PROGRESS_INTERVAL = 2.0  # seconds between progress reports to a waiting client
 
 _FINAL_FAILURES = {Result.Type.FAILED, Result.Type.STOPPED, Result.Type.MAX_RETRIES_EXCEEDED}
 
@@ -61,8 +62,18 @@ class Dispatcher:
         self._inflight: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._workers_seen: tuple[float, int] = (0.0, 0)
 
-    async def call(self, name: str, args: Mapping[str, Any], request_id: str | None = None) -> tuple[Any, str]:
-        """Run operation ``name``; return ``(data, source)`` where source is "cache" or "tidal"."""
+    async def call(
+        self,
+        name: str,
+        args: Mapping[str, Any],
+        request_id: str | None = None,
+        progress: Callable[[float], Awaitable[None]] | None = None,
+    ) -> tuple[Any, str]:
+        """Run operation ``name``; return ``(data, source)`` where source is "cache" or "tidal".
+
+        ``progress(seconds_waited)`` is awaited every :data:`PROGRESS_INTERVAL` while the pool works,
+        so the MCP client can show progress (and keep long calls alive).
+        """
         op = OPERATIONS[name]
         args = dict(args)
         if op.ttl:
@@ -75,8 +86,14 @@ class Dispatcher:
             task = asyncio.ensure_future(self._run(op, args, job_id, request_id))
             self._inflight[job_id] = task
             task.add_done_callback(lambda _: self._inflight.pop(job_id, None))
-        # shield: a client that gives up must not cancel the wait other callers share
-        return unwrap(await asyncio.shield(task)), "tidal"
+        # The task is shared: a caller that gives up must not cancel the wait of the others.
+        started = time.monotonic()
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=PROGRESS_INTERVAL)
+            if done:
+                return unwrap(task.result()), "tidal"
+            if progress is not None:
+                await progress(time.monotonic() - started)
 
     async def live_workers(self) -> int:
         """How many worker processes are registered and alive (briefly cached)."""

@@ -48,11 +48,16 @@ async def _call(
     """Dispatch ``op`` for ``tool``; errors become ``ToolError`` unless they are ``passthrough``."""
     dispatcher = ctx.request_context.lifespan_context.dispatcher
     request_id = uuid.uuid4().hex[:12]
+
+    async def progress(waited: float) -> None:
+        total = dispatcher.wait_timeout
+        await ctx.report_progress(min(waited, total), total=total, message=f"waiting for TIDAL ({waited:.0f} s)")
+
     start = time.perf_counter()
     source = "error"
     with request_context(request_id):
         try:
-            data, source = await dispatcher.call(op, args, request_id=request_id)
+            data, source = await dispatcher.call(op, args, request_id=request_id, progress=progress)
         except TidalMcpError as exc:
             metrics.TOOL_CALLS.labels(tool=tool, outcome=exc.code).inc()
             log.info("tool error", extra={"tool": tool, "code": exc.code})

@@ -185,3 +185,19 @@ def test_status_reports_login_redis_queues_and_workers(stack):
     assert stack.env["TIDAL_MCP_KEYRING_PASSWORD"] not in result.stdout
     text = subprocess.run(tidal_mcp("status"), env=stack.env, capture_output=True, text=True, timeout=60).stdout
     assert text.startswith("redis   ok") and "login   ok" in text
+
+
+async def test_a_slow_call_reports_progress_while_the_pool_works(stack, control):
+    control.post("faults", {"latency_ms": 2500, "path_regex": "^/v1/artists/"})
+    artist_id = control.get("catalog")["artist_ids"][50]
+    seen: list[tuple[float, float | None, str | None]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append((progress, total, message))
+
+    async with Client(stack.mcp_url) as client:
+        result = await client.call_tool("tidal_get_artist", {"artist_id": artist_id}, progress_callback=on_progress)
+    assert not result.is_error and result.structured_content["id"] == artist_id
+    assert seen, "no progress notification arrived"
+    assert all(total == 20 and "waiting for TIDAL" in message for _, total, message in seen)
+    assert [p for p, _, _ in seen] == sorted(p for p, _, _ in seen)
