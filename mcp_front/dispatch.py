@@ -85,7 +85,7 @@ class Dispatcher:
         if task is None:
             task = asyncio.ensure_future(self._run(op, args, job_id, request_id))
             self._inflight[job_id] = task
-            task.add_done_callback(lambda _: self._inflight.pop(job_id, None))
+            task.add_done_callback(lambda done: self._forget(job_id, done))
         # The task is shared: a caller that gives up must not cancel the wait of the others.
         started = time.monotonic()
         while True:
@@ -94,6 +94,11 @@ class Dispatcher:
                 return unwrap(task.result()), "tidal"
             if progress is not None:
                 await progress(time.monotonic() - started)
+
+    def _forget(self, job_id: str, task: asyncio.Future[dict[str, Any]]) -> None:
+        self._inflight.pop(job_id, None)
+        if not task.cancelled():
+            task.exception()  # retrieved here, so callers that gave up leave no "never retrieved" warning
 
     async def live_workers(self) -> int:
         """How many worker processes are registered and alive (briefly cached)."""
@@ -123,14 +128,13 @@ class Dispatcher:
                 "(`make run`, or `supervisorctl start tidal-mcp:*`) and retry."
             )
         try:
-            for _ in range(3):
-                outcome = await asyncio.to_thread(self._submit, op, args, job_id, request_id)
-                if outcome != "finished":
-                    break
-                # An earlier identical job finished: its answer is in the cache unless evicted.
+            if await asyncio.to_thread(self._submit, op, args, job_id, request_id) == "finished":
+                # An earlier identical job finished: its answer is in the cache unless evicted or
+                # never cached (e.g. "not logged in"), in which case it is stale: run it afresh.
                 if op.ttl and (cached := await self._cached(op, args)) is not None:
                     return cached
                 await asyncio.to_thread(_delete_job, self.sync, job_id)
+                await asyncio.to_thread(self._submit, op, args, job_id, request_id)
             return await self._wait(op, job_id, args, request_id, deadline)
         except redis.RedisError as exc:
             raise _backend_error(exc) from None
