@@ -86,7 +86,7 @@ def start_stack(command: list[str], env: dict[str, str], emulator: FakeTidal, lo
             raise AssertionError("the stack exited:\n" + proc.logs())
         return stack.health().get("workers") == workers
 
-    wait_until(healthy, 90, "the stack did not become healthy\n" + proc.logs(), interval=0.2)
+    wait_until(healthy, 90, lambda: "the stack did not become healthy\n" + proc.logs(), interval=0.2)
     return stack
 
 

@@ -22,7 +22,7 @@ async def test_demo_logs_in_unattended_and_prints_how_to_connect(tmp_path):
                 tmp_path / "logs")
     try:
         wait_until(lambda: demo.alive() and http_ok(f"http://127.0.0.1:{port}/health"), 90,
-                   "the demo stack did not become healthy\n" + demo.logs(), interval=0.2)
+                   lambda: "the demo stack did not become healthy\n" + demo.logs(), interval=0.2)
         printed = demo.stdout_path.read_text()
         assert "Logged in to the emulator as user" in printed
         assert f"MCP endpoint (streamable HTTP): http://127.0.0.1:{port}/mcp" in printed

@@ -32,10 +32,10 @@ TOOLS = {"tidal_search", "tidal_get_track", "tidal_get_album", "tidal_get_artist
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, e2e_emulator) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("honcho")
-    env = stack_environment(tmp, e2e_emulator, workers=2)
+    env = stack_environment(tmp, e2e_emulator, workers=4)
     printed = login(env, tmp / "logs")
     assert "/device/" in printed and "Logged in" in printed
-    stack = start_stack(tidal_mcp("run", "--workers", "2"), env, e2e_emulator, tmp / "logs", workers=2)
+    stack = start_stack(tidal_mcp("run", "--workers", "4"), env, e2e_emulator, tmp / "logs", workers=4)
     yield stack
     stop_stack(stack)
 
@@ -152,10 +152,10 @@ async def test_bad_input_gets_a_clear_error_and_the_front_keeps_serving(stack, c
 
 def test_health_ready_metrics_and_dashboard_answer(stack):
     health = stack.health()
-    assert health == {"status": "ok", "redis": "ok", "workers": 2}
+    assert health == {"status": "ok", "redis": "ok", "workers": 4}
     assert requests.get(f"{stack.base}/ready", timeout=5).json() == {"ready": True}
     metrics = requests.get(f"{stack.base}/metrics", timeout=5).text
-    assert "tidal_mcp_queue_jobs" in metrics and "tidal_mcp_workers 2.0" in metrics
+    assert "tidal_mcp_queue_jobs" in metrics and "tidal_mcp_workers 4.0" in metrics
     dashboard = f"http://127.0.0.1:{stack.env['TIDAL_MCP_DASHBOARD_PORT']}/"
     wait_until(lambda: requests.get(dashboard, timeout=5).status_code == 200, 30, "rq-dashboard did not answer")
 

@@ -31,8 +31,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until(condition: Callable[[], T], timeout: float, message: str, interval: float = 0.05) -> T:
-    """Poll ``condition`` until it returns a truthy value (returned) or ``timeout`` passes."""
+def wait_until(condition: Callable[[], T], timeout: float, message: str | Callable[[], str],
+               interval: float = 0.05) -> T:
+    """Poll ``condition`` until it returns a truthy value (returned) or ``timeout`` passes.
+
+    ``message`` may be a callable, evaluated only on failure (e.g. to include process logs).
+    """
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
     while time.monotonic() < deadline:
@@ -43,7 +47,8 @@ def wait_until(condition: Callable[[], T], timeout: float, message: str, interva
         except Exception as exc:  # the condition may fail until the thing it polls is up
             last_error = exc
         time.sleep(interval)
-    raise AssertionError(f"{message} (waited {timeout:g} s; last error: {last_error!r})")
+    text = message() if callable(message) else message
+    raise AssertionError(f"{text} (waited {timeout:g} s; last error: {last_error!r})")
 
 
 def http_ok(url: str) -> bool:

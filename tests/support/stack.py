@@ -27,7 +27,7 @@ class WorkerPool:
             self.procs.append(Proc(f"worker{i}", tidal_mcp("worker"), self.env, self.log_dir))
         expected = len([p for p in self.procs if p.alive()])
         wait_until(lambda: count_live_workers(self.redis) >= expected, 30,
-                   f"{expected} workers did not register\n" + self.logs())
+                   lambda: f"{expected} workers did not register\n" + self.logs())
         return self.procs[before:]
 
     def name_of(self, proc: Proc) -> str:

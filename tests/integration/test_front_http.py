@@ -1,0 +1,53 @@
+"""The front process's HTTP routes without a healthy pool: /health says why, /ready and /metrics answer."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.support.processes import Proc, http_ok, tidal_mcp, wait_until
+from tests.support.stack import worker_pool
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def front(stack_env, tmp_path):
+    proc = Proc("front", tidal_mcp("front"), stack_env, tmp_path / "logs")
+    base = f"http://127.0.0.1:{stack_env['TIDAL_MCP_PORT']}"
+    try:
+        wait_until(lambda: http_ok(f"{base}/ready"), 60, lambda: "the front did not start\n" + proc.logs())
+        yield base
+    finally:
+        proc.stop()
+
+
+def test_health_is_503_with_the_reason_until_a_worker_lives(front, stack_env, logged_in, tmp_path):
+    response = requests.get(f"{front}/health", timeout=5)
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "redis": "ok", "workers": 0,
+                               "reason": "no worker process is alive"}
+    with worker_pool(stack_env, tmp_path / "logs", count=1):
+        wait_until(lambda: requests.get(f"{front}/health", timeout=5).status_code == 200, 30, "health stayed 503")
+        assert requests.get(f"{front}/health", timeout=5).json() == {"status": "ok", "redis": "ok", "workers": 1}
+
+
+def test_health_is_503_when_redis_does_not_answer(stack_env, tmp_path):
+    env = {**stack_env, "REDIS_URL": "redis://127.0.0.1:1/0"}
+    proc = Proc("front", tidal_mcp("front"), env, tmp_path / "logs")
+    base = f"http://127.0.0.1:{stack_env['TIDAL_MCP_PORT']}"
+    try:
+        def answered() -> list[requests.Response]:  # a list: a 503 Response is falsy
+            try:
+                return [requests.get(f"{base}/health", timeout=10)]
+            except requests.ConnectionError:
+                return []
+
+        [response] = wait_until(answered, 60, lambda: "the front did not answer\n" + proc.logs())
+        assert response.status_code == 503
+        body = response.json()
+        assert body["status"] == "unavailable" and body["redis"] == "down" and "Redis" in body["reason"]
+        assert requests.get(f"{base}/ready", timeout=10).status_code == 503
+        assert requests.get(f"{base}/metrics", timeout=10).status_code == 200
+    finally:
+        proc.stop()
