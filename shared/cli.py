@@ -18,15 +18,12 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import signal
 import sys
-from pathlib import Path
 from typing import Any
 
+from shared.launch import honcho_command, stack_environment, supervisord_command, venv_bin
 from shared.settings import Settings, SettingsError
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _say(text: str = "") -> None:
@@ -137,7 +134,7 @@ def cmd_redis(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_dashboard(settings: Settings, args: argparse.Namespace) -> int:
-    command = [_venv_bin("rq-dashboard"), "--bind", "127.0.0.1", "--port", str(settings.dashboard_port),
+    command = [venv_bin("rq-dashboard"), "--bind", "127.0.0.1", "--port", str(settings.dashboard_port),
                "--redis-url", settings.redis_url, "--json"]
     os.execv(command[0], command)
 
@@ -192,47 +189,21 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
 
 # -- whole-stack launchers -----------------------------------------------------------------------
 
-def _venv_bin(name: str) -> str:
-    local = Path(sys.executable).parent / name
-    return str(local) if local.exists() else (shutil.which(name) or name)
-
-
-def stack_environment(settings: Settings, workers: int | None = None) -> dict[str, str]:
-    """Environment for every process of a stack: absolute data dir, a fresh metrics dir, PATH."""
-    env = dict(os.environ)
-    data_dir = settings.data_dir.resolve()
-    prometheus_dir = data_dir / "prometheus"
-    shutil.rmtree(prometheus_dir, ignore_errors=True)  # multiprocess mode needs a clean dir per run
-    (data_dir / "logs").mkdir(parents=True, exist_ok=True)
-    prometheus_dir.mkdir(parents=True, exist_ok=True)
-    env.update(
-        TIDAL_MCP_DATA_DIR=str(data_dir),
-        PROMETHEUS_MULTIPROC_DIR=str(prometheus_dir),
-        TIDAL_MCP_WORKERS=str(workers or settings.workers),
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     env = stack_environment(settings, args.workers)
-    command = [_venv_bin("honcho"), "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT),
-               "-c", f"worker={env['TIDAL_MCP_WORKERS']}"]
+    command = honcho_command(env)
     os.execve(command[0], command, env)
 
 
 def cmd_supervise(settings: Settings, args: argparse.Namespace) -> int:
-    env = stack_environment(settings)
-    command = [_venv_bin("supervisord"), "-c", str(ROOT / "supervisord.conf")]
-    os.execve(command[0], command, env)
+    command = supervisord_command()
+    os.execve(command[0], command, stack_environment(settings))
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from shared.demo import run_demo
 
-    return run_demo(settings, emulator_port=args.emulator_port, workers=args.workers,
-                    stack_env=stack_environment, say=_say)
+    return run_demo(settings, emulator_port=args.emulator_port, workers=args.workers, say=_say)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,10 +15,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from shared.launch import ROOT, honcho_command, stack_environment
 from shared.settings import Settings
 from shared.tokens import TokenStore
 
-ROOT = Path(__file__).resolve().parents[1]
 DEMO_REDIS_URL = "redis://127.0.0.1:6380/0"
 DEMO_KEYRING_PASSWORD = "tidal-mcp-demo"
 
@@ -42,7 +42,6 @@ def run_demo(
     *,
     emulator_port: int,
     workers: int | None,
-    stack_env: Callable[[Settings, int | None], dict[str, str]],
     say: Callable[[str], None],
 ) -> int:
     from shared.login import device_login
@@ -63,7 +62,7 @@ def run_demo(
         login = device_login(demo, show=lambda link: say(f"Logging in unattended via {link.verification_uri_complete}"))
         TokenStore.from_settings(demo).save(login)
         say(f"Logged in to the emulator as user {login.user_id}.")
-        env = stack_env(demo, workers)
+        env = stack_environment(demo, workers)
         env.update(
             TIDAL_BASE_URL=base_url,
             REDIS_URL=demo.redis_url,
@@ -71,9 +70,7 @@ def run_demo(
             TIDAL_MCP_KEYRING_PASSWORD=str(demo.keyring_password),
         )
         _print_connection_help(demo, say)
-        command = [str(Path(sys.executable).parent / "honcho"), "start", "-f", str(ROOT / "Procfile"),
-                   "-d", str(ROOT), "-c", f"worker={env['TIDAL_MCP_WORKERS']}"]
-        return subprocess.call(command, env=env)
+        return subprocess.call(honcho_command(env), env=env)
     finally:
         emulator.terminate()
         emulator.wait(10)

@@ -1,0 +1,52 @@
+"""What the whole-stack launchers (``tidal-mcp run``, ``supervise``, ``demo``) share.
+
+Example::
+
+    env = stack_environment(settings, workers=4)
+    os.execve(*honcho_command(env), env)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from shared.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def venv_bin(name: str) -> str:
+    """A console script installed beside this Python (the venv), else from PATH."""
+    local = Path(sys.executable).parent / name
+    return str(local) if local.exists() else (shutil.which(name) or name)
+
+
+def stack_environment(settings: Settings, workers: int | None = None) -> dict[str, str]:
+    """Environment for every process of a stack: absolute data dir, a fresh metrics dir, PATH."""
+    env = dict(os.environ)
+    data_dir = settings.data_dir.resolve()
+    prometheus_dir = data_dir / "prometheus"
+    shutil.rmtree(prometheus_dir, ignore_errors=True)  # multiprocess mode needs a clean dir per run
+    (data_dir / "logs").mkdir(parents=True, exist_ok=True)
+    prometheus_dir.mkdir(parents=True, exist_ok=True)
+    env.update(
+        TIDAL_MCP_DATA_DIR=str(data_dir),
+        PROMETHEUS_MULTIPROC_DIR=str(prometheus_dir),
+        TIDAL_MCP_WORKERS=str(workers or settings.workers),
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def honcho_command(env: dict[str, str]) -> list[str]:
+    """``honcho start`` on the repo's Procfile with ``TIDAL_MCP_WORKERS`` workers."""
+    return [venv_bin("honcho"), "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT),
+            "-c", f"worker={env['TIDAL_MCP_WORKERS']}"]
+
+
+def supervisord_command() -> list[str]:
+    return [venv_bin("supervisord"), "-c", str(ROOT / "supervisord.conf")]
