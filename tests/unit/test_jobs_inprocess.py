@@ -7,6 +7,7 @@ translation, the circuit breaker, and what the front's dispatcher makes of each 
 from __future__ import annotations
 
 import asyncio
+import time
 
 import fakeredis
 import keyring.backend
@@ -64,8 +65,10 @@ def pipeline(emu):
 
     async def call(name: str, args: dict):
         task = asyncio.ensure_future(dispatcher.call(name, args))
-        while queue.count == 0 and not task.done():
-            await asyncio.sleep(0.005)  # yield to the dispatcher until it has enqueued (or answered)
+        deadline = time.monotonic() + 10
+        while queue.count == 0 and not task.done():  # poll until the dispatcher enqueued (or answered)
+            assert time.monotonic() < deadline, "the dispatcher neither answered nor enqueued"
+            await asyncio.sleep(0.005)
         if not task.done():  # RQ workers need the main thread (signals): run it here, blocking the loop
             SimpleWorker([queue], connection=sync, serializer=JSONSerializer).work(burst=True)
         return await task
