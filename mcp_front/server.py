@@ -25,6 +25,7 @@ from mcp.server import MCPServer
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from mcp_front.auth import auth_options
 from mcp_front.dispatch import Dispatcher
 from mcp_front.tools import register_tools
 from shared import metrics
@@ -35,6 +36,7 @@ from shared.settings import Settings
 log = logging.getLogger(__name__)
 
 VERSION = "0.1.0"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 INSTRUCTIONS = """\
 Tools for the TIDAL music service. Use tidal_search to find tracks, albums, artists and playlists
 by words, then tidal_get_track / tidal_get_album / tidal_get_artist / tidal_get_playlist with the ids
@@ -50,8 +52,8 @@ class FrontState:
     sync_redis: redis.Redis
 
 
-def build_server(settings: Settings) -> MCPServer:
-    """The MCP server with every tool and HTTP route declared."""
+def build_server(settings: Settings, *, http: bool = True) -> MCPServer:
+    """The MCP server with every tool and HTTP route declared (``http``: apply the bearer token)."""
     holder: dict[str, FrontState] = {}
 
     @asynccontextmanager
@@ -75,6 +77,7 @@ def build_server(settings: Settings) -> MCPServer:
         instructions=INSTRUCTIONS,
         lifespan=lifespan,
         log_level=settings.log_level,
+        **(auth_options(settings) if http else {}),
     )
     register_tools(mcp)
 
@@ -130,6 +133,9 @@ def _redis_location(client: redis.Redis) -> str:
 
 async def serve_http(settings: Settings) -> None:
     """Serve streamable HTTP at ``http://HOST:PORT/mcp`` until SIGTERM/SIGINT."""
+    if settings.host not in LOOPBACK and not settings.auth_token:
+        log.warning("serving beyond loopback without TIDAL_MCP_AUTH_TOKEN: anyone who reaches this port can use "
+                    "the TIDAL account", extra={"host": settings.host})
     app = build_server(settings).streamable_http_app(streamable_http_path="/mcp", host=settings.host)
     config = uvicorn.Config(
         app,
@@ -145,4 +151,4 @@ async def serve_http(settings: Settings) -> None:
 
 async def serve_stdio(settings: Settings) -> None:
     """Serve MCP over stdin/stdout (logs stay on stderr)."""
-    await build_server(settings).run_stdio_async()
+    await build_server(settings, http=False).run_stdio_async()

@@ -40,6 +40,8 @@ class Settings:
     tidal_base_url: str | None = None
     keyring_file: Path | None = None
     keyring_password: str | None = field(default=None, repr=False)
+    # When set, HTTP clients must send "Authorization: Bearer <token>" to /mcp.
+    auth_token: str | None = field(default=None, repr=False)
     data_dir: Path = Path(".run")
     dashboard_port: int = 9181
     log_level: str = "INFO"
@@ -72,6 +74,7 @@ class Settings:
             tidal_base_url=_get(env, "TIDAL_BASE_URL", None, _http_origin),
             keyring_file=keyring_file,
             keyring_password=keyring_password,
+            auth_token=_get(env, "TIDAL_MCP_AUTH_TOKEN", None, _token, secret=True),
             data_dir=_get(env, "TIDAL_MCP_DATA_DIR", cls.data_dir, _path),
             dashboard_port=_get(env, "TIDAL_MCP_DASHBOARD_PORT", cls.dashboard_port, _port),
             log_level=_get(env, "TIDAL_MCP_LOG_LEVEL", cls.log_level, _log_level),
@@ -83,17 +86,25 @@ class Settings:
         )
 
 
-def _get(env: Mapping[str, str], name: str, default: T, parse: Callable[[str], T]) -> T:
+def _get(env: Mapping[str, str], name: str, default: T, parse: Callable[[str], T], *, secret: bool = False) -> T:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
         return parse(raw.strip())
     except ValueError as exc:
-        raise SettingsError(f"{name} {exc} (got {raw!r})") from None
+        shown = "" if secret else f" (got {raw!r})"  # never echo a secret, even a bad one
+        raise SettingsError(f"{name} {exc}{shown}") from None
 
 
 def _nonempty(raw: str) -> str:
+    return raw
+
+
+def _token(raw: str) -> str:
+    if len(raw) < 16:
+        raise ValueError("must be at least 16 characters (use e.g. `python -c 'import secrets; "
+                         "print(secrets.token_urlsafe(32))'`)")
     return raw
 
 

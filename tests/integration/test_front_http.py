@@ -51,3 +51,44 @@ def test_health_is_503_when_redis_does_not_answer(stack_env, tmp_path):
         assert requests.get(f"{base}/metrics", timeout=10).status_code == 200
     finally:
         proc.stop()
+
+
+@pytest.mark.anyio
+async def test_a_configured_bearer_token_is_required_on_mcp_only(stack_env, logged_in, tmp_path):
+    import httpx2
+    from mcp import Client
+    from mcp.client.streamable_http import streamable_http_client
+
+    token = "s3cret-token-0123456789abcdef"
+    env = {**stack_env, "TIDAL_MCP_AUTH_TOKEN": token}
+    proc = Proc("front", tidal_mcp("front"), env, tmp_path / "logs")
+    base = f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}"
+    try:
+        wait_until(lambda: http_ok(f"{base}/ready"), 60, lambda: "the front did not start\n" + proc.logs())
+        init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                           "clientInfo": {"name": "t", "version": "1"}}}
+        headers = {"Accept": "application/json, text/event-stream"}
+        assert requests.post(f"{base}/mcp", json=init, headers=headers, timeout=10).status_code == 401
+        wrong = {**headers, "Authorization": "Bearer not-the-token"}
+        assert requests.post(f"{base}/mcp", json=init, headers=wrong, timeout=10).status_code == 401
+        async with (
+            httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30) as http,
+            Client(streamable_http_client(f"{base}/mcp", http_client=http)) as client,
+        ):
+            tools = {t.name for t in (await client.list_tools()).tools}
+        assert "tidal_get_track" in tools
+        assert requests.get(f"{base}/ready", timeout=10).status_code == 200
+        assert token not in proc.logs()
+    finally:
+        proc.stop()
+
+
+def test_a_short_token_is_refused_without_echoing_it(stack_env):
+    import subprocess
+
+    result = subprocess.run(tidal_mcp("front"), env={**stack_env, "TIDAL_MCP_AUTH_TOKEN": "tooshort"},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "TIDAL_MCP_AUTH_TOKEN must be at least 16 characters" in result.stderr
+    assert "tooshort" not in result.stderr
