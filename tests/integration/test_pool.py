@@ -183,3 +183,16 @@ async def test_an_expired_token_is_refreshed_once_for_the_whole_pool(stack_env, 
         assert control.get("counters")["routes"].get("POST /auth/v1/oauth2/token") == 1
         stored = TokenStore.from_settings(settings).load()
         assert stored is not None and stored.access_token != logged_in.access_token
+
+
+async def test_the_pool_stays_inside_tidals_rate_limit(stack_env, logged_in, redis_url, control, catalog, tmp_path):
+    env = {**stack_env, "TIDAL_MCP_RATE_LIMIT": "4", "TIDAL_MCP_RATE_BURST": "4"}
+    with worker_pool(env, tmp_path / "logs", count=2):
+        control.post("faults", {"rate_limit": 5})  # TIDAL: 5 requests/s; the pool is told 4/s
+        control.post("reset")
+        ids = catalog["track_ids"][600:624]
+        results = await asyncio.gather(*(make_dispatcher(redis_url, wait_timeout=60).call("track.get", {"track_id": t})
+                                         for t in ids))
+        assert sorted(r[0]["id"] for r in results) == sorted(ids)
+        # every track was fetched exactly once: no request was refused with 429 and retried
+        assert control.get("counters")["routes"]["GET /v1/tracks/{id}"] == len(ids)
