@@ -66,9 +66,6 @@ class Cache:
             pipe.set(key, encode(envelope), ex=ttl)
         pipe.execute()
 
-    def delete(self, *keys: str) -> int:
-        return int(self.client.delete(*keys)) if keys else 0
-
 
 class AsyncCache:
     """Asynchronous, read-mostly cache access for the front."""

@@ -6,6 +6,7 @@ until a deadline and fails with a message (and the process logs) when it never h
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -104,12 +105,9 @@ class Proc:
         return self.popen.returncode
 
 
-class _ignore_missing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        return exc_type is not None and issubclass(exc_type, ProcessLookupError | PermissionError)
+def _ignore_missing() -> contextlib.AbstractContextManager[None]:
+    """For signals to a process group that may already be gone."""
+    return contextlib.suppress(ProcessLookupError, PermissionError)
 
 
 def tidal_mcp(*args: str) -> list[str]:
