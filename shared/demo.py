@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -70,10 +71,31 @@ def run_demo(
             TIDAL_MCP_KEYRING_PASSWORD=str(demo.keyring_password),
         )
         _print_connection_help(demo, say)
-        return subprocess.call(honcho_command(env), env=env)
+        return _run_until_stopped(honcho_command(env), env)
     finally:
         emulator.terminate()
         emulator.wait(10)
+
+
+def _run_until_stopped(command: list[str], env: dict[str, str]) -> int:
+    """Run honcho; on SIGTERM/SIGINT let it stop the stack gracefully instead of dying first.
+
+    Without this, a SIGTERM to the demo would end it at once, and whoever sent the signal would
+    then see the demo gone while honcho was still stopping (and might kill it half-way, orphaning
+    the stack's processes, which honcho runs in their own sessions).
+    """
+    honcho = subprocess.Popen(command, env=env)
+
+    def forward(signum: int, _frame: object) -> None:
+        if honcho.poll() is None:
+            honcho.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return honcho.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _print_connection_help(settings: Settings, say: Callable[[str], None]) -> None:
