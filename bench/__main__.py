@@ -29,9 +29,10 @@ sys.path.insert(0, str(ROOT))
 from shared import redis_server  # noqa: E402
 from shared.redis_conn import connect, ping  # noqa: E402
 from shared.settings import Settings  # noqa: E402
-from shared.tokens import StoredLogin, TokenStore  # noqa: E402
+from shared.tokens import TokenStore  # noqa: E402
 from tests.fake_tidal import EmulatorOptions, FakeTidal  # noqa: E402
 from tests.fake_tidal.client import Control  # noqa: E402
+from tests.support.logins import emulator_login  # noqa: E402
 from tests.support.processes import Proc, free_port, http_ok, tidal_mcp, wait_until  # noqa: E402
 
 
@@ -103,10 +104,7 @@ def main() -> int:
                        TIDAL_MCP_PORT=str(free_port()), TIDAL_MCP_LOG_LEVEL="WARNING",
                        TIDAL_MCP_RATE_LIMIT="1000", TIDAL_MCP_RATE_BURST="1000")
             wait_until(lambda: ping(connect(env["REDIS_URL"])), 15, "redis did not start")
-            tokens = emu.issue_tokens()
-            TokenStore.from_settings(Settings.from_env(env)).save(StoredLogin(
-                token_type="Bearer", access_token=tokens["access_token"], refresh_token=tokens["refresh_token"],
-                user_id=tokens["user_id"]))
+            TokenStore.from_settings(Settings.from_env(env)).save(emulator_login(emu))
             procs += [Proc(f"worker{i}", tidal_mcp("worker"), env, tmp) for i in range(args.workers)]
             procs.append(Proc("front", tidal_mcp("front"), env, tmp))
             base = f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}"

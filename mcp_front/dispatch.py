@@ -196,7 +196,7 @@ class Dispatcher:
     async def _check_on(self, op: Operation, job_id: str, args: dict[str, Any], request_id: str | None) -> None:
         """Between wait slices: requeue a job whose worker died; fail fast when no worker is left."""
         state = await asyncio.to_thread(_job_state, self.sync, job_id)
-        if state == "orphaned" or state == "missing":
+        if state in ("orphaned", "missing"):
             log.warning("requeueing a job whose worker stopped answering", extra={"job_id": job_id, "state": state})
             await asyncio.to_thread(_delete_job, self.sync, job_id)
             await asyncio.to_thread(self._submit, op, args, job_id, request_id)

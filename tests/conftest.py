@@ -24,6 +24,7 @@ from shared.settings import Settings  # noqa: E402
 from shared.tokens import StoredLogin, TokenStore  # noqa: E402
 from tests.fake_tidal import EmulatorOptions, FakeTidal  # noqa: E402
 from tests.fake_tidal.client import Control  # noqa: E402
+from tests.support.logins import emulator_login  # noqa: E402
 from tests.support.processes import free_port, wait_until  # noqa: E402
 
 KEYRING_PASSWORD = "test-keyring-password"
@@ -107,9 +108,7 @@ def settings(stack_env: dict[str, str]) -> Settings:
 @pytest.fixture
 def logged_in(settings: Settings, emu: FakeTidal) -> StoredLogin:
     """Store a login for the emulator's user, as `tidal-mcp login` would."""
-    tokens = emu.issue_tokens()
-    login = StoredLogin(token_type="Bearer", access_token=tokens["access_token"],
-                        refresh_token=tokens["refresh_token"], user_id=int(tokens["user_id"]))
+    login = emulator_login(emu)
     TokenStore.from_settings(settings, connect(settings.redis_url)).save(login)
     return login
 

@@ -19,7 +19,8 @@ from rq.serializers import JSONSerializer
 from shared.catalog import OPERATIONS
 from shared.errors import JobTimeout, NotFound, NotLoggedIn, NoWorkers
 from shared.redis_conn import connect
-from shared.tokens import StoredLogin, TokenStore
+from shared.tokens import TokenStore
+from tests.support.logins import emulator_login
 from tests.support.processes import wait_until
 from tests.support.stack import make_dispatcher, worker_pool
 
@@ -117,10 +118,7 @@ async def test_without_a_login_tools_say_log_in_first_then_pick_up_a_new_login(
         dispatcher = make_dispatcher(redis_url)
         with pytest.raises(NotLoggedIn, match="tidal-mcp login"):
             await dispatcher.call("track.get", {"track_id": catalog["track_ids"][0]})
-        tokens = emu.issue_tokens()
-        TokenStore.from_settings(settings, connect(redis_url)).save(StoredLogin(
-            token_type="Bearer", access_token=tokens["access_token"], refresh_token=tokens["refresh_token"],
-            user_id=tokens["user_id"]))
+        TokenStore.from_settings(settings, connect(redis_url)).save(emulator_login(emu))
         track, _ = await dispatcher.call("track.get", {"track_id": catalog["track_ids"][0]})
         assert track["id"] == catalog["track_ids"][0]
 

@@ -22,7 +22,8 @@ from shared.errors import NotFound, UpstreamUnavailable
 from shared.ratelimit import PoolRateLimiter
 from shared.resilience import tidal_breaker
 from shared.settings import Settings
-from shared.tokens import StoredLogin, TokenStore
+from shared.tokens import TokenStore
+from tests.support.logins import emulator_login
 from workers.runtime import WorkerContext, set_context
 from workers.session import SessionHolder
 
@@ -51,9 +52,7 @@ def pipeline(emu):
     sync = fakeredis.FakeRedis(server=server)
     settings = Settings.from_env({"TIDAL_BASE_URL": emu.url, "TIDAL_MCP_HTTP_TIMEOUT": "5"})
     tokens = TokenStore(MemoryKeyring(), sync)
-    issued = emu.issue_tokens()
-    tokens.save(StoredLogin(token_type="Bearer", access_token=issued["access_token"],
-                            refresh_token=issued["refresh_token"], user_id=issued["user_id"]))
+    tokens.save(emulator_login(emu))
     limiter = PoolRateLimiter(sync, rate=1000, burst=1000)
     context = WorkerContext(settings, sync, Cache(sync), SessionHolder(settings, sync, tokens, limiter),
                             tidal_breaker(failure_threshold=2, recovery_timeout=60))
