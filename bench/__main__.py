@@ -26,7 +26,7 @@ from mcp import Client
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from shared import redis_server  # noqa: E402
+from shared.ops import redis_server  # noqa: E402
 from shared.redis_conn import connect, ping  # noqa: E402
 from shared.settings import Settings  # noqa: E402
 from shared.tokens import TokenStore  # noqa: E402

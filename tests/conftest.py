@@ -18,7 +18,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from shared import redis_server  # noqa: E402
+from shared.ops import redis_server  # noqa: E402
 from shared.redis_conn import connect, ping  # noqa: E402
 from shared.settings import Settings  # noqa: E402
 from shared.tokens import StoredLogin, TokenStore  # noqa: E402

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from shared.launch import ROOT, honcho_command, stack_environment
+from shared.ops.launch import ROOT, honcho_command, stack_environment
 from shared.settings import Settings
 from shared.tokens import TokenStore
 
@@ -45,7 +45,7 @@ def run_demo(
     workers: int | None,
     say: Callable[[str], None],
 ) -> int:
-    from shared.login import device_login
+    from shared.ops.login import device_login
 
     data_dir = settings.data_dir / "demo"
     data_dir.mkdir(parents=True, exist_ok=True)

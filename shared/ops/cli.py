@@ -22,7 +22,7 @@ import signal
 import sys
 from typing import Any
 
-from shared.launch import honcho_command, stack_environment, supervisord_command, venv_bin
+from shared.ops.launch import honcho_command, stack_environment, supervisord_command, venv_bin
 from shared.settings import Settings, SettingsError
 
 
@@ -112,7 +112,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_redis(settings: Settings, args: argparse.Namespace) -> int:
-    from shared import redis_server
+    from shared.ops import redis_server
     from shared.redis_conn import connect, ping
 
     if ping(connect(settings.redis_url)):
@@ -142,7 +142,7 @@ def cmd_dashboard(settings: Settings, args: argparse.Namespace) -> int:
 # -- operator commands ---------------------------------------------------------------------------
 
 def cmd_login(settings: Settings, args: argparse.Namespace) -> int:
-    from shared.login import LoginFailed, device_login
+    from shared.ops.login import LoginFailed, device_login
     from shared.redis_conn import connect, ping
     from shared.tokens import TokenStore, TokenStoreError
 
@@ -180,7 +180,7 @@ def cmd_logout(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
-    from shared.status import collect, render_text
+    from shared.ops.status import collect, render_text
 
     report = collect(settings)
     _say(json.dumps(report, indent=2) if args.json else render_text(report))
@@ -201,7 +201,7 @@ def cmd_supervise(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    from shared.demo import run_demo
+    from shared.ops.demo import run_demo
 
     return run_demo(settings, emulator_port=args.emulator_port, workers=args.workers, say=_say)
 

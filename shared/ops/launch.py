@@ -15,7 +15,7 @@ from pathlib import Path
 
 from shared.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def venv_bin(name: str) -> str:
