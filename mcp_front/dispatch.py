@@ -1,16 +1,20 @@
-"""Cache-first dispatch of TIDAL operations: answer from Redis, or enqueue a job and wait for it.
+"""Cache-first dispatch of TIDAL operations: answer from Redis, or hand the call to the pool and wait.
 
 For ``await dispatcher.call("track.get", {"track_id": 1})``:
 
-1. **cache**: ``GET tidal:track:1``; a hit is answered at once (data, or a cached "not found").
-2. **coalesce**: identical calls in this front share one in-flight wait; identical calls across
-   fronts share one RQ job, because the job id is a hash of the operation and its arguments and
-   is enqueued with ``unique=True``.
-3. **enqueue** on the operation's queue, with timeouts and TTLs from the catalog.
-4. **wait** on the job's result stream (``XREAD BLOCK``, in short slices) until the overall
-   deadline. Between slices it checks on the job: a job whose worker died (no heartbeat) is put
-   back on the queue for the remaining workers; a job nobody picks up with no worker alive ends
-   with "no workers"; the deadline ends with a timeout error that says the job goes on.
+1. **cache**: a fresh entry under ``tidal:track:1`` is answered at once (data, or a cached "not
+   found"). A *stale* one (past its TTL, within the grace) is kept aside: if TIDAL cannot be asked -
+   the circuit is open, TIDAL is down or rate-limiting, no worker, the deadline - it is answered
+   flagged ``stale`` with its age instead of an error.
+2. **admission**: past :attr:`Dispatcher.max_inflight` waiting calls in this front, or a queue past
+   its bound, the call is refused with "busy, retry in N s" (counted in ``/metrics``).
+3. **enqueue** (:func:`shared.queueing.enqueue`, one round trip): joins the identical job already
+   queued or running anywhere in the pool, or enqueues a new one.
+4. **wait** on the shared result waiter (:mod:`mcp_front.waiter`) until this caller's own deadline,
+   reporting progress every :data:`PROGRESS_INTERVAL`. The front never deletes or re-enqueues a job:
+   recovering jobs of dead workers is the pool's business (:mod:`workers.janitor`). If the job it
+   joined ends without an answer for this caller (it vanished, or failed on a deadline that was not
+   this caller's) and time is left, the call simply enqueues afresh, as a new call would.
 
 Errors are :class:`shared.errors.TidalMcpError` subclasses with messages meant for the client.
 """
@@ -18,212 +22,237 @@ Errors are :class:`shared.errors.TidalMcpError` subclasses with messages meant f
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any
 
 import redis
 import redis.asyncio as aredis
-from rq import Queue
-from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.results import Result
 from rq.serializers import JSONSerializer
 
+from mcp_front.waiter import LOST, ResultWaiter
 from shared import metrics
-from shared.cache import AsyncCache
-from shared.catalog import OPERATIONS, QUEUES, Operation
-from shared.errors import BackendUnavailable, JobTimeout, NoWorkers, error_from_exc_string, unwrap
-from shared.pool import HEARTBEAT_GRACE, count_live_workers
+from shared.cache import AsyncCache, CacheEntry
+from shared.catalog import OPERATIONS, Operation
+from shared.errors import (
+    BackendUnavailable,
+    Busy,
+    JobTimeout,
+    NoWorkers,
+    RateLimited,
+    UpstreamUnavailable,
+    WorkerLost,
+    error_from_exc_string,
+    unwrap,
+)
+from shared.pool import count_live_workers_async
+from shared.queueing import enqueue
+from shared.ratelimit import TRIP_KEY
+from shared.redis_conn import UNAVAILABLE_ERRORS
 
 log = logging.getLogger(__name__)
 
 RESULT_TTL = 60  # the cache is the real store; results only bridge the job -> front hand-off
 FAILURE_TTL = 3600  # failed jobs stay visible in rq-dashboard for an hour
-WAIT_SLICE = 1.0  # seconds per XREAD BLOCK between checks on the job
-WORKERS_CHECK_TTL = 1.0  # seconds a live-worker count is reused
+COALESCE_TTL = 600  # seconds on top of the job timeout an identical call may join a job
+MAX_RESUBMITS = 2  # a call enqueues afresh at most this often when its job ends without an answer for it
 PROGRESS_INTERVAL = 2.0  # seconds between progress reports to a waiting client
+POOL_CHECK_TTL = 1.0  # seconds a live-worker count / pause reading is reused by every call
+MIN_RETRY_TIME = 2.0  # a caller resubmits a job that ended without its answer only with this much time left
 
-_FINAL_FAILURES = {Result.Type.FAILED, Result.Type.STOPPED, Result.Type.MAX_RETRIES_EXCEEDED}
+# Failures that leave a stale cache entry the better answer.
+_UNAVAILABLE = (UpstreamUnavailable, RateLimited, JobTimeout, NoWorkers, WorkerLost, Busy)
+
+Progress = Callable[[float, str], Awaitable[None]]
+"""``progress(seconds_waited, message)``, awaited every :data:`PROGRESS_INTERVAL` while a call waits."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a call returns: the data, where it came from (cache / tidal / stale), and its age if stale."""
+
+    data: Any
+    source: str
+    age_s: float | None = None
 
 
 class Dispatcher:
     """Runs catalog operations for the MCP tools (see module docstring)."""
 
-    def __init__(self, sync_client: redis.Redis, async_client: aredis.Redis, wait_timeout: float) -> None:
-        self.sync = sync_client
-        self.aredis = async_client
-        self.cache = AsyncCache(async_client)
+    def __init__(
+        self,
+        client: aredis.Redis,
+        waiter: ResultWaiter,
+        sync_client: redis.Redis,
+        *,
+        wait_timeout: float,
+        max_inflight: int = 10_000,
+        max_queue_depth: int = 10_000,
+    ) -> None:
+        self.client = client
+        self.waiter = waiter
+        self.sync_client = sync_client  # RQ's Job object needs one to build job hashes; never used for I/O
+        self.cache = AsyncCache(client)
         self.wait_timeout = wait_timeout
-        self.queues = {name: Queue(name, connection=sync_client, serializer=JSONSerializer) for name in QUEUES}
-        self._inflight: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self._workers_seen: tuple[float, int] = (0.0, 0)
+        self.max_inflight = max_inflight
+        self.max_queue_depth = max_queue_depth
+        self.inflight = 0
+        self._workers_seen: tuple[float, int] = (-POOL_CHECK_TTL, 0)
+        self._pause_seen: tuple[float, float] = (-POOL_CHECK_TTL, 0.0)
 
     async def call(
         self,
         name: str,
         args: Mapping[str, Any],
         request_id: str | None = None,
-        progress: Callable[[float], Awaitable[None]] | None = None,
-    ) -> tuple[Any, str]:
-        """Run operation ``name``; return ``(data, source)`` where source is "cache" or "tidal".
-
-        ``progress(seconds_waited)`` is awaited every :data:`PROGRESS_INTERVAL` while the pool works,
-        so the MCP client can show progress (and keep long calls alive).
-        """
+        progress: Progress | None = None,
+    ) -> Answer:
+        """Run operation ``name`` for one caller, within this caller's own deadline."""
         op = OPERATIONS[name]
         args = dict(args)
-        if op.ttl:
-            entry = await self._cached(op, args)
-            if entry is not None:
-                return unwrap(entry), "cache"
-        job_id = op.job_id(args)
-        task = self._inflight.get(job_id)
-        if task is None:
-            task = asyncio.ensure_future(self._run(op, args, job_id, request_id))
-            self._inflight[job_id] = task
-            task.add_done_callback(lambda done: self._forget(job_id, done))
-        # The task is shared: a caller that gives up must not cancel the wait of the others.
-        started = time.monotonic()
-        while True:
-            done, _ = await asyncio.wait({task}, timeout=PROGRESS_INTERVAL)
-            if done:
-                return unwrap(task.result()), "tidal"
-            if progress is not None:
-                await progress(time.monotonic() - started)
-
-    def _forget(self, job_id: str, task: asyncio.Future[dict[str, Any]]) -> None:
-        self._inflight.pop(job_id, None)
-        if not task.cancelled():
-            task.exception()  # retrieved here, so callers that gave up leave no "never retrieved" warning
-
-    async def live_workers(self) -> int:
-        """How many worker processes are registered and alive (briefly cached)."""
-        seen_at, count = self._workers_seen
-        if time.monotonic() - seen_at < WORKERS_CHECK_TTL:
-            return count
-        try:
-            count = await asyncio.to_thread(count_live_workers, self.sync)
-        except redis.RedisError as exc:
-            raise _backend_error(exc) from None
-        self._workers_seen = (time.monotonic(), count)
-        return count
-
-    async def _cached(self, op: Operation, args: dict[str, Any]) -> dict[str, Any] | None:
-        try:
-            entry = await self.cache.get(op.cache_key(args))
-        except redis.RedisError as exc:
-            raise _backend_error(exc) from None
-        metrics.CACHE_LOOKUPS.labels(kind=op.cache_kind, result="hit" if entry else "miss").inc()
-        return entry.envelope if entry else None
-
-    async def _run(self, op: Operation, args: dict[str, Any], job_id: str, request_id: str | None) -> dict[str, Any]:
         deadline = time.monotonic() + self.wait_timeout
+        stale: CacheEntry | None = None
+        try:
+            if op.ttl:
+                entry = await self.cache.get(op.cache_key(args))
+                metrics.CACHE_LOOKUPS.labels(kind=op.cache_kind, result=_lookup(entry)).inc()
+                if entry is not None and entry.fresh:
+                    return Answer(unwrap(entry.envelope), "cache")
+                stale = entry if entry is not None and entry.envelope.get("ok") else None
+            envelope = await self._through_pool(op, args, deadline, request_id, progress)
+        except UNAVAILABLE_ERRORS + (redis.RedisError,) as exc:
+            raise _backend_error(exc) from None
+        except _UNAVAILABLE as exc:
+            if stale is None:
+                raise
+            log.info("answering a stale cache entry", extra={"op": name, "age_s": stale.age_s, "reason": exc.code})
+            metrics.STALE_ANSWERS.labels(kind=op.cache_kind, reason=exc.code).inc()
+            return Answer(unwrap(stale.envelope), "stale", stale.age_s)
+        return Answer(unwrap(envelope), "tidal")
+
+    async def _through_pool(self, op: Operation, args: dict[str, Any], deadline: float, request_id: str | None,
+                            progress: Progress | None) -> dict[str, Any]:
+        if self.inflight >= self.max_inflight:
+            metrics.ADMISSION_REFUSALS.labels(reason="inflight").inc()
+            raise Busy(f"The server is busy ({self.inflight} calls waiting); retry in about 5 s.")
+        self.inflight += 1
+        metrics.INFLIGHT.inc()
+        started = time.monotonic()
+        try:
+            for attempt in range(MAX_RESUBMITS + 1):
+                job_id = await self._submit(op, args, request_id)
+                outcome = await self._wait(job_id, deadline, started, progress)
+                if isinstance(outcome, Result) and outcome.type == Result.Type.SUCCESSFUL:
+                    return outcome.return_value
+                error = WorkerLost(
+                    "The request was removed from the queue before it ran (an operator deleted it, or Redis lost "
+                    "it); retry.") if outcome == LOST else error_from_exc_string(outcome.exc_string, job_id)
+                if (attempt == MAX_RESUBMITS or deadline - time.monotonic() < MIN_RETRY_TIME
+                        or not isinstance(error, (WorkerLost, RateLimited, JobTimeout))):
+                    raise error
+                log.info("the job ended without an answer; submitting afresh", extra={"job_id": job_id,
+                                                                                      "reason": error.code})
+            raise AssertionError("unreachable")  # pragma: no cover
+        finally:
+            self.inflight -= 1
+            metrics.INFLIGHT.dec()
+
+    async def _submit(self, op: Operation, args: dict[str, Any], request_id: str | None) -> str:
         if await self.live_workers() == 0:
             raise NoWorkers(
                 "No tidal-mcp worker process is running, so TIDAL cannot be reached. Start the workers "
                 "(`make run`, or `supervisorctl start tidal-mcp:*`) and retry."
             )
+        job_id = op.new_job_id(args)
+        coalesce = op.coalesce_key(args)
+        fields = self._job_fields(op, args, job_id, coalesce, request_id)
+        outcome = await enqueue(self.client, job_id, fields, queue=op.queue, coalesce_key=coalesce,
+                                coalesce_ttl_ms=(COALESCE_TTL + op.timeout) * 1000, max_depth=self.max_queue_depth)
+        if outcome.state == "busy":
+            metrics.ADMISSION_REFUSALS.labels(reason="queue_depth").inc()
+            raise Busy(f"The server is busy ({outcome.detail} requests queued for TIDAL); retry in about "
+                       f"{max(5, outcome.detail // 20)} s.")
+        if outcome.state == "open":
+            seconds = max(1, -(-outcome.detail // 1000))
+            raise UpstreamUnavailable(f"TIDAL has been failing; calls are paused for about {seconds} s. "
+                                      "Retry after that.")
+        assert outcome.job_id is not None
+        return outcome.job_id
+
+    def _job_fields(self, op: Operation, args: dict[str, Any], job_id: str, coalesce: str | None,
+                    request_id: str | None) -> dict[str, Any]:
+        job = Job.create(op.func, kwargs=args, connection=self.sync_client, id=job_id, serializer=JSONSerializer,
+                         timeout=op.timeout, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
+                         meta={"request_id": request_id, "coalesce": coalesce}, description=f"{op.name} {args}",
+                         status=JobStatus.QUEUED)
+        job.origin = op.queue
+        job.enqueued_at = job.created_at
+        fields = job.to_dict()
+        fields["status"] = JobStatus.QUEUED.value
+        return fields
+
+    async def _wait(self, job_id: str, deadline: float, started: float, progress: Progress | None):  # type: ignore[no-untyped-def]
+        """Wait for the job's outcome until ``deadline``. A Redis outage meanwhile is waited out:
+        the job is safe in Redis, and the waiter catches up when Redis answers again."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                pause = await self._quietly(self.pool_pause, 0.0)
+                retry = f"{max(2, round(pause))} s" if pause else "a little while"
+                raise JobTimeout(
+                    f"TIDAL did not answer within {self.wait_timeout:g} s (the request goes on and its answer will be "
+                    f"cached). Retry in {retry}.")
+            slice_s = min(remaining, PROGRESS_INTERVAL)
+            outcome = await self._quietly(functools.partial(self.waiter.wait, job_id, slice_s), None)
+            if outcome is not None:
+                return outcome
+            waited = time.monotonic() - started
+            pause = await self._quietly(self.pool_pause, 0.0)
+            if pause > 0 and pause > deadline - time.monotonic():
+                raise RateLimited(f"TIDAL is rate-limiting the pool for {pause:.0f} more s, longer than this call can "
+                                  f"wait; retry in about {max(2, round(pause))} s.")
+            if progress is not None:
+                message = f"TIDAL asked us to slow down; waiting ({waited:.0f} s)" if pause \
+                    else f"waiting for TIDAL ({waited:.0f} s)"
+                await progress(waited, message)
+            if await self._quietly(self.live_workers, 1) == 0:
+                raise NoWorkers("No tidal-mcp worker process is alive to take the request; start the workers "
+                                "and retry.")
+
+    async def _quietly(self, fn, default):  # type: ignore[no-untyped-def]
+        """``await fn()``, or ``default`` while Redis does not answer (a wait outlives short outages)."""
         try:
-            if await asyncio.to_thread(self._submit, op, args, job_id, request_id) == "finished":
-                # An earlier identical job finished: its answer is in the cache unless evicted or
-                # never cached (e.g. "not logged in"), in which case it is stale: run it afresh.
-                if op.ttl and (cached := await self._cached(op, args)) is not None:
-                    return cached
-                await asyncio.to_thread(_delete_job, self.sync, job_id)
-                await asyncio.to_thread(self._submit, op, args, job_id, request_id)
-            return await self._wait(op, job_id, args, request_id, deadline)
-        except redis.RedisError as exc:
-            raise _backend_error(exc) from None
+            return await fn()
+        except UNAVAILABLE_ERRORS + (redis.RedisError,):
+            await asyncio.sleep(min(PROGRESS_INTERVAL, 0.5))  # don't spin while Redis is down
+            return default
 
-    def _submit(self, op: Operation, args: dict[str, Any], job_id: str, request_id: str | None) -> str:
-        """Enqueue the job, or join the identical one already queued/running. Returns its state."""
-        queue = self.queues[op.queue]
-        for _ in range(3):
-            try:
-                queue.enqueue_call(
-                    op.func,
-                    kwargs=args,
-                    job_id=job_id,
-                    unique=True,
-                    timeout=op.timeout,
-                    result_ttl=RESULT_TTL,
-                    failure_ttl=FAILURE_TTL,
-                    ttl=int(self.wait_timeout) + 60,
-                    meta={"request_id": request_id},
-                    description=f"{op.name} {args}",
-                )
-                return "enqueued"
-            except DuplicateJobError:
-                try:
-                    status = Job.fetch(job_id, connection=self.sync, serializer=JSONSerializer).get_status()
-                except NoSuchJobError:
-                    continue  # it expired between the two calls: enqueue again
-                if status == JobStatus.FINISHED:
-                    return "finished"
-                if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
-                    _delete_job(self.sync, job_id)  # a new request deserves a new attempt
-                    continue
-                return "joined"
-        return "joined"
+    async def live_workers(self) -> int:
+        """How many worker processes are alive (read at most once per :data:`POOL_CHECK_TTL` per front)."""
+        seen_at, count = self._workers_seen
+        if time.monotonic() - seen_at >= POOL_CHECK_TTL:
+            count = await count_live_workers_async(self.client)
+            self._workers_seen = (time.monotonic(), count)
+        return count
 
-    async def _wait(
-        self, op: Operation, job_id: str, args: dict[str, Any], request_id: str | None, deadline: float
-    ) -> dict[str, Any]:
-        key = Result.get_key(job_id)
-        last_id = "0-0"
-        while (remaining := deadline - time.monotonic()) > 0:
-            response = await self.aredis.xread({key: last_id}, block=max(1, int(min(remaining, WAIT_SLICE) * 1000)))
-            for _stream, entries in response or []:
-                for entry_id, payload in entries:
-                    last_id = entry_id
-                    result = Result.restore(job_id, entry_id.decode(), payload, connection=self.sync,
-                                            serializer=JSONSerializer)
-                    if result.type == Result.Type.SUCCESSFUL:
-                        return result.return_value
-                    if result.type in _FINAL_FAILURES:
-                        raise error_from_exc_string(result.exc_string, job_id)
-            if not response:
-                await self._check_on(op, job_id, args, request_id)
-        raise JobTimeout(
-            f"TIDAL did not answer within {self.wait_timeout:g} s (job {job_id} is still queued or running). "
-            "Its result will be cached when it finishes: retry in a little while."
-        )
-
-    async def _check_on(self, op: Operation, job_id: str, args: dict[str, Any], request_id: str | None) -> None:
-        """Between wait slices: requeue a job whose worker died; fail fast when no worker is left."""
-        state = await asyncio.to_thread(_job_state, self.sync, job_id)
-        if state in ("orphaned", "missing"):
-            log.warning("requeueing a job whose worker stopped answering", extra={"job_id": job_id, "state": state})
-            await asyncio.to_thread(_delete_job, self.sync, job_id)
-            await asyncio.to_thread(self._submit, op, args, job_id, request_id)
-        elif state == "queued" and await self.live_workers() == 0:
-            raise NoWorkers("No tidal-mcp worker process is alive to take the request; start the workers and retry.")
+    async def pool_pause(self) -> float:
+        """Seconds left on the pool's 429 pause (read at most once per :data:`POOL_CHECK_TTL`)."""
+        seen_at, pause = self._pause_seen
+        if time.monotonic() - seen_at >= POOL_CHECK_TTL:
+            pause = max(0, await self.client.pttl(TRIP_KEY) or 0) / 1000
+            self._pause_seen = (time.monotonic(), pause)
+        return pause
 
 
-def _job_state(client: redis.Redis, job_id: str) -> str:
-    """"queued", "running", "orphaned" (started, heartbeat stale), "missing" or the RQ status."""
-    try:
-        job = Job.fetch(job_id, connection=client, serializer=JSONSerializer)
-    except NoSuchJobError:
-        return "missing"
-    status = job.get_status()
-    if status != JobStatus.STARTED:
-        return status.value
-    beat = job.last_heartbeat or job.started_at
-    if beat is not None and (datetime.now(UTC) - beat.replace(tzinfo=UTC)).total_seconds() > HEARTBEAT_GRACE:
-        return "orphaned"
-    return "running"
-
-
-def _delete_job(client: redis.Redis, job_id: str) -> None:
-    """Delete a job and its result stream (RQ keeps the stream), so its id can start afresh."""
-    with contextlib.suppress(NoSuchJobError):
-        Job.fetch(job_id, connection=client, serializer=JSONSerializer).delete()
-    client.delete(Result.get_key(job_id))
+def _lookup(entry: CacheEntry | None) -> str:
+    if entry is None:
+        return "miss"
+    return "hit" if entry.fresh else "stale"
 
 
 def _backend_error(exc: Exception) -> BackendUnavailable:

@@ -28,9 +28,10 @@ from starlette.responses import JSONResponse, Response
 from mcp_front.auth import auth_options
 from mcp_front.dispatch import Dispatcher
 from mcp_front.tools import register_tools
+from mcp_front.waiter import ResultWaiter
 from shared import metrics
 from shared.pool import count_live_workers
-from shared.redis_conn import connect, connect_async
+from shared.redis_conn import UNAVAILABLE_ERRORS, connect, connect_async, location
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -60,13 +61,18 @@ def build_server(settings: Settings, *, http: bool = True) -> MCPServer:
     async def lifespan(_server: MCPServer) -> AsyncIterator[FrontState]:
         sync_redis = connect(settings.redis_url)
         async_redis = connect_async(settings.redis_url)
-        state = FrontState(Dispatcher(sync_redis, async_redis, settings.wait_timeout), sync_redis)
+        waiter = ResultWaiter(async_redis, sync_redis)
+        await waiter.start()
+        dispatcher = Dispatcher(async_redis, waiter, sync_redis, wait_timeout=settings.wait_timeout,
+                                max_inflight=settings.max_inflight, max_queue_depth=settings.max_queue_depth)
+        state = FrontState(dispatcher, sync_redis)
         holder["state"] = state
-        log.info("front ready", extra={"redis": _redis_location(sync_redis)})
+        log.info("front ready", extra={"redis": location(sync_redis)})
         try:
             yield state
         finally:
             holder.pop("state", None)
+            await waiter.stop()
             await async_redis.aclose()
             sync_redis.close()
 
@@ -88,7 +94,7 @@ def build_server(settings: Settings, *, http: bool = True) -> MCPServer:
             return JSONResponse({"status": "starting", "reason": "the front is still starting"}, status_code=503)
         try:
             workers = await asyncio.to_thread(_pool_workers, state.sync_redis)
-        except redis.RedisError as exc:
+        except UNAVAILABLE_ERRORS + (redis.RedisError,) as exc:
             return JSONResponse({"status": "unavailable", "redis": "down",
                                  "reason": f"Redis does not answer ({type(exc).__name__})"}, status_code=503)
         if workers == 0:
@@ -107,7 +113,7 @@ def build_server(settings: Settings, *, http: bool = True) -> MCPServer:
         state = holder.get("state")
         try:
             body, content_type = await asyncio.to_thread(metrics.render, state.sync_redis if state else None)
-        except redis.RedisError:
+        except UNAVAILABLE_ERRORS + (redis.RedisError,):
             body, content_type = await asyncio.to_thread(metrics.render, None)
         return Response(body, media_type=content_type)
 
@@ -124,11 +130,6 @@ def _ping(client: redis.Redis) -> bool:
         return bool(client.ping())
     except redis.RedisError:
         return False
-
-
-def _redis_location(client: redis.Redis) -> str:
-    kwargs = client.connection_pool.connection_kwargs
-    return kwargs.get("path") or f"{kwargs.get('host')}:{kwargs.get('port')}/{kwargs.get('db', 0)}"
 
 
 async def serve_http(settings: Settings) -> None:

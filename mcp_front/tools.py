@@ -21,7 +21,7 @@ from pydantic import Field
 from shared import metrics
 from shared.errors import NotLoggedIn, TidalMcpError
 from shared.logs import request_context
-from shared.models import Album, Artist, AuthStatus, Playlist, SearchResult, Track
+from shared.models import Album, Artist, AuthStatus, Playlist, SearchResult, TrackResult
 
 log = logging.getLogger(__name__)
 
@@ -45,19 +45,24 @@ PlaylistId = Annotated[
 async def _call(
     ctx: Context, tool: str, op: str, args: dict[str, Any], passthrough: type[TidalMcpError] | None = None
 ) -> Any:
-    """Dispatch ``op`` for ``tool``; errors become ``ToolError`` unless they are ``passthrough``."""
+    """Dispatch ``op`` for ``tool``; errors become ``ToolError`` unless they are ``passthrough``.
+
+    Returns the answer's data (a dict), with ``stale``/``stale_age_s`` set when it came from an expired
+    cache entry because TIDAL could not be asked.
+    """
     dispatcher = ctx.request_context.lifespan_context.dispatcher
     request_id = uuid.uuid4().hex[:12]
 
-    async def progress(waited: float) -> None:
+    async def progress(waited: float, message: str) -> None:
         total = dispatcher.wait_timeout
-        await ctx.report_progress(min(waited, total), total=total, message=f"waiting for TIDAL ({waited:.0f} s)")
+        await ctx.report_progress(min(waited, total), total=total, message=message)
 
     start = time.perf_counter()
     source = "error"
     with request_context(request_id):
         try:
-            data, source = await dispatcher.call(op, args, request_id=request_id, progress=progress)
+            answer = await dispatcher.call(op, args, request_id=request_id, progress=progress)
+            source = answer.source
         except TidalMcpError as exc:
             metrics.TOOL_CALLS.labels(tool=tool, outcome=exc.code).inc()
             log.info("tool error", extra={"tool": tool, "code": exc.code})
@@ -66,8 +71,10 @@ async def _call(
             raise ToolError(exc.message) from None
         finally:
             metrics.TOOL_SECONDS.labels(tool=tool, source=source).observe(time.perf_counter() - start)
-    metrics.TOOL_CALLS.labels(tool=tool, outcome="ok").inc()
-    return data
+    metrics.TOOL_CALLS.labels(tool=tool, outcome="ok" if source != "stale" else "stale").inc()
+    if source == "stale" and isinstance(answer.data, dict):
+        return {**answer.data, "stale": True, "stale_age_s": answer.age_s}
+    return answer.data
 
 
 def register_tools(mcp: MCPServer) -> None:
@@ -94,9 +101,9 @@ def register_tools(mcp: MCPServer) -> None:
         return SearchResult.model_validate(await _call(ctx, "tidal_search", "search", args))
 
     @mcp.tool(name="tidal_get_track", title="Get a track", annotations=READ_ONLY)
-    async def tidal_get_track(track_id: TrackId, ctx: Context) -> Track:
+    async def tidal_get_track(track_id: TrackId, ctx: Context) -> TrackResult:
         """Get one TIDAL track: title, artists, album, duration, ISRC, audio quality, BPM, key."""
-        return Track.model_validate(await _call(ctx, "tidal_get_track", "track.get", {"track_id": track_id}))
+        return TrackResult.model_validate(await _call(ctx, "tidal_get_track", "track.get", {"track_id": track_id}))
 
     @mcp.tool(name="tidal_get_album", title="Get an album", annotations=READ_ONLY)
     async def tidal_get_album(album_id: AlbumId, ctx: Context) -> Album:

@@ -1,20 +1,25 @@
-"""The shared result cache in Redis: job envelopes under ``tidal:<kind>:<id>`` keys with a TTL.
+"""The shared result cache in Redis: job envelopes under ``tidal:<kind>:<id>`` keys.
 
-Workers write (:class:`Cache`, synchronous); the front reads (:class:`AsyncCache`). Values are
-the job envelopes of :mod:`shared.errors` as JSON, with the time they were stored, so a "not
-found" answer is cached like data (with its shorter TTL).
+Workers write (:class:`Cache`, synchronous); the front reads (:class:`AsyncCache`). Values are the
+job envelopes of :mod:`shared.errors` as JSON, so a "not found" answer is cached like data (with
+its shorter TTL).
+
+**Stale grace.** A data entry is kept ``grace`` seconds past its TTL (default 24 h): within its TTL
+it is *fresh* and answered as is; after it, it is *stale*: the front asks TIDAL again and, if TIDAL
+is down, rate-limiting or the circuit is open, answers the stale entry flagged with its age instead
+of failing. Freshness and age are read from the key's Redis TTL (one pipelined ``PTTL`` beside the
+``GET``), so no two hosts' clocks are ever compared. "Not found" entries get no grace.
 
 Example::
 
-    cache = Cache(connect(url))
+    cache = Cache(connect(url), grace=86400)
     cache.set("tidal:track:1", ok({"id": 1}), ttl=3600)
-    await AsyncCache(connect_async(url)).get("tidal:track:1")   # CacheEntry(envelope=..., stored_at=...)
+    await AsyncCache(connect_async(url)).get("tidal:track:1")   # CacheEntry(envelope, fresh=True, age_s=0.2)
 """
 
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,46 +29,59 @@ import redis.asyncio as aredis
 
 @dataclass(frozen=True)
 class CacheEntry:
-    """A cached job envelope and the Unix time it was written."""
+    """A cached job envelope; ``age_s`` is how long ago it was stored."""
 
     envelope: dict[str, Any]
-    stored_at: float
+    fresh: bool
+    age_s: float
 
 
-def encode(envelope: dict[str, Any]) -> bytes:
-    return json.dumps({"at": round(time.time(), 3), "env": envelope}, separators=(",", ":")).encode()
+def encode(envelope: dict[str, Any], ttl: int, grace: int) -> bytes:
+    return json.dumps({"env": envelope, "ttl": ttl, "g": grace}, separators=(",", ":")).encode()
 
 
-def decode(raw: bytes | None) -> CacheEntry | None:
-    if raw is None:
+def decode(raw: bytes | None, pttl_ms: int) -> CacheEntry | None:
+    """An entry from its stored bytes and its remaining Redis TTL (ms); unreadable means a miss."""
+    if raw is None or pttl_ms is None or pttl_ms == -2:
         return None
     try:
         body = json.loads(raw)
-        return CacheEntry(envelope=body["env"], stored_at=float(body["at"]))
+        envelope, ttl, grace = body["env"], int(body["ttl"]), int(body["g"])
     except (ValueError, KeyError, TypeError):
-        return None  # an unreadable entry is a miss, never an error
+        return None
+    if pttl_ms < 0:  # no expiry (never written so by us): treat as fresh
+        return CacheEntry(envelope, True, 0.0)
+    remaining = pttl_ms / 1000
+    return CacheEntry(envelope, fresh=remaining > grace, age_s=round(max(0.0, ttl + grace - remaining), 1))
 
 
 class Cache:
     """Synchronous cache access for workers."""
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, grace: int = 0) -> None:
         self.client = client
+        self.grace = grace
 
     def get(self, key: str) -> CacheEntry | None:
-        return decode(self.client.get(key))
+        pipe = self.client.pipeline(transaction=False)
+        pipe.get(key)
+        pipe.pttl(key)
+        raw, pttl = pipe.execute()
+        return decode(raw, pttl)
 
     def set(self, key: str, envelope: dict[str, Any], ttl: int) -> None:
+        """Store an envelope: data get the stale grace on top of ``ttl``, errors do not."""
         if ttl > 0:
-            self.client.set(key, encode(envelope), ex=ttl)
+            grace = self.grace if envelope.get("ok") else 0
+            self.client.set(key, encode(envelope, ttl, grace), ex=ttl + grace)
 
     def set_many(self, items: dict[str, dict[str, Any]], ttl: int) -> None:
-        """Write several entries in one round trip (e.g. every track of a fetched album)."""
+        """Write several data entries in one round trip (e.g. every track of a fetched album)."""
         if ttl <= 0 or not items:
             return
         pipe = self.client.pipeline(transaction=False)
         for key, envelope in items.items():
-            pipe.set(key, encode(envelope), ex=ttl)
+            pipe.set(key, encode(envelope, ttl, self.grace), ex=ttl + self.grace)
         pipe.execute()
 
 
@@ -74,4 +92,8 @@ class AsyncCache:
         self.client = client
 
     async def get(self, key: str) -> CacheEntry | None:
-        return decode(await self.client.get(key))
+        pipe = self.client.pipeline(transaction=False)
+        pipe.get(key)
+        pipe.pttl(key)
+        raw, pttl = await pipe.execute()
+        return decode(raw, pttl)

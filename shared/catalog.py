@@ -2,8 +2,9 @@
 
 This is the one place both sides agree on. The front looks an operation up by name, checks the
 cache under :meth:`Operation.cache_key`, and otherwise enqueues :attr:`Operation.func` (a dotted
-path, so the front never imports worker code) under :meth:`Operation.job_id`. The worker runs the
-function and caches its result under the same key.
+path, so the front never imports worker code) as a new job, or joins the identical job already
+queued or running, found under :meth:`Operation.coalesce_key`. The worker runs the function and
+caches its result under the same key. Workers run only functions named here.
 
 Adding a TIDAL capability = one job function in ``workers/jobs/``, one entry here, one tool in
 ``mcp_front/tools.py``.
@@ -11,21 +12,21 @@ Adding a TIDAL capability = one job function in ``workers/jobs/``, one entry her
 Example::
 
     op = OPERATIONS["track.get"]
-    op.cache_key({"track_id": 77646170})   # "tidal:track:77646170"
-    op.job_id({"track_id": 77646170})      # "track_get-6f1c..." (same args -> same id)
+    op.cache_key({"track_id": 77646170})      # "tidal:track:77646170"
+    op.coalesce_key({"track_id": 77646170})   # "tidal:coalesce:track.get:6f1c..." (same args -> same key)
+    op.new_job_id({"track_id": 77646170})     # "track_get-6f1c...-a1b2c3d4" (unique per job)
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# Queues, in the order workers serve them: interactive reads before anything else.
-READ_QUEUE = "tidal-read"
-QUEUES = (READ_QUEUE,)
+from shared.queueing import READ_QUEUE
 
 MINUTE = 60
 HOUR = 60 * MINUTE
@@ -49,16 +50,24 @@ class Operation:
     timeout: int
     # How long a "not found" answer is remembered, to spare TIDAL repeated lookups of a bad id.
     negative_ttl: int = 5 * MINUTE
+    # Identical concurrent calls share one job (reads); writes never do.
+    coalesce: bool = True
 
     def cache_key(self, args: Mapping[str, Any]) -> str:
         """The Redis key this operation's result lives under."""
         ident = str(args[self.cache_id]) if self.cache_id else _digest(args)
         return f"tidal:{self.cache_kind}:{ident}"
 
-    def job_id(self, args: Mapping[str, Any]) -> str:
-        """A deterministic RQ job id: identical requests share one job and one TIDAL call."""
-        # RQ ids allow only [A-Za-z0-9_-].
-        return f"{self.name.replace('.', '_')}-{_digest({'op': self.name, 'args': dict(args)})}"
+    def coalesce_key(self, args: Mapping[str, Any]) -> str | None:
+        """Where the id of the job running these exact arguments is kept (None: never shared)."""
+        return f"tidal:coalesce:{self.name}:{self._args_digest(args)}" if self.coalesce else None
+
+    def new_job_id(self, args: Mapping[str, Any]) -> str:
+        """A new RQ job id, readable in rq-dashboard (RQ ids allow only ``[A-Za-z0-9_-]``)."""
+        return f"{self.name.replace('.', '_')}-{self._args_digest(args)[:12]}-{uuid.uuid4().hex[:8]}"
+
+    def _args_digest(self, args: Mapping[str, Any]) -> str:
+        return _digest({"op": self.name, "args": dict(args)})
 
 
 def canonical_json(value: Any) -> str:
@@ -88,3 +97,7 @@ OPERATIONS: dict[str, Operation] = {
         _op("search", "workers.jobs.search.search", "search", None, ttl=30 * MINUTE),
     )
 }
+
+
+#: Dotted paths of every job function: the only functions a worker agrees to run.
+JOB_FUNCTIONS = frozenset(op.func for op in OPERATIONS.values())

@@ -80,6 +80,18 @@ class BackendUnavailable(TidalMcpError):
     code = "backend_unavailable"
 
 
+class Busy(TidalMcpError):
+    """The server refuses new work for now (too many waiting calls, or a queue past its bound)."""
+
+    code = "busy"
+
+
+class WorkerLost(TidalMcpError):
+    """The job's worker died and the pool gave up on the job (or it vanished from the queue)."""
+
+    code = "worker_lost"
+
+
 _BY_CODE = {cls.code: cls for cls in TidalMcpError.__subclasses__()}
 _BY_NAME = {cls.__name__: cls for cls in TidalMcpError.__subclasses__()}
 _LAST_LINE = re.compile(r"^(?:[\w.]+\.)?(?P<name>\w+): (?P<message>.*)$")

@@ -16,7 +16,15 @@ from __future__ import annotations
 import os
 
 import redis
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
@@ -26,7 +34,15 @@ TOOL_SECONDS = Histogram(
     "tidal_mcp_tool_seconds", "MCP tool call latency as the front saw it", ["tool", "source"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
-CACHE_LOOKUPS = Counter("tidal_mcp_cache_lookups", "Front cache lookups", ["kind", "result"])
+CACHE_LOOKUPS = Counter("tidal_mcp_cache_lookups", "Front cache lookups (hit, stale, miss)", ["kind", "result"])
+STALE_ANSWERS = Counter("tidal_mcp_stale_answers", "Calls answered from an expired cache entry because TIDAL "
+                        "could not be asked", ["kind", "reason"])
+ADMISSION_REFUSALS = Counter("tidal_mcp_admission_refusals", "Calls refused as busy", ["reason"])
+INFLIGHT = Gauge("tidal_mcp_inflight_waits", "Calls waiting for the pool, per front", multiprocess_mode="livesum")
+QUEUE_WAIT_SECONDS = Histogram(
+    "tidal_mcp_queue_wait_seconds", "Time jobs waited in their queue (Redis clock)", ["queue"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
 JOBS = Counter("tidal_mcp_jobs", "Worker jobs by operation and outcome", ["op", "outcome"])
 JOB_SECONDS = Histogram("tidal_mcp_job_seconds", "Worker job duration", ["op"])
 TIDAL_REQUESTS = Counter("tidal_mcp_tidal_requests", "HTTP requests sent to TIDAL", ["method", "status"])
@@ -49,11 +65,13 @@ class PoolCollector(Collector):
         self.client = client
 
     def collect(self):  # type: ignore[override]
-        from rq import Queue, Worker
+        from rq import Queue
         from rq.registry import FailedJobRegistry, StartedJobRegistry
 
-        from shared.catalog import QUEUES
-        from shared.ratelimit import PoolRateLimiter
+        from shared.circuit import STATES, circuit_state
+        from shared.pool import count_live_workers
+        from shared.queueing import QUEUES
+        from shared.ratelimit import BUCKET_KEY, paused_for
 
         depth = GaugeMetricFamily("tidal_mcp_queue_jobs", "Jobs per queue and state", labels=["queue", "state"])
         for name in QUEUES:
@@ -62,10 +80,19 @@ class PoolCollector(Collector):
             depth.add_metric([name, "started"], StartedJobRegistry(queue=queue).get_job_count(cleanup=False))
             depth.add_metric([name, "failed"], FailedJobRegistry(queue=queue).get_job_count(cleanup=False))
         yield depth
-        yield GaugeMetricFamily("tidal_mcp_workers", "Registered worker processes",
-                                value=Worker.count(connection=self.client))
+        yield GaugeMetricFamily("tidal_mcp_workers", "Live worker processes", value=count_live_workers(self.client))
         yield GaugeMetricFamily("tidal_mcp_rate_limit_pause_seconds", "Seconds left on the pool's 429 pause",
-                                value=PoolRateLimiter(self.client, 1, 1).paused_for())
+                                value=paused_for(self.client))
+        rate = self.client.hget(BUCKET_KEY, "rate")
+        if rate is not None:
+            yield GaugeMetricFamily("tidal_mcp_rate_limit_rate", "The pool's current TIDAL budget (requests/s)",
+                                    value=float(rate))
+        circuit = circuit_state(self.client)
+        state = GaugeMetricFamily("tidal_mcp_circuit_state", "The pool-wide circuit breaker (1 = current state)",
+                                  labels=["state"])
+        for name in STATES:
+            state.add_metric([name], 1.0 if circuit["state"] == name else 0.0)
+        yield state
 
 
 class _Forward(Collector):

@@ -14,6 +14,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+class Freshness(_Model):
+    """Set on tool answers that came from an expired cache entry because TIDAL could not be asked."""
+
+    stale: bool = Field(False, description="True when TIDAL was unavailable and this is an older cached answer")
+    stale_age_s: float | None = Field(None, description="How old a stale answer is, in seconds")
+
+
 class ArtistRef(_Model):
     """An artist as credited on a track or album."""
 
@@ -79,13 +86,17 @@ class AlbumSummary(_Model):
     url: str
 
 
-class Album(AlbumSummary):
+class TrackResult(Track, Freshness):
+    """A track as ``tidal_get_track`` answers it."""
+
+
+class Album(AlbumSummary, Freshness):
     """An album with every track."""
 
     tracks: list[Track]
 
 
-class Artist(_Model):
+class Artist(Freshness):
     """An artist with their top tracks and albums."""
 
     id: int
@@ -112,7 +123,7 @@ class PlaylistSummary(_Model):
     url: str
 
 
-class Playlist(PlaylistSummary):
+class Playlist(PlaylistSummary, Freshness):
     """A playlist with every track, in playlist order."""
 
     public: bool | None = None
@@ -128,7 +139,7 @@ class TopHit(_Model):
     name: str
 
 
-class SearchResult(_Model):
+class SearchResult(Freshness):
     """One page of search results per requested type."""
 
     query: str

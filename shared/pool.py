@@ -1,35 +1,55 @@
-"""Worker-pool liveness: the heartbeat contract between workers and the front, and live counts.
+"""Worker liveness, as every process reads it: a worker is alive while its liveness key exists.
 
-Workers beat every :data:`HEARTBEAT_INTERVAL` seconds while a job runs; a started job whose last
-beat is older than :data:`HEARTBEAT_GRACE` belongs to a dead worker, and the front puts it back on
-the queue. :func:`count_live_workers` is what ``/health``, ``tidal-mcp status`` and the front's
-"no workers" check use.
+Each worker process keeps ``tidal:pool:alive:<name>`` (value: the id of the job it holds, or ``-``)
+alive with a short TTL, refreshed every :data:`BEAT_INTERVAL` by a thread of its own
+(:mod:`workers.liveness`). Redis expires the key of a killed worker by its own clock, so "is this
+worker alive?" never compares two hosts' clocks, and a killed worker stops counting within
+:data:`ALIVE_TTL_MS`. ``/health``, ``tidal-mcp status`` and the front's "no workers" check use
+:func:`live_worker_names`; the janitor uses the same keys to recover jobs of dead workers.
+
+Example::
+
+    count_live_workers(redis_client)         # 4
+    await count_live_workers_async(aredis)   # the front's variant
 """
 
 from __future__ import annotations
 
 import redis
+import redis.asyncio as aredis
 
-from shared.catalog import QUEUES
+from shared.queueing import WORKERS, alive_key
 
-WORKER_TTL = 30  # seconds a silent worker stays registered; an idle dequeue blocks WORKER_TTL - 15
-MAINTENANCE_INTERVAL = 15  # how often a worker cleans registries (fails abandoned jobs)
-HEARTBEAT_INTERVAL = 5  # heartbeat period while a job runs
-HEARTBEAT_TTL = 20  # a running job's registry entry expires this long after the last heartbeat
-HEARTBEAT_GRACE = 3 * HEARTBEAT_INTERVAL  # the front calls a started job orphaned after this silence
+ALIVE_TTL_MS = 8000  # a worker that misses four beats in a row is dead
+BEAT_INTERVAL = 2.0  # seconds between liveness beats (and janitor sweeps)
+RQ_WORKER_TTL = 60  # RQ's own registration key; the janitor removes a dead worker's at once
+
+
+def _alive(names: list[str], flags: list[int]) -> list[str]:
+    return [name for name, alive in zip(names, flags, strict=True) if alive]
 
 
 def live_worker_names(client: redis.Redis) -> list[str]:
-    """Workers registered on any of our queues whose registration key still exists."""
-    # RQ keeps the workers' registration keys ("rq:worker:<name>") in a set per queue.
-    keys = sorted({key.decode() for queue in QUEUES for key in client.smembers(f"rq:workers:{queue}")})
-    if not keys:
+    """Names of the workers whose liveness key exists, sorted."""
+    names = sorted(member.decode() for member in client.smembers(WORKERS))
+    if not names:
         return []
     pipe = client.pipeline(transaction=False)
-    for key in keys:
-        pipe.exists(key)
-    return [key.removeprefix("rq:worker:") for key, alive in zip(keys, pipe.execute(), strict=True) if alive]
+    for name in names:
+        pipe.exists(alive_key(name))
+    return _alive(names, pipe.execute())
 
 
 def count_live_workers(client: redis.Redis) -> int:
     return len(live_worker_names(client))
+
+
+async def count_live_workers_async(client: aredis.Redis) -> int:
+    """:func:`count_live_workers` for the front's asyncio client."""
+    names = sorted(member.decode() for member in await client.smembers(WORKERS))
+    if not names:
+        return 0
+    pipe = client.pipeline(transaction=False)
+    for name in names:
+        pipe.exists(alive_key(name))
+    return len(_alive(names, await pipe.execute()))

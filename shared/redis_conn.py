@@ -1,11 +1,17 @@
-"""Redis connections with explicit timeouts for each use.
+"""Redis connections with explicit timeouts and reconnects for each use.
 
-redis-py 8 defaults to a 5 s socket timeout, which breaks any blocking read longer than that (the
-front's result waits use ``XREAD BLOCK``). So every client here states its timeouts:
+redis-py 8 defaults to a 5 s socket timeout and to ten retries (about 5 s of backoff) on a dead
+connection. Neither suits us, so every client here states its policy:
 
-* :func:`connect` - ordinary commands (cache, queues, rate limiter): short timeouts.
-* :func:`connect_async` - the front's asyncio client; ``socket_timeout=None`` because it blocks on
-  result streams for up to the wait deadline (each wait passes its own ``BLOCK`` bound).
+* :func:`connect` - the workers' and the CLI's synchronous client: short command timeouts, a few
+  quick retries so a connection left stale by a Redis restart is replaced transparently.
+* :func:`connect_async` - the front's asyncio client. Its pool *blocks* (up to the command timeout)
+  when every connection is busy instead of failing, so thousands of concurrent calls queue for a
+  connection rather than reading "Redis is not answering". No command of the front blocks in
+  Redis (results arrive through pub/sub, :mod:`mcp_front.waiter`), so a small pool suffices.
+
+During an outage a command fails after about half a second (three quick retries), which the front
+turns into a clear "Redis is not answering" error; the next command after Redis is back succeeds.
 
 Example::
 
@@ -20,11 +26,23 @@ import time
 
 import redis
 import redis.asyncio as aredis
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 
 COMMAND_TIMEOUT = 5.0
 CONNECT_TIMEOUT = 3.0
+RETRIES = 3
+ASYNC_POOL_SIZE = 64
+# Redis errors that mean "not reachable right now" (as opposed to a wrong command).
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def _retry() -> Retry:
+    return Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.3), RETRIES)
 
 
 def connect(url: str, *, socket_timeout: float | None = COMMAND_TIMEOUT) -> redis.Redis:
@@ -33,31 +51,43 @@ def connect(url: str, *, socket_timeout: float | None = COMMAND_TIMEOUT) -> redi
         url,
         socket_timeout=socket_timeout,
         socket_connect_timeout=CONNECT_TIMEOUT,
-        health_check_interval=30,
+        health_check_interval=15,
+        retry=_retry(),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )
 
 
-def connect_async(url: str) -> aredis.Redis:
-    """The front's asyncio client; blocking reads bound themselves, so no socket timeout."""
-    return aredis.Redis.from_url(
+def connect_async(url: str, *, pool_size: int = ASYNC_POOL_SIZE) -> aredis.Redis:
+    """The front's asyncio client (see module docstring)."""
+    pool = aredis.BlockingConnectionPool.from_url(
         url,
-        socket_timeout=None,
+        max_connections=pool_size,
+        timeout=COMMAND_TIMEOUT,
+        socket_timeout=COMMAND_TIMEOUT,
         socket_connect_timeout=CONNECT_TIMEOUT,
-        health_check_interval=30,
-        max_connections=512,
+        health_check_interval=15,
+        retry=_retry(),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )
+    return aredis.Redis(connection_pool=pool)
 
 
 def ping(client: redis.Redis) -> bool:
     """True when Redis answers PING; never raises."""
     try:
         return bool(client.ping())
-    except (redis.ConnectionError, redis.TimeoutError, OSError):
+    except (redis.RedisError, OSError):
         return False
 
 
+def location(client: redis.Redis | aredis.Redis) -> str:
+    """``host:port/db`` (or the socket path) of a client, never its password."""
+    kwargs = client.connection_pool.connection_kwargs
+    return kwargs.get("path") or f"{kwargs.get('host')}:{kwargs.get('port')}/{kwargs.get('db', 0)}"
+
+
 def wait_for_redis(client: redis.Redis, timeout: float) -> None:
-    """Block until Redis answers, or raise ``ConnectionError`` naming the URL after ``timeout`` s.
+    """Block until Redis answers, or raise ``ConnectionError`` naming the address after ``timeout`` s.
 
     Processes start in any order under honcho/supervisord, so each waits for Redis briefly
     instead of crashing on the first refused connection.
@@ -66,8 +96,6 @@ def wait_for_redis(client: redis.Redis, timeout: float) -> None:
     delay = 0.05
     while not ping(client):
         if time.monotonic() >= deadline:
-            kwargs = client.connection_pool.connection_kwargs
-            where = kwargs.get("path") or f"{kwargs.get('host')}:{kwargs.get('port')}"
-            raise ConnectionError(f"Redis at {where} did not answer within {timeout:g} s")
+            raise ConnectionError(f"Redis at {location(client)} did not answer within {timeout:g} s")
         time.sleep(delay)
         delay = min(delay * 2, 0.5)

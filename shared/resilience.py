@@ -1,14 +1,19 @@
-"""Retry and circuit-breaker policies for calls to TIDAL, built from tenacity and circuitbreaker.
+"""Retry policies for calls to TIDAL, built from tenacity.
 
-* :func:`http_retrying` retries one HTTP exchange on connection errors, timeouts, 5xx and 429,
-  waiting exponentially with jitter, or exactly ``Retry-After`` when TIDAL sends one. It never
-  retries a 4xx that will not change (404, 401, 412 ...): those go straight back to tidalapi.
-* :func:`tidal_breaker` opens after consecutive upstream failures, so a TIDAL outage costs one
-  fast error per call instead of a pile of timed-out workers.
+:func:`http_retrying` retries one HTTP exchange:
+
+* on **429** as long as the caller's time allows, waiting what ``Retry-After`` says (a 429 means
+  TIDAL did not process the request, so writes are retried too). The pool-wide limiter has already
+  slowed down and paused every worker for that long (:mod:`shared.ratelimit`);
+* on connection errors, timeouts and **5xx**, for idempotent requests only, a few times with
+  exponential backoff and jitter.
+
+It never retries a 4xx that will not change (404, 401, 412 ...): those go straight back to
+tidalapi. The circuit breaker is pool-wide: :mod:`shared.circuit`.
 
 Example::
 
-    for attempt in http_retrying(attempts=4, max_wait=20):
+    for attempt in http_retrying(idempotent=True, remaining=lambda: 30.0):
         with attempt:
             response = send()
             raise_if_transient(response)
@@ -16,19 +21,17 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import requests
-from circuitbreaker import CircuitBreaker
 from tenacity import (
     RetryCallState,
     Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_before_delay,
+    retry_if_exception,
     wait_exponential_jitter,
 )
+from tenacity.stop import stop_base
 from tenacity.wait import wait_base
-
-from shared.errors import UpstreamUnavailable
 
 TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -75,24 +78,39 @@ class _wait_retry_after(wait_base):
         return self.fallback(retry_state)
 
 
-RETRYABLE_EXCEPTIONS = (TransientResponse, requests.ConnectionError, requests.Timeout)
+class _stop(stop_base):
+    """429s: stop when the wait would outlast the caller's time. Others: after ``attempts`` tries."""
+
+    def __init__(self, attempts: int, remaining: Callable[[], float], wait: wait_base) -> None:
+        self.attempts = attempts
+        self.remaining = remaining
+        self.wait = wait
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        if self.wait(retry_state) >= self.remaining():
+            return True
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(exc, TransientResponse) and exc.response.status_code == 429:
+            return False
+        return retry_state.attempt_number >= self.attempts
 
 
-def http_retrying(attempts: int = 4, max_wait: float = 20.0, initial: float = 0.2) -> Retrying:
-    """A tenacity ``Retrying`` for one idempotent HTTP exchange (see module docstring)."""
+def _retryable(idempotent: bool) -> Callable[[BaseException], bool]:
+    def check(exc: BaseException) -> bool:
+        if isinstance(exc, TransientResponse):
+            return idempotent or exc.response.status_code == 429
+        return idempotent and isinstance(exc, (requests.ConnectionError, requests.Timeout))
+
+    return check
+
+
+def http_retrying(*, idempotent: bool, remaining: Callable[[], float], attempts: int = 4,
+                  initial: float = 0.2) -> Retrying:
+    """A tenacity ``Retrying`` for one HTTP exchange (see module docstring)."""
+    wait = _wait_retry_after(wait_exponential_jitter(multiplier=initial, max=5.0, jitter=initial))
     return Retrying(
-        retry=retry_if_exception_type(RETRYABLE_EXCEPTIONS),
-        wait=_wait_retry_after(wait_exponential_jitter(multiplier=initial, max=5.0, jitter=initial)),
-        stop=stop_after_attempt(attempts) | stop_before_delay(max_wait),
+        retry=retry_if_exception(_retryable(idempotent)),
+        wait=wait,
+        stop=_stop(attempts, remaining, wait),
         reraise=True,
-    )
-
-
-def tidal_breaker(failure_threshold: int = 5, recovery_timeout: int = 30) -> CircuitBreaker:
-    """A per-process circuit breaker that counts :class:`UpstreamUnavailable` failures."""
-    return CircuitBreaker(
-        failure_threshold=failure_threshold,
-        recovery_timeout=recovery_timeout,
-        expected_exception=UpstreamUnavailable,
-        name="tidal",
     )

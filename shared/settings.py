@@ -49,11 +49,22 @@ class Settings:
     wait_timeout: float = 30.0
     # Per-HTTP-call timeout for TIDAL requests (connect and read).
     http_timeout: float = 15.0
-    # Pool-wide TIDAL request budget shared by every worker on every host.
-    rate_limit: float = 8.0
+    # Pool-wide TIDAL request budget shared by every worker on every host: it adapts to TIDAL's 429s
+    # between the floor and the ceiling (rate_limit), starting at rate_start (requests per second).
+    rate_limit: float = 50.0
+    rate_start: float = 8.0
+    rate_floor: float = 1.0
     rate_burst: int = 16
     # A worker process restarts itself after this many jobs (bounds leaks of a long-lived session).
     max_jobs: int = 5000
+    # Cache entries stay this long past their TTL, served flagged `stale` when TIDAL is unavailable.
+    stale_grace: int = 24 * 3600
+    # Admission control: waiting calls per front, and jobs per queue, beyond which calls are refused.
+    max_inflight: int = 10_000
+    max_queue_depth: int = 10_000
+    # Pool-wide circuit breaker: consecutive failed jobs that open it, and seconds it stays open.
+    circuit_failures: int = 5
+    circuit_recovery: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -81,8 +92,15 @@ class Settings:
             wait_timeout=_get(env, "TIDAL_MCP_WAIT_TIMEOUT", cls.wait_timeout, _float_range(0.5, 600)),
             http_timeout=_get(env, "TIDAL_MCP_HTTP_TIMEOUT", cls.http_timeout, _float_range(0.5, 300)),
             rate_limit=_get(env, "TIDAL_MCP_RATE_LIMIT", cls.rate_limit, _float_range(0.1, 1000)),
+            rate_start=_get(env, "TIDAL_MCP_RATE_START", cls.rate_start, _float_range(0.1, 1000)),
+            rate_floor=_get(env, "TIDAL_MCP_RATE_FLOOR", cls.rate_floor, _float_range(0.1, 1000)),
             rate_burst=_get(env, "TIDAL_MCP_RATE_BURST", cls.rate_burst, _int_range(1, 10000)),
             max_jobs=_get(env, "TIDAL_MCP_MAX_JOBS", cls.max_jobs, _int_range(1, 10_000_000)),
+            stale_grace=_get(env, "TIDAL_MCP_STALE_GRACE", cls.stale_grace, _int_range(0, 30 * 24 * 3600)),
+            max_inflight=_get(env, "TIDAL_MCP_MAX_INFLIGHT", cls.max_inflight, _int_range(1, 1_000_000)),
+            max_queue_depth=_get(env, "TIDAL_MCP_MAX_QUEUE_DEPTH", cls.max_queue_depth, _int_range(1, 10_000_000)),
+            circuit_failures=_get(env, "TIDAL_MCP_CIRCUIT_FAILURES", cls.circuit_failures, _int_range(1, 1000)),
+            circuit_recovery=_get(env, "TIDAL_MCP_CIRCUIT_RECOVERY", cls.circuit_recovery, _int_range(1, 3600)),
         )
 
 

@@ -7,12 +7,13 @@ timeout and no retry. :class:`TidalAdapter` is mounted on it and, for every HTTP
    URL tidalapi hard-codes), which is how workers and ``login`` reach the emulator;
 2. takes a token from the pool-wide rate limiter;
 3. applies the HTTP timeout;
-4. retries idempotent requests on connection errors, 5xx and 429 (honouring ``Retry-After``, and
-   pausing the whole pool on a 429).
+4. retries (:mod:`shared.resilience`): 429s as long as the job's time allows (cutting the pool's
+   rate and pausing every worker for ``Retry-After``), connection errors and 5xx of idempotent
+   requests a few times.
 
 Example::
 
-    session = new_session(settings, limiter=PoolRateLimiter(r, rate=8, burst=16))
+    session = new_session(settings, limiter=PoolRateLimiter(r, ceiling=50, start=8))
     restore_login(session, token_store.load())
     session.track(77646170).name
 """
@@ -74,6 +75,10 @@ def make_config(base_url: str | None) -> tidalapi.Config:
     return config
 
 
+Remaining = Callable[[], float]
+"""Seconds the current job may still spend on TIDAL (waits for budget and retries included)."""
+
+
 class TidalAdapter(HTTPAdapter):
     """The transport under every tidalapi request (see module docstring)."""
 
@@ -83,7 +88,7 @@ class TidalAdapter(HTTPAdapter):
         base_url: str | None,
         timeout: float,
         limiter: PoolRateLimiter | None = None,
-        max_retry_wait: float = 20.0,
+        remaining: Remaining | None = None,
         attempts: int = 4,
         observer: Observer | None = None,
     ) -> None:
@@ -91,7 +96,7 @@ class TidalAdapter(HTTPAdapter):
         self.base_url = base_url
         self.timeout = timeout
         self.limiter = limiter
-        self.max_retry_wait = max_retry_wait
+        self.remaining = remaining or (lambda: 20.0)
         self.attempts = attempts
         self.observer = observer
 
@@ -100,19 +105,18 @@ class TidalAdapter(HTTPAdapter):
             request.url = rewrite_url(request.url, self.base_url)
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout
-        if request.method not in IDEMPOTENT_METHODS:
-            return self._send_once(request, **kwargs)
+        idempotent = request.method in IDEMPOTENT_METHODS
         try:
-            for attempt in http_retrying(self.attempts, self.max_retry_wait):
+            for attempt in http_retrying(idempotent=idempotent, remaining=self.remaining, attempts=self.attempts):
                 with attempt:
                     return raise_if_transient(self._send_once(request, **kwargs))
         except TransientResponse as exc:
-            return exc.response  # out of retries: let tidalapi map the status as usual
+            return exc.response  # out of retries or time: let tidalapi map the status as usual
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send_once(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:
         if self.limiter is not None:
-            self.limiter.acquire(timeout=max(self.timeout, self.max_retry_wait))
+            self.limiter.acquire(timeout=max(0.0, self.remaining()))
         path = urlsplit(request.url or "").path
         start = time.perf_counter()
         status = 0
@@ -126,7 +130,8 @@ class TidalAdapter(HTTPAdapter):
             log.debug("tidal http", extra={"method": request.method, "path": path, "status": status,
                                            "ms": round(elapsed * 1000, 1)})
         if status == 429 and self.limiter is not None:
-            self.limiter.trip(retry_after_seconds(response) or 1.0)
+            rate = self.limiter.throttled(retry_after_seconds(response) or 1.0)
+            log.warning("TIDAL answered 429: the pool slows down", extra={"rate": round(rate, 2)})
         return response
 
 
@@ -134,6 +139,7 @@ def new_session(
     settings: Settings,
     *,
     limiter: PoolRateLimiter | None = None,
+    remaining: Remaining | None = None,
     observer: Observer | None = None,
 ) -> tidalapi.Session:
     """A tidalapi Session with its own Config and :class:`TidalAdapter` mounted."""
@@ -142,6 +148,7 @@ def new_session(
         base_url=settings.tidal_base_url,
         timeout=settings.http_timeout,
         limiter=limiter,
+        remaining=remaining,
         observer=observer,
     )
     session.request_session.mount("https://", adapter)

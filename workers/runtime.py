@@ -5,9 +5,12 @@ A job function is written as ``fn(session, **args) -> pydantic model`` and decor
 
 * takes the request id from the job's meta, so log lines of the front and worker line up;
 * gets the process's tidalapi session (or answers "log in first");
-* runs the function behind the circuit breaker, translating tidalapi/requests failures into the
-  errors of :mod:`shared.errors`;
+* runs the function behind the pool-wide circuit breaker (:mod:`shared.circuit`), translating
+  tidalapi/requests failures into the errors of :mod:`shared.errors`;
 * writes the envelope to the shared cache under the operation's key and TTL, and returns it.
+
+The job's *clock* (:class:`JobClock`) bounds every wait inside it (the pool's budget, a 429 pause,
+retries) by the job's own timeout, so a 429 storm is waited out rather than passed on.
 
 Example::
 
@@ -28,7 +31,6 @@ from typing import Any
 
 import redis
 import requests
-from circuitbreaker import CircuitBreaker
 from pydantic import BaseModel
 from rq import get_current_job
 from rq.timeouts import JobTimeoutException
@@ -37,6 +39,7 @@ from tidalapi.exceptions import AuthenticationError, ObjectNotFound, TooManyRequ
 from shared import metrics
 from shared.cache import Cache
 from shared.catalog import OPERATIONS, Operation
+from shared.circuit import PoolCircuitBreaker
 from shared.errors import (
     InvalidRequest,
     NotFound,
@@ -48,8 +51,7 @@ from shared.errors import (
 )
 from shared.logs import request_context
 from shared.models import Track
-from shared.ratelimit import PoolRateLimiter, RateLimitTimeout
-from shared.resilience import tidal_breaker
+from shared.ratelimit import PoolRateLimiter, RateLimitTimeout, paused_for
 from shared.settings import Settings
 from shared.tokens import TokenStore
 from workers.session import REJECTED_MESSAGE, SessionHolder
@@ -65,18 +67,39 @@ class WorkerContext:
     redis: redis.Redis
     cache: Cache
     sessions: SessionHolder
-    breaker: CircuitBreaker
+    breaker: PoolCircuitBreaker
+    limiter: PoolRateLimiter
+
+
+@dataclass(frozen=True)
+class JobClock:
+    """The running job's deadline (monotonic): its timeout less a margin to report cleanly."""
+
+    deadline: float
+
+    MARGIN = 2.0
+
+    @classmethod
+    def start(cls, timeout: float | None) -> JobClock:
+        return cls(time.monotonic() + max(1.0, float(timeout or 60) - cls.MARGIN))
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
 
 
 _context: WorkerContext | None = None
+_clock: JobClock | None = None
 
 
 def build_context(settings: Settings, redis_client: redis.Redis) -> WorkerContext:
-    limiter = PoolRateLimiter(redis_client, rate=settings.rate_limit, burst=settings.rate_burst)
+    limiter = PoolRateLimiter(redis_client, ceiling=settings.rate_limit, floor=settings.rate_floor,
+                              start=settings.rate_start, burst=settings.rate_burst)
     tokens = TokenStore.from_settings(settings, redis_client)
-    sessions = SessionHolder(settings, redis_client, tokens, limiter=limiter,
+    sessions = SessionHolder(settings, redis_client, tokens, limiter=limiter, remaining=job_remaining,
                              observer=metrics.observe_tidal_request)
-    return WorkerContext(settings, redis_client, Cache(redis_client), sessions, tidal_breaker())
+    breaker = PoolCircuitBreaker(redis_client, settings.circuit_failures, settings.circuit_recovery)
+    return WorkerContext(settings, redis_client, Cache(redis_client, settings.stale_grace), sessions, breaker,
+                         limiter)
 
 
 def set_context(context: WorkerContext | None) -> None:
@@ -88,6 +111,21 @@ def current_context() -> WorkerContext:
     if _context is None:
         raise RuntimeError("no worker context: jobs run inside `tidal-mcp worker`")
     return _context
+
+
+def current_context_or_none() -> WorkerContext | None:
+    return _context
+
+
+def set_job_clock(clock: JobClock | None) -> None:
+    """Set by the worker around each job (the main thread runs one job at a time)."""
+    global _clock
+    _clock = clock
+
+
+def job_remaining() -> float:
+    """Seconds the running job may still spend waiting on TIDAL (20 s outside a job: login, tests)."""
+    return _clock.remaining() if _clock is not None else 20.0
 
 
 def cache_tracks(tracks: Iterable[Track]) -> None:
@@ -146,9 +184,9 @@ def _run(op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> d
 
 def _call(context: WorkerContext, op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> Any:
     breaker = context.breaker
-    if breaker.opened:
+    if not breaker.allow():
         raise UpstreamUnavailable(
-            f"TIDAL has been failing; calls are paused for about {int(breaker.open_remaining) + 1} s. "
+            f"TIDAL has been failing; calls are paused for about {max(1, breaker.open_remaining)} s. "
             "Retry after that."
         )
     session = context.sessions.get()
@@ -175,7 +213,9 @@ def translate(exc: Exception, op: Operation, args: dict[str, Any]) -> Exception:
         wait = exc.retry_after if exc.retry_after and exc.retry_after > 0 else 5
         return RateLimited(f"TIDAL is rate-limiting this account; retry in about {wait} s.")
     if isinstance(exc, RateLimitTimeout):
-        return RateLimited("The pool's TIDAL request budget is used up by other requests; retry in a few seconds.")
+        wait = max(2, round(paused_for(current_context().redis)))
+        return RateLimited(
+            f"TIDAL is rate-limiting the pool and this request ran out of time; retry in about {wait} s.")
     if isinstance(exc, AuthenticationError):
         return NotLoggedIn(REJECTED_MESSAGE)
     if isinstance(exc, requests.HTTPError) and exc.response is not None:

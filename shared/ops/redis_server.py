@@ -4,6 +4,10 @@ A system ``redis-server`` on the PATH is preferred; otherwise the binary inside 
 wheel is used, so a fresh machine with only Python needs nothing else. Data lives under
 ``TIDAL_MCP_DATA_DIR/redis``. The test suite starts its servers through :func:`start` too.
 
+Redis is the system of record for the queues, so the bundled server persists: an append-only file
+fsynced every second (a killed redis-server loses nothing it acknowledged, since the AOF is written
+before the reply; a power cut loses at most a second) plus RDB snapshots.
+
 Example::
 
     proc = start("127.0.0.1", 6390, Path(".run/redis"), persist=False)
@@ -19,6 +23,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# Each save point is its own pair of arguments: "--save", "300 1" would read as "never save".
+PERSISTENCE_ARGS = ["--appendonly", "yes", "--appendfsync", "everysec", "--save", "300", "1", "--save", "60", "1000"]
 
 
 def binary() -> str:
@@ -38,8 +44,7 @@ def command(host: str, port: int, data_dir: Path, *, persist: bool = True) -> li
         "--port", str(port),
         "--bind", host,
         "--dir", str(data_dir),
-        "--save", "300 1" if persist else "",
-        "--appendonly", "no",
+        *(PERSISTENCE_ARGS if persist else ["--save", "", "--appendonly", "no"]),
         "--daemonize", "no",
         "--protected-mode", "yes",
         "--loglevel", "warning",

@@ -13,10 +13,11 @@ from rq import Queue, Worker
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
 
-from shared.catalog import QUEUES
+from shared.circuit import circuit_state
 from shared.pool import live_worker_names
-from shared.ratelimit import PoolRateLimiter
-from shared.redis_conn import connect
+from shared.queueing import QUEUES
+from shared.ratelimit import BUCKET_KEY, paused_for
+from shared.redis_conn import UNAVAILABLE_ERRORS, connect
 from shared.settings import Settings
 from shared.tokens import TokenStore, TokenStoreError
 
@@ -28,8 +29,8 @@ def collect(settings: Settings) -> dict[str, Any]:
     client = connect(settings.redis_url)
     try:
         info = client.info("server")
-        report["redis"].update(ok=True, version=info.get("redis_version"))
-    except redis.RedisError as exc:
+        report["redis"].update(ok=True, version=info.get("redis_version"), persistence=_persistence(client))
+    except UNAVAILABLE_ERRORS + (redis.RedisError,) as exc:
         report["redis"].update(ok=False, error=type(exc).__name__)
         client = None
     report["login"] = _login(settings, client)
@@ -49,9 +50,23 @@ def collect(settings: Settings) -> dict[str, Any]:
                     "current_job": worker.get_current_job_id(), "successful_jobs": worker.successful_job_count,
                     "failed_jobs": worker.failed_job_count,
                 })
-        report["tidal"]["rate_limit_pause_s"] = PoolRateLimiter(client, 1, 1).paused_for()
+        report["tidal"]["rate_limit_pause_s"] = paused_for(client)
+        rate = client.hget(BUCKET_KEY, "rate")
+        report["tidal"]["rate_limit_rate"] = round(float(rate), 2) if rate is not None else None
+        report["tidal"]["circuit"] = circuit_state(client)
     report["healthy"] = bool(report["redis"].get("ok") and report["workers"] and report["login"].get("stored"))
     return report
+
+
+def _persistence(client: redis.Redis) -> dict[str, Any]:
+    """Whether this Redis keeps the queues across a restart (AOF or RDB snapshots)."""
+    info = client.info("persistence")
+    aof = bool(info.get("aof_enabled"))
+    try:
+        save = client.config_get("save").get("save", "")
+    except redis.ResponseError:  # CONFIG may be disabled on a managed Redis: judge by INFO alone
+        save = "unknown"
+    return {"aof": aof, "rdb_save": save, "ok": aof or bool(save)}
 
 
 def _login(settings: Settings, client: redis.Redis | None) -> dict[str, Any]:
@@ -79,6 +94,10 @@ def render_text(report: dict[str, Any]) -> str:
     redis_part = report["redis"]
     lines.append(f"redis   {'ok' if redis_part.get('ok') else 'DOWN'}  {redis_part['url']}"
                  + (f"  (redis {redis_part['version']})" if redis_part.get("version") else ""))
+    persistence = redis_part.get("persistence")
+    if persistence and not persistence["ok"]:
+        lines.append("        WARNING: this Redis does not persist (no AOF, no RDB snapshots): queued requests, "
+                     "the cache and the login state are lost when it restarts (docs/operations.md)")
     login = report["login"]
     if login.get("stored"):
         lines.append(f"login   ok  user {login.get('user_id')}, access token expires "
@@ -93,6 +112,13 @@ def render_text(report: dict[str, Any]) -> str:
         job = f", job {worker['current_job']}" if worker["current_job"] else ""
         lines.append(f"        {worker['name']}  {worker['state']}{job}  ok={worker['successful_jobs']} "
                      f"failed={worker['failed_jobs']}")
-    pause = report["tidal"].get("rate_limit_pause_s")
-    lines.append(f"tidal   {report['tidal']['base_url']}" + (f"  paused {pause:.1f}s after a 429" if pause else ""))
+    tidal = report["tidal"]
+    pause = tidal.get("rate_limit_pause_s")
+    lines.append(f"tidal   {tidal['base_url']}" + (f"  paused {pause:.1f}s after a 429" if pause else ""))
+    if tidal.get("rate_limit_rate") is not None:
+        lines.append(f"        budget {tidal['rate_limit_rate']} requests/s (adapts to TIDAL's 429s)")
+    circuit = tidal.get("circuit")
+    if circuit:
+        detail = f", open for {circuit['open_for_s']} s more" if circuit["state"] == "open" else ""
+        lines.append(f"        circuit {circuit['state']}{detail} ({circuit['consecutive_failures']} recent failures)")
     return "\n".join(lines)

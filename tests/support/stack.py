@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
+from typing import Any
 
 from mcp_front.dispatch import Dispatcher
+from mcp_front.waiter import ResultWaiter
 from shared.pool import count_live_workers, live_worker_names
 from shared.redis_conn import connect, connect_async
 from tests.support.processes import Proc, tidal_mcp, wait_until
@@ -52,5 +54,26 @@ def worker_pool(env: Mapping[str, str], log_dir: Path, count: int = 1) -> Iterat
         pool.stop()
 
 
-def make_dispatcher(redis_url: str, wait_timeout: float = 20) -> Dispatcher:
-    return Dispatcher(connect(redis_url), connect_async(redis_url), wait_timeout)
+class Front:
+    """The front's dispatcher as a test drives it: ``await front.call(op, args)`` -> ``(data, source)``."""
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self.dispatcher = dispatcher
+
+    async def call(self, name: str, args: dict[str, Any]) -> tuple[Any, str]:
+        answer = await self.dispatcher.call(name, args)
+        return answer.data, answer.source
+
+
+@asynccontextmanager
+async def front(redis_url: str, wait_timeout: float = 20, **options: Any) -> AsyncIterator[Front]:
+    """A front's dispatcher and result waiter on ``redis_url`` (what ``tidal-mcp front`` runs)."""
+    sync_client, async_client = connect(redis_url), connect_async(redis_url)
+    waiter = ResultWaiter(async_client, sync_client)
+    await waiter.start()
+    try:
+        yield Front(Dispatcher(async_client, waiter, sync_client, wait_timeout=wait_timeout, **options))
+    finally:
+        await waiter.stop()
+        await async_client.aclose()
+        sync_client.close()

@@ -17,20 +17,33 @@ from shared.errors import (
 )
 
 
-def test_entries_round_trip_with_their_ttl():
+def test_entries_round_trip_with_their_ttl_plus_the_stale_grace():
     client = fakeredis.FakeRedis()
-    cache = Cache(client)
+    cache = Cache(client, grace=100)
     cache.set("tidal:track:1", ok({"id": 1}), ttl=60)
     cache.set_many({"tidal:track:2": ok({"id": 2}), "tidal:track:3": ok({"id": 3})}, ttl=30)
-    assert cache.get("tidal:track:1").envelope == {"ok": True, "data": {"id": 1}}
-    assert 0 < client.ttl("tidal:track:1") <= 60 and 0 < client.ttl("tidal:track:3") <= 30
+    entry = cache.get("tidal:track:1")
+    assert entry.envelope == {"ok": True, "data": {"id": 1}} and entry.fresh and entry.age_s < 2
+    assert 150 < client.ttl("tidal:track:1") <= 160 and 120 < client.ttl("tidal:track:3") <= 130
     cache.set("tidal:auth:x", ok({}), ttl=0)
     assert cache.get("tidal:auth:x") is None
 
 
+def test_past_its_ttl_an_entry_is_stale_with_its_age_and_errors_get_no_grace():
+    client = fakeredis.FakeRedis()
+    cache = Cache(client, grace=100)
+    cache.set("tidal:track:1", ok({"id": 1}), ttl=60)
+    client.expire("tidal:track:1", 40)  # 120 s after it was written
+    entry = cache.get("tidal:track:1")
+    assert not entry.fresh and entry.age_s == pytest.approx(120, abs=1)
+    cache.set("tidal:track:9", NotFound("no").to_envelope(), ttl=60)
+    assert 50 < client.ttl("tidal:track:9") <= 60 and cache.get("tidal:track:9").fresh
+
+
 def test_an_unreadable_entry_is_a_miss():
-    assert decode(b"not json") is None and decode(b'{"no":"env"}') is None
-    assert decode(encode(ok(1))).envelope == ok(1)
+    assert decode(b"not json", 1000) is None and decode(b'{"no":"env"}', 1000) is None
+    assert decode(encode(ok(1), 60, 0), 30_000).envelope == ok(1)
+    assert decode(encode(ok(1), 60, 0), -2) is None, "a key that expired between GET and PTTL is a miss"
 
 
 def test_unwrap_returns_data_or_raises_the_carried_error():

@@ -1,4 +1,4 @@
-"""The job catalog: deterministic ids and keys, and every entry naming a real job function."""
+"""The job catalog: deterministic cache and coalescing keys, unique job ids, real job functions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import inspect
 import pytest
 from rq.job import JOB_ID_PATTERN
 
-from shared.catalog import OPERATIONS, QUEUES
+from shared.catalog import JOB_FUNCTIONS, OPERATIONS
+from shared.queueing import QUEUES
 
 
 def test_cache_keys_follow_the_tidal_kind_id_scheme():
@@ -18,14 +19,21 @@ def test_cache_keys_follow_the_tidal_kind_id_scheme():
     assert key.startswith("tidal:search:") and len(key) == len("tidal:search:") + 32
 
 
-def test_job_ids_are_deterministic_valid_and_distinct():
+def test_identical_calls_share_a_coalescing_key_and_every_job_gets_its_own_valid_id():
     op = OPERATIONS["search"]
     args = {"query": "a", "types": ["tracks"], "limit": 10, "offset": 0}
-    assert op.job_id(args) == op.job_id(dict(reversed(list(args.items()))))
-    assert op.job_id(args) != op.job_id({**args, "offset": 10})
-    assert op.job_id(args) != OPERATIONS["track.get"].job_id(args)
+    assert op.coalesce_key(args) == op.coalesce_key(dict(reversed(list(args.items()))))
+    assert op.coalesce_key(args) != op.coalesce_key({**args, "offset": 10})
+    assert op.coalesce_key(args) != OPERATIONS["track.get"].coalesce_key(args)
+    assert op.new_job_id(args) != op.new_job_id(args)
+    assert op.new_job_id(args)[:-9] == op.new_job_id(args)[:-9], "ids share a readable prefix"
     for name, entry in OPERATIONS.items():
-        assert JOB_ID_PATTERN.fullmatch(entry.job_id({"x": 1})), name
+        assert JOB_ID_PATTERN.fullmatch(entry.new_job_id({"x": 1})), name
+
+
+def test_workers_accept_exactly_the_catalogs_functions():
+    assert JOB_FUNCTIONS == {op.func for op in OPERATIONS.values()}
+    assert "os.mkdir" not in JOB_FUNCTIONS
 
 
 @pytest.mark.parametrize("name", sorted(OPERATIONS))

@@ -1,7 +1,8 @@
-"""Jobs run in-process: fakeredis (with Lua) + an RQ SimpleWorker in burst mode + the emulator.
+"""Jobs run in-process: fakeredis (with Lua) + our worker class in burst mode + the emulator.
 
 Fast checks of the job wrapper's contract: envelopes, caching (and negative caching), error
-translation, the circuit breaker, and what the front's dispatcher makes of each outcome.
+translation, the pool-wide circuit breaker, stale answers, and what the front's dispatcher makes
+of each outcome.
 """
 
 from __future__ import annotations
@@ -12,20 +13,23 @@ import time
 import fakeredis
 import keyring.backend
 import pytest
-from rq import Queue, SimpleWorker
-from rq.serializers import JSONSerializer
+from rq import Queue
 
 from mcp_front.dispatch import Dispatcher
+from mcp_front.waiter import ResultWaiter
 from shared.cache import Cache
-from shared.catalog import OPERATIONS, READ_QUEUE
+from shared.catalog import OPERATIONS
+from shared.circuit import PoolCircuitBreaker
 from shared.errors import NotFound, UpstreamUnavailable
+from shared.keyring_store import KeyringStore
+from shared.queueing import QUEUES, READ_QUEUE, WORKERS, alive_key, queue_key
 from shared.ratelimit import PoolRateLimiter
-from shared.resilience import tidal_breaker
 from shared.settings import Settings
 from shared.tokens import TokenStore
 from tests.support.logins import emulator_login
 from workers.runtime import WorkerContext, set_context
 from workers.session import SessionHolder
+from workers.worker import TidalWorker
 
 pytestmark = pytest.mark.anyio
 
@@ -47,37 +51,45 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
 
 @pytest.fixture
-def pipeline(emu):
+async def pipeline(emu):
     server = fakeredis.FakeServer()
     sync = fakeredis.FakeRedis(server=server)
+    aclient = fakeredis.FakeAsyncRedis(server=server)
     settings = Settings.from_env({"TIDAL_BASE_URL": emu.url, "TIDAL_MCP_HTTP_TIMEOUT": "5"})
-    tokens = TokenStore(MemoryKeyring(), sync)
+    tokens = TokenStore(KeyringStore(MemoryKeyring()), sync)
     tokens.save(emulator_login(emu))
-    limiter = PoolRateLimiter(sync, rate=1000, burst=1000)
-    context = WorkerContext(settings, sync, Cache(sync), SessionHolder(settings, sync, tokens, limiter),
-                            tidal_breaker(failure_threshold=2, recovery_timeout=60))
+    limiter = PoolRateLimiter(sync, ceiling=1000, start=1000, burst=1000)
+    breaker = PoolCircuitBreaker(sync, failure_threshold=2, recovery_timeout=60)
+    context = WorkerContext(settings, sync, Cache(sync, grace=3600), SessionHolder(settings, sync, tokens, limiter),
+                            breaker, limiter)
     set_context(context)
-    queue = Queue(READ_QUEUE, connection=sync, serializer=JSONSerializer)
-    # a registered worker, so the dispatcher sees a live pool; jobs run on the burst worker below
-    SimpleWorker([queue], connection=sync, name="listener").register_birth()
-    dispatcher = Dispatcher(sync, fakeredis.FakeAsyncRedis(server=server), wait_timeout=10)
+    # a live worker for the dispatcher's "no workers" check; jobs run on the burst worker below
+    sync.sadd(WORKERS, "listener")
+    sync.set(alive_key("listener"), "-")
+
+    waiter = ResultWaiter(aclient, sync)
+    await waiter.start()
+    dispatcher = Dispatcher(aclient, waiter, sync, wait_timeout=10)
 
     async def call(name: str, args: dict):
         task = asyncio.ensure_future(dispatcher.call(name, args))
         deadline = time.monotonic() + 10
-        while queue.count == 0 and not task.done():  # poll until the dispatcher enqueued (or answered)
+        while sync.llen(queue_key(READ_QUEUE)) == 0 and not task.done():  # until enqueued (or answered)
             assert time.monotonic() < deadline, "the dispatcher neither answered nor enqueued"
             await asyncio.sleep(0.005)
         if not task.done():  # RQ workers need the main thread (signals): run it here, blocking the loop
-            SimpleWorker([queue], connection=sync, serializer=JSONSerializer).work(burst=True)
-        return await task
+            queues = [Queue(q, connection=sync) for q in QUEUES]
+            TidalWorker(queues, connection=sync).work(burst=True)
+        answer = await task
+        return answer.data, answer.source
 
-    yield call, sync
+    yield call, sync, breaker
+    await waiter.stop()
     set_context(None)
 
 
 async def test_each_operation_returns_normalized_json_and_fills_the_cache(pipeline, catalog, control):
-    call, redis_client = pipeline
+    call, redis_client, _ = pipeline
     cases = {
         "track.get": {"track_id": catalog["track_ids"][0]},
         "album.get": {"album_id": catalog["album_ids"][0]},
@@ -95,20 +107,37 @@ async def test_each_operation_returns_normalized_json_and_fills_the_cache(pipeli
     assert status["logged_in"] is True and status["user_id"] == catalog["user_id"]
 
 
-async def test_not_found_is_an_answer_and_is_cached(pipeline):
-    call, redis_client = pipeline
+async def test_not_found_is_an_answer_and_is_cached_briefly(pipeline):
+    call, redis_client, _ = pipeline
     with pytest.raises(NotFound):
         await call("album.get", {"album_id": 1})
-    assert redis_client.ttl(OPERATIONS["album.get"].cache_key({"album_id": 1})) <= OPERATIONS["album.get"].negative_ttl
+    ttl = redis_client.ttl(OPERATIONS["album.get"].cache_key({"album_id": 1}))
+    assert 0 < ttl <= OPERATIONS["album.get"].negative_ttl
 
 
-async def test_a_tidal_outage_fails_the_job_with_a_clear_error_then_opens_the_breaker(pipeline, control, catalog):
-    call, _ = pipeline
+async def test_a_tidal_outage_fails_the_job_with_a_clear_error_then_opens_the_pools_breaker(
+        pipeline, control, catalog):
+    call, _, breaker = pipeline
     control.post("faults", {"error_rate": 1.0, "error_status": 503, "path_regex": "^/v1/tracks/"})
     for track_id in catalog["track_ids"][:2]:
         with pytest.raises(UpstreamUnavailable, match="TIDAL answered 503"):
             await call("track.get", {"track_id": track_id})
+    assert breaker.state == "open"
     before = control.get("counters")["total"]
     with pytest.raises(UpstreamUnavailable, match="paused"):
         await call("track.get", {"track_id": catalog["track_ids"][3]})
     assert control.get("counters")["total"] == before, "an open breaker must not call TIDAL"
+
+
+async def test_an_expired_entry_is_answered_stale_when_tidal_fails(pipeline, control, catalog):
+    call, redis_client, _ = pipeline
+    args = {"track_id": catalog["track_ids"][5]}
+    fresh, _ = await call("track.get", args)
+    key = OPERATIONS["track.get"].cache_key(args)
+    redis_client.expire(key, 1800)  # past its 6 h TTL, within the 1 h grace
+    control.post("faults", {"error_rate": 1.0, "error_status": 503, "path_regex": "^/v1/tracks/"})
+    data, source = await call("track.get", args)
+    assert source == "stale" and data == fresh
+    control.delete("faults")
+    data, source = await call("track.get", args)
+    assert source == "tidal" and redis_client.ttl(key) > 3600

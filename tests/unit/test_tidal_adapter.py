@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import threading
+import time
 from collections.abc import Iterator
 
 import fakeredis
@@ -34,11 +35,13 @@ class Script:
     def __init__(self, answers: list[tuple[int, dict[str, str]]]) -> None:
         self.answers = list(answers)
         self.hits = 0
+        self.times: list[float] = []
         script = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
                 script.hits += 1
+                script.times.append(time.monotonic())
                 status, headers = script.answers.pop(0) if script.answers else (200, {})
                 self.send_response(status)
                 for key, value in headers.items():
@@ -70,9 +73,9 @@ def script() -> Iterator[callable]:
         server.server.shutdown()
 
 
-def session_for(server: Script, **kwargs) -> requests.Session:
+def session_for(server: Script, *, time_left: float = 20.0, **kwargs) -> requests.Session:
     http_session = requests.Session()
-    http_session.mount("http://", TidalAdapter(base_url=None, timeout=5, **kwargs))
+    http_session.mount("http://", TidalAdapter(base_url=None, timeout=5, remaining=lambda: time_left, **kwargs))
     return http_session
 
 
@@ -84,44 +87,53 @@ def test_transient_answers_are_retried_until_success(script):
 
 class RecordingLimiter(PoolRateLimiter):
     def __init__(self) -> None:
-        super().__init__(fakeredis.FakeRedis(), rate=100, burst=100)
-        self.acquired, self.trips = 0, []
+        super().__init__(fakeredis.FakeRedis(), ceiling=100, start=100, burst=100)
+        self.acquired, self.throttles = 0, []
 
     def acquire(self, timeout: float) -> float:
         self.acquired += 1
         return super().acquire(timeout)
 
-    def trip(self, retry_after: float) -> None:
-        self.trips.append(retry_after)
-        super().trip(retry_after)
+    def throttled(self, retry_after: float) -> float:
+        self.throttles.append(retry_after)
+        return super().throttled(retry_after)
 
 
-def test_retry_after_is_honoured_and_pauses_the_pool(script):
+def test_retry_after_is_honoured_and_slows_the_pool(script):
     server = script((429, {"Retry-After": "1"}))
     limiter = RecordingLimiter()
     response = session_for(server, limiter=limiter).get(server.url)
     assert response.status_code == 200 and server.hits == 2
-    assert limiter.trips == [1.0] and limiter.acquired == 2
+    assert server.times[1] - server.times[0] >= 1.0, "the retry came before Retry-After elapsed"
+    assert limiter.throttles == [1.0] and limiter.acquired == 2
+    assert limiter.current_rate() < 100
+
+
+def test_429s_are_retried_for_as_long_as_the_job_has_time(script):
+    server = script(*[(429, {"Retry-After": "0"})] * 6)
+    assert session_for(server, attempts=2).get(server.url).status_code == 200
+    assert server.hits == 7, "a 429 storm is waited out, not counted against the 5xx attempts"
 
 
 def test_out_of_retries_the_last_answer_goes_back_to_tidalapi(script):
     server = script(*[(503, {})] * 10)
-    response = session_for(server, attempts=3, max_retry_wait=5).get(server.url)
+    response = session_for(server, attempts=3).get(server.url)
     assert response.status_code == 503 and server.hits == 3
 
 
-def test_a_retry_after_longer_than_a_job_may_wait_is_not_waited_for(script):
+def test_a_retry_after_longer_than_the_job_has_left_is_not_waited_for(script):
     server = script((429, {"Retry-After": "60"}))
-    response = session_for(server, max_retry_wait=2).get(server.url)
+    response = session_for(server, time_left=2).get(server.url)
     assert response.status_code == 429 and server.hits == 1
 
 
-def test_client_errors_and_writes_are_not_retried(script):
-    server = script((404, {}), (503, {}))
+def test_client_errors_are_not_retried_and_writes_only_on_429(script):
+    server = script((404, {}), (503, {}), (429, {"Retry-After": "0"}))
     http_session = session_for(server)
     assert http_session.get(server.url).status_code == 404
-    assert http_session.post(server.url, data={"a": 1}).status_code == 503
-    assert server.hits == 2
+    assert http_session.post(server.url, data={"a": 1}).status_code == 503, "a 5xx write may have happened"
+    assert http_session.post(server.url, data={"a": 1}).status_code == 200, "a 429 write did not happen: resend"
+    assert server.hits == 4
 
 
 def test_sessions_get_a_fresh_config_and_the_adapter():

@@ -1,0 +1,165 @@
+"""Waiting for job results: one pub/sub subscription per front, however many calls wait.
+
+Workers publish a job's id on ``tidal:pool:done`` in the transaction that stores its result
+(:mod:`shared.queueing`). The front keeps one subscription and one future per job it waits for;
+a message for a job someone waits on makes the waiter read that job's result stream once. No call
+holds a Redis connection while it waits, so 5,000 waiting calls cost one connection, not 5,000.
+
+Pub/sub is fire-and-forget, so the waiter never relies on a message alone:
+
+* a wait checks the result stream right after registering (a job that finished before the wait
+  began is found at once);
+* after a reconnect (Redis restarted, the network blinked) every pending job is checked again;
+* every :data:`SWEEP_INTERVAL` s pending jobs are checked in one pipeline, which also notices a job
+  that is gone without a result (an operator deleted it, or Redis lost it): such a wait ends with
+  :data:`LOST`.
+
+Example::
+
+    waiter = ResultWaiter(aredis_client, sync_client)
+    await waiter.start()
+    outcome = await waiter.wait("track_get-...", timeout=2.0)   # Result | LOST | None (still running)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+import redis
+import redis.asyncio as aredis
+from rq.results import Result
+from rq.serializers import JSONSerializer
+
+from shared.queueing import DONE_CHANNEL, job_key
+from shared.redis_conn import UNAVAILABLE_ERRORS
+
+log = logging.getLogger(__name__)
+
+SWEEP_INTERVAL = 3.0
+SWEEP_POLL = 0.5
+RECONNECT_MAX = 1.0
+LOST = "lost"
+
+Outcome = Result | str
+
+
+class ResultWaiter:
+    """See module docstring."""
+
+    def __init__(self, client: aredis.Redis, sync_client: redis.Redis) -> None:
+        self.client = client
+        self.sync_client = sync_client  # Result objects keep a (never used) sync connection
+        self._pending: dict[str, asyncio.Future[Outcome]] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
+        self._next_sweep = 0.0
+        self.connected = asyncio.Event()
+
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._listen(), name="result-listener"),
+                       asyncio.create_task(self._sweep_forever(), name="result-sweeper")]
+
+    async def stop(self) -> None:
+        # The loops end by themselves within a second; cancelling a pub/sub read mid-way can leave
+        # it hanging (seen with redis-py's asyncio pub/sub), so cancellation is only the fallback.
+        self._stopping = True
+        if self._tasks:
+            _done, late = await asyncio.wait(self._tasks, timeout=3)
+            for task in late:
+                task.cancel()
+        self._tasks = []
+        for future in self._pending.values():
+            if not future.done():
+                future.cancel()
+        self._pending.clear()
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    async def wait(self, job_id: str, timeout: float) -> Outcome | None:
+        """The job's final outcome (a Result, or :data:`LOST`), or None if it is not done within ``timeout``."""
+        future = self._pending.get(job_id)
+        if future is None:
+            future = asyncio.get_running_loop().create_future()
+            self._pending[job_id] = future
+            future.add_done_callback(lambda _f: self._forget(job_id, _f))
+            await self._check([job_id], final_only=True)
+        if future.done():
+            return future.result()
+        done, _ = await asyncio.wait({future}, timeout=timeout)
+        return future.result() if done else None
+
+    def _forget(self, job_id: str, future: asyncio.Future[Outcome]) -> None:
+        if self._pending.get(job_id) is future:
+            del self._pending[job_id]
+
+    async def _check(self, job_ids: list[str], *, final_only: bool = False) -> None:
+        """Resolve the futures of jobs that have a final result (and, unless ``final_only``, lost ones)."""
+        if not job_ids:
+            return
+        pipe = self.client.pipeline(transaction=False)
+        for job_id in job_ids:
+            pipe.xrevrange(Result.get_key(job_id), count=1)
+            pipe.exists(job_key(job_id))
+        replies = await pipe.execute()
+        for i, job_id in enumerate(job_ids):
+            future = self._pending.get(job_id)
+            if future is None or future.done():
+                continue
+            entries, exists = replies[2 * i], replies[2 * i + 1]
+            result = self._final(job_id, entries)
+            if result is not None:
+                future.set_result(result)
+            elif not exists and not final_only:
+                future.set_result(LOST)
+
+    def _final(self, job_id: str, entries: list[Any]) -> Result | None:
+        for entry_id, payload in entries or []:
+            result = Result.restore(job_id, entry_id.decode(), payload, connection=self.sync_client,
+                                    serializer=JSONSerializer)
+            if result.type != Result.Type.RETRIED:
+                return result
+        return None
+
+    async def _listen(self) -> None:
+        backoff = 0.1
+        while not self._stopping:
+            pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(DONE_CHANNEL)
+                self.connected.set()
+                backoff = 0.1
+                await self._check(list(self._pending))  # anything that finished while we were away
+                while not self._stopping:
+                    message = await pubsub.get_message(timeout=1.0)
+                    if message is not None and message.get("type") == "message":
+                        job_id = message["data"].decode()
+                        if job_id in self._pending:
+                            await self._check([job_id])
+            except asyncio.CancelledError:
+                raise
+            except UNAVAILABLE_ERRORS + (redis.RedisError,) as exc:
+                if self.connected.is_set():
+                    log.warning("result subscription lost; reconnecting", extra={"error": type(exc).__name__})
+                self.connected.clear()
+                await asyncio.sleep(backoff)  # reconnect backoff, not a synchronization
+                backoff = min(backoff * 2, RECONNECT_MAX)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+
+    async def _sweep_forever(self) -> None:
+        while not self._stopping:
+            await asyncio.sleep(SWEEP_POLL)  # a periodic safety net, not a synchronization
+            if time.monotonic() < self._next_sweep:
+                continue
+            self._next_sweep = time.monotonic() + SWEEP_INTERVAL
+            try:
+                await self._check(list(self._pending))
+            except UNAVAILABLE_ERRORS + (redis.RedisError,):
+                pass  # the listener reports the outage; the next sweep retries
