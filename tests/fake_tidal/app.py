@@ -13,6 +13,7 @@ from . import (
     control,
     routes_catalog,
     routes_favorites,
+    routes_folders,
     routes_media,
     routes_openapi,
     routes_playlists,
@@ -20,7 +21,7 @@ from . import (
 )
 from .common import FAULTS_KEY, STATE_KEY
 from .errors import json_errors
-from .faults import FaultInjector, FaultSettings
+from .faults import FaultInjector, defaults_from
 from .options import EmulatorOptions
 from .state import State
 from .traffic import traffic
@@ -35,6 +36,7 @@ ROUTE_TABLES = (
     routes_media.routes,
     routes_playlists.routes,
     routes_favorites.routes,
+    routes_folders.routes,
     routes_openapi.routes,
     routes_v2.routes,
 )
@@ -45,8 +47,7 @@ def create_app(options: EmulatorOptions | None = None, state: State | None = Non
     options = options or EmulatorOptions()
     app = web.Application(middlewares=[json_errors, traffic, auth.require_bearer])
     app[STATE_KEY] = state or State(options)
-    defaults = FaultSettings(latency_ms=options.latency_ms, rate_limit=options.rate_limit)
-    app[FAULTS_KEY] = FaultInjector(defaults, options.seed)
+    app[FAULTS_KEY] = FaultInjector(defaults_from(options), options.seed)
     for table in ROUTE_TABLES:
         app.add_routes(table)
     return app

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from aiohttp import web
 
 from . import shapes
-from .catalog import Album, Catalog, Track, format_ts
+from .catalog import Catalog
 from .common import SESSION_ID_KEY, TOKEN_KEY, current_user_id, int_path, paging, require_own_user, split_ids, state_of
 from .errors import TidalError, not_found
+from .model import Album, Track, format_ts
 from .shapes import JsonObj, page
 
 routes = web.RouteTableDef()

@@ -10,9 +10,10 @@ import random
 from aiohttp import web
 
 from . import shapes, words
-from .catalog import Catalog, Track
+from .catalog import Catalog
 from .common import SESSION_ID_KEY, paging, state_of
 from .errors import TidalError
+from .model import Track
 from .routes_catalog import by_popularity, get_track
 from .shapes import JsonObj, page
 

@@ -12,9 +12,10 @@ import uuid
 
 from aiohttp import web
 
-from .catalog import Album, Catalog, Track, format_date
+from .catalog import Catalog
 from .common import split_ids, state_of
 from .errors import JSONAPI_CONTENT_TYPE, TidalError
+from .model import Album, Track, format_date
 from .shapes import JsonObj
 
 routes = web.RouteTableDef()
