@@ -13,6 +13,7 @@ from .common import SESSION_ID_KEY, TOKEN_KEY, current_user_id, int_path, paging
 from .errors import TidalError, not_found
 from .model import Album, Track, format_ts
 from .shapes import JsonObj, page
+from .shapes_extra import other_user_json
 
 routes = web.RouteTableDef()
 
@@ -55,9 +56,11 @@ async def sessions(request: web.Request) -> web.Response:
 
 @routes.get("/v1/users/{user_id}")
 async def user(request: web.Request) -> web.Response:
-    """GET /v1/users/{id}: the logged-in user (with ``username``)."""
+    """GET /v1/users/{id}: the logged-in user (with ``username``) or another user's profile."""
     state = state_of(request)
     user_id = int_path(request, "user_id", "User")
+    if user_id in state.extras.users:
+        return web.json_response(other_user_json(state.extras.users[user_id]))
     if user_id != state.catalog.user.id:
         raise not_found("User", user_id)
     return web.json_response(shapes.user_json(state.catalog.user))
