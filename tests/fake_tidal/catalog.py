@@ -13,6 +13,7 @@ import string
 from dataclasses import dataclass, field
 
 from . import words
+from .box_set import add_box_set
 from .model import (
     CATALOG_EPOCH_MS,
     DAY_MS,
@@ -375,6 +376,12 @@ def build_catalog(seed: int = 42) -> Catalog:
     )
     playlists = _build_playlists(b, tracks, user.id)
     editorial = [p.uuid for p in playlists.values() if p.creator_id == 0]
+    favorite_tracks = _favorites(b, sorted(tracks), N_FAVORITE_TRACKS)
+    favorite_albums = _favorites(b, sorted(albums), N_FAVORITE_ALBUMS)
+    favorite_artists = _favorites(b, sorted(artists), N_FAVORITE_ARTISTS)
+    favorite_playlists = _favorites(b, editorial, N_FAVORITE_PLAYLISTS)
+    similar = _similar(b, artists)
+    add_box_set(b.seed, b.isrcs, artists, albums, tracks)  # last, so every earlier draw is unchanged
     return Catalog(
         seed=seed,
         artists=artists,
@@ -382,10 +389,10 @@ def build_catalog(seed: int = 42) -> Catalog:
         tracks=tracks,
         playlists=playlists,
         user=user,
-        favorite_tracks=_favorites(b, sorted(tracks), N_FAVORITE_TRACKS),
-        favorite_albums=_favorites(b, sorted(albums), N_FAVORITE_ALBUMS),
-        favorite_artists=_favorites(b, sorted(artists), N_FAVORITE_ARTISTS),
-        favorite_playlists=_favorites(b, editorial, N_FAVORITE_PLAYLISTS),
-        similar_artists=_similar(b, artists),
+        favorite_tracks=favorite_tracks,
+        favorite_albums=favorite_albums,
+        favorite_artists=favorite_artists,
+        favorite_playlists=favorite_playlists,
+        similar_artists=similar,
         **_indexes(albums, tracks),
     )
