@@ -214,6 +214,26 @@ COUNTERPARTS: dict[str, Callable[[Fetcher], Any]] = {
     "v1_playbackinfo.json": lambda f: f.playbackinfo("HIGH"),
     "v1_playbackinfo_lossless_bts.json": lambda f: f.playbackinfo("LOSSLESS"),
     "v1_playbackinfo_dash_low_anonymized.json": lambda f: f.playbackinfo("HI_RES_LOSSLESS"),
+    "v1_playbackinfo_offline_manifest_truncated.json": lambda f: f.get(
+        f"/v1/tracks/{f.track_id('LOSSLESS')}/playbackinfo",
+        audioquality="LOSSLESS",
+        playbackmode="OFFLINE",
+        assetpresentation="FULL",
+    ),
+    "v1_video_playbackinfo.json": lambda f: f.get(
+        f"/v1/videos/{min(f.emu.state.extras.videos)}/playbackinfo",
+        videoquality="HIGH",
+        playbackmode="STREAM",
+        assetpresentation="FULL",
+    ),
+    "openapi_v2_trackManifests.json": lambda f: f.get(
+        f"/openapi/v2/trackManifests/{f.track_id('HI_RES_LOSSLESS')}",
+        uriScheme="HTTPS",
+        adaptive="true",
+        formats="AACLC,EAC3_JOC,FLAC,FLAC_HIRES,HEAACV1",
+        usage="PLAYBACK",
+        manifestType="MPEG_DASH",
+    ),
     "oauth_device_authorization.json": lambda f: f.auth(
         {"client_id": "fidelity", "scope": "r_usr w_usr w_sub"}, path="device_authorization"
     ),

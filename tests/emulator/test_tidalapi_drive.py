@@ -394,9 +394,10 @@ def test_streams_and_manifests(shared_session, shared_emu, track_quality, reques
     stream = shared_session.track(track_id).get_stream()
     manifest = stream.get_stream_manifest()
     assert stream.manifest_mime_type == mime and str(getattr(manifest.codecs, "value", manifest.codecs)) == codec
-    assert manifest.urls and all(u.startswith("https://") for u in manifest.urls)
+    assert manifest.urls and all(u.startswith(f"{shared_emu.url}/cdn/") and "?token=" in u for u in manifest.urls)
     if mime == "application/dash+xml":
-        assert (stream.bit_depth, stream.sample_rate) == (24, 96000)
+        assert stream.bit_depth == 24 and stream.sample_rate in (96000, 192000)
+        assert manifest.sample_rate == stream.sample_rate
         assert len(manifest.urls) > 20
 
 
@@ -405,7 +406,7 @@ def test_stream_url_and_errors(shared_session, shared_emu):
     lossless = next(t.id for t in catalog.tracks.values() if t.audio_quality == "LOSSLESS")
     hires = next(t.id for t in catalog.tracks.values() if t.audio_quality == "HI_RES_LOSSLESS")
     shared_session.audio_quality = "LOSSLESS"
-    assert shared_session.track(lossless).get_url().startswith("https://")
+    assert shared_session.track(lossless).get_url().startswith(f"{shared_emu.url}/cdn/")
     shared_session.audio_quality = "HI_RES_LOSSLESS"
     with pytest.raises(requests.HTTPError) as info:
         shared_session.track(hires).get_url()

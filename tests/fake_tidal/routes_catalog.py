@@ -66,21 +66,30 @@ async def user(request: web.Request) -> web.Response:
     return web.json_response(shapes.user_json(state.catalog.user))
 
 
+SUBSCRIPTIONS = {
+    "HIFI_PLUS": ("HI_RES_LOSSLESS", True),
+    "HIFI": ("LOSSLESS", True),
+    "FREE": ("HIGH", False),
+}
+
+
 @routes.get("/v1/users/{user_id}/subscription")
 async def subscription(request: web.Request) -> web.Response:
-    """GET /v1/users/{id}/subscription (tidalapi's check_login only looks at the status)."""
+    """GET /v1/users/{id}/subscription for the current plan (tidalapi's check_login reads the status)."""
     require_own_user(request)
-    created = state_of(request).catalog.user.created_ms
+    state = state_of(request)
+    plan = state.settings.subscription
+    best, premium = SUBSCRIPTIONS[plan]
     return web.json_response(
         {
-            "startDate": format_ts(created),
-            "validUntil": "2027-11-21T00:00:00.000+0000",
+            "startDate": format_ts(state.catalog.user.created_ms),
+            "validUntil": "2027-11-21T00:00:00.000+0000" if premium else None,
             "status": "ACTIVE",
-            "subscription": {"type": "HIFI_PLUS", "offlineGracePeriod": 30},
-            "highestSoundQuality": "HI_RES_LOSSLESS",
-            "premiumAccess": True,
-            "canGetTrial": False,
-            "paymentType": "CREDIT_CARD",
+            "subscription": {"type": plan, "offlineGracePeriod": 30 if premium else 0},
+            "highestSoundQuality": best,
+            "premiumAccess": premium,
+            "canGetTrial": not premium,
+            "paymentType": "CREDIT_CARD" if premium else "NONE",
             "paymentOverdue": False,
         }
     )
