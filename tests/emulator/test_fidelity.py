@@ -173,6 +173,24 @@ class Fetcher:
             if t.bpm is not None and self.catalog.albums[t.album_id].version is not None
         )
 
+    def first_with(self, path: Callable[[int], str], wanted: Callable[[Any], bool], **params: Any) -> Any:
+        """The first response (over the catalog's tracks) whose body satisfies ``wanted``."""
+        for track_id in list(self.catalog.tracks)[:400]:
+            body = self.get(path(track_id), **params)
+            if wanted(body):
+                return body
+        raise AssertionError("no track gives a response like the real one")
+
+    def artist_with_videos(self) -> int:
+        return next(a for a, videos in self.emu.state.extras.videos_by_artist.items() if len(videos) >= 2)
+
+    def mix_page(self) -> Any:
+        """pages/mix for the radio of a track whose main artist has a picture (as the real one's)."""
+        track = next(
+            t for t in self.catalog.tracks.values() if self.catalog.artists[t.credits[0].artist_id].picture is not None
+        )
+        return self.get("/v1/pages/mix", mixId=track.mix_id, deviceType="BROWSER")
+
     def box_set_id(self) -> int:
         """The one album longer than an openapi page (46 tracks)."""
         return next(a.id for a in self.catalog.albums.values() if len(a.track_ids) > 40)
@@ -234,6 +252,27 @@ COUNTERPARTS: dict[str, Callable[[Fetcher], Any]] = {
         usage="PLAYBACK",
         manifestType="MPEG_DASH",
     ),
+    "v1_album_credits.json": lambda f: f.get(f"/v1/albums/{f.album_id()}/credits"),
+    "v1_album_items_credits.json": lambda f: f.get(f"/v1/albums/{f.album_id()}/items/credits", limit=2),
+    "v1_artist_videos.json": lambda f: f.get(f"/v1/artists/{f.artist_with_videos()}/videos", limit=2),
+    "v1_artist_links.json": lambda f: f.get(f"/v1/artists/{next(iter(f.catalog.artists))}/links"),
+    "v1_artist_mix.json": lambda f: f.get(f"/v1/artists/{next(iter(f.catalog.artists))}/mix"),
+    "v1_artist_bio.json": lambda f: f.get(f"/v1/artists/{next(iter(f.catalog.artists))}/bio"),
+    "v1_track_mix.json": lambda f: f.get(f"/v1/tracks/{f.track_id()}/mix"),
+    "v1_track_contributors.json": lambda f: f.get(f"/v1/tracks/{f.track_id()}/contributors", limit=10),
+    "v1_track_recommendations_excerpt.json": lambda f: f.first_with(
+        lambda t: f"/v1/tracks/{t}/recommendations", lambda b: b["items"][0]["track"]["bpm"] is not None, limit=20
+    ),
+    "v1_mix_items.json": lambda f: f.first_with(
+        lambda t: f"/v1/mixes/{f.catalog.tracks[t].mix_id}/items",
+        lambda b: b["items"][0]["item"]["album"]["videoCover"] is not None and b["items"][0]["item"]["bpm"] is not None,
+    ),
+    "v1_page_home.json": lambda f: f.get("/v1/pages/home", deviceType="BROWSER"),
+    "v1_page_mix_header_mix_object.json": lambda f: f.mix_page()["rows"][0]["modules"][0]["mix"],
+    "v1_page_mix_tracklist_items_excerpt.json": lambda f: f.mix_page()["rows"][1]["modules"][0]["pagedList"]["items"],
+    "v1_page_videos_VIDEO_LIST_module_excerpt.json": lambda f: f.get("/v1/pages/videos", deviceType="BROWSER")["rows"][
+        0
+    ]["modules"][0],
     "oauth_device_authorization.json": lambda f: f.auth(
         {"client_id": "fidelity", "scope": "r_usr w_usr w_sub"}, path="device_authorization"
     ),

@@ -106,6 +106,8 @@ class Extras:
     encrypted: frozenset[int]
     favorite_videos: tuple[Favorite, ...]
     favorite_mixes: tuple[Favorite, ...]
+    #: Albums with an animated cover (``videoCover``), by album id.
+    video_covers: dict[int, str]
 
 
 def _rng(seed: int, purpose: str) -> random.Random:
@@ -293,7 +295,13 @@ def build_extras(seed: int = 42) -> Extras:
         encrypted=encrypted,
         favorite_videos=_stamped(fav_rng, sorted(videos), N_FAVORITE_VIDEOS),
         favorite_mixes=tuple(sorted(favorite_mixes, key=lambda f: f.created_ms)),
+        video_covers=_video_covers(cat),
     )
+
+
+def _video_covers(cat: Catalog) -> dict[int, str]:
+    rng = _rng(cat.seed, "video-covers")
+    return {a: seeded_uuid(rng) for a in sorted(cat.albums) if rng.random() < 0.12}
 
 
 def extras_of(cat: Catalog) -> Extras:

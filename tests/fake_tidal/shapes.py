@@ -91,7 +91,7 @@ def track_json(catalog: Catalog, track: Track, *, playlist_context: bool = False
                 "title": album.title,
                 "cover": album.cover,
                 "vibrantColor": album.vibrant_color,
-                "videoCover": None,
+                "videoCover": extras_of(catalog).video_covers.get(album.id),
                 "releaseDate": album.release_date,
             },
             "mixes": {"TRACK_MIX": track.mix_id},
@@ -133,7 +133,7 @@ def album_json(catalog: Catalog, album: Album) -> JsonObj:
         "url": f"http://www.tidal.com/album/{album.id}",
         "cover": album.cover,
         "vibrantColor": album.vibrant_color,
-        "videoCover": None,
+        "videoCover": extras_of(catalog).video_covers.get(album.id),
         "explicit": album.explicit,
         "upc": album.upc,
         "popularity": album.popularity,
@@ -210,7 +210,16 @@ def _promoted_artists(catalog: Catalog, tracks: list[Track]) -> list[JsonObj]:
         main = track.credits[0].artist_id
         counts[main] = counts.get(main, 0) + 1
     top = sorted(counts, key=lambda a: (-counts[a], a))[:4]
-    return [{"id": a, "name": catalog.artists[a].name, "handle": None, "type": "MAIN", "picture": None} for a in top]
+    return [
+        {
+            "id": a,
+            "name": catalog.artists[a].name,
+            "handle": None,
+            "type": "MAIN",
+            "picture": catalog.artists[a].picture,
+        }
+        for a in top
+    ]
 
 
 def user_json(user: User) -> JsonObj:
