@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from typing import Any
 
 from .catalog import Catalog
 from .catalog_extras import Mix, OtherUser, Video, extras_of
-from .collection import FOLDER_TRN, PLAYLIST_TRN, Entry, FolderState
+from .collection import PLAYLIST_TRN, Entry, FolderState
 from .model import Favorite, format_ts
 from .shapes import JsonObj, credit_json, playlist_json
 from .state import PlaylistState
@@ -205,9 +204,3 @@ def public_playlist_entry(catalog: Catalog, playlist: PlaylistState, followers: 
             "color": [_color(str(playlist.creator_id))],
         },
     }
-
-
-def trn_of(value: Any) -> str:
-    """Normalise a folder id to its TRN (already-TRN values pass through)."""
-    text = str(value)
-    return text if text.startswith("trn:") else FOLDER_TRN + text
