@@ -9,6 +9,7 @@ from tidalapi.exceptions import ObjectNotFound
 from tidalapi.playlist import Folder
 
 from tests.emulator.support import Api, own_playlist_uuid, v2
+from tests.fake_tidal.client import logged_in_session
 
 
 def root_folder_names(session: tidalapi.Session) -> list[str]:
@@ -154,3 +155,14 @@ def test_raw_create_folder_moves_trns_in(emu, control):
     assert [i["trn"] for i in listing["items"]] == [f"trn:playlist:{own}"]
     assert listing["items"][0]["parent"] == item["data"]["id"]
     assert listing["items"][0]["data"]["uuid"] == own and listing["items"][0]["data"]["sharingLevel"] == "PRIVATE"
+
+
+def test_state_reset_restores_folders_favorites_and_settings(session, emu, control):
+    session.user.create_folder("Temporary")
+    session.user.favorites.add_mixes([emu.state.catalog.tracks[sorted(emu.state.catalog.tracks)[-1]].mix_id])
+    control.post("settings", {"subscription": "FREE", "url_lifetime": 5})
+    control.post("reset", {"state": True})
+    fresh = logged_in_session(emu)  # the reset also dropped every token
+    assert [f.name for f in fresh.user.favorites.playlist_folders()] == ["Archive"]
+    assert len(fresh.user.favorites.mixes()) == 4
+    assert control.get("settings") == {"subscription": "HIFI_PLUS", "url_lifetime": 3600}
