@@ -115,6 +115,9 @@ def test_collections_page_beyond_twenty_hits(api, shared_catalog, shared_emu):
     assert len(first["data"]) == 20 and first["links"]["meta"]["nextCursor"]
     second = get(api, "/tracks", **params, **{"page[cursor]": first["links"]["meta"]["nextCursor"]}).json()
     assert len(second["data"]) == 10 and "next" not in second["links"]
+    assert get(api, "/tracks", 400, **params, **{"page[cursor]": "bogus"}).json()["errors"][0]["source"] == {
+        "parameter": "page[cursor]"
+    }
     ordered = get(api, "/tracks", **{"filter[id]": ",".join(map(str, ids)), "sort": "title"}).json()
     titles = [d["attributes"]["title"] for d in ordered["data"]]
     assert titles == sorted(titles)

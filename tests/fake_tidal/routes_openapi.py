@@ -76,6 +76,17 @@ def self_link(request: web.Request) -> str:
     return request.path.removeprefix("/openapi/v2") + (f"?{query}" if query else "")
 
 
+def page_start(request: web.Request) -> int:
+    """The offset ``page[cursor]`` points at (0 without one; 400 for a cursor we never issued)."""
+    raw = request.query.get("page[cursor]")
+    if not raw:
+        return 0
+    start = decode_cursor(raw)
+    if start is None or start < 0:
+        raise bad_request("page[cursor] is not valid", "VALUE_REGEX_MISMATCH", "page[cursor]")
+    return start
+
+
 class Document:
     """Collects ``included`` resources (once each) while relationships are filled in."""
 
@@ -124,11 +135,7 @@ def collection(request: web.Request, kind: str, ids: list[str], *, pageable: boo
         field = sort.lstrip("-")
         objects.sort(key=lambda o: (o["attributes"].get(field) or "", o["id"]), reverse=sort.startswith("-"))
         ids = [o["id"] for o in objects]
-    start = 0
-    if pageable and request.query.get("page[cursor]"):
-        start = decode_cursor(request.query["page[cursor]"]) or -1
-        if start < 0:
-            raise bad_request("page[cursor] is not valid", "VALUE_REGEX_MISMATCH", "page[cursor]")
+    start = page_start(request) if pageable else 0
     doc = Document(res)
     data = []
     for ident in ids[start : start + PAGE]:
@@ -229,7 +236,7 @@ async def relationship(request: web.Request) -> web.Response:
     if rel not in INCLUDES[kind]:
         raise TidalError(404, -1, f"Relationship [{rel}] not found", error="NOT_FOUND")
     refs = res.linkage(kind, ident, rel)
-    start = decode_cursor(request.query.get("page[cursor]", "")) or 0
+    start = page_start(request)
     doc = Document(res)
     paths = [p for p in (s.split(".") for s in split_ids(request.query.get("include"))) if p[0] == rel]
     for ref in refs[start : start + PAGE]:
