@@ -219,7 +219,9 @@ def test_snapshot_is_exactly_what_v1_serves(api, control):
     key = catalog["user_playlist_uuids"][1]
     playlist = control.get(f"snapshot/playlist/{key}")
     playlist.pop("trackIds")
-    assert playlist == api.call("GET", f"/v1/playlists/{key}").json()
+    served = api.call("GET", f"/v1/playlists/{key}")
+    assert playlist.pop("etag") == served.headers["ETag"]
+    assert playlist == served.json()
 
 
 def test_device_approve_all_and_unknown_code(emu, control):

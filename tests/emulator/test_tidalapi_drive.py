@@ -394,9 +394,10 @@ def test_streams_and_manifests(shared_session, shared_emu, track_quality, reques
     stream = shared_session.track(track_id).get_stream()
     manifest = stream.get_stream_manifest()
     assert stream.manifest_mime_type == mime and str(getattr(manifest.codecs, "value", manifest.codecs)) == codec
-    assert manifest.urls and all(u.startswith("https://") for u in manifest.urls)
+    assert manifest.urls and all(u.startswith(f"{shared_emu.url}/cdn/") and "?token=" in u for u in manifest.urls)
     if mime == "application/dash+xml":
-        assert (stream.bit_depth, stream.sample_rate) == (24, 96000)
+        assert stream.bit_depth == 24 and stream.sample_rate in (96000, 192000)
+        assert manifest.sample_rate == stream.sample_rate
         assert len(manifest.urls) > 20
 
 
@@ -405,7 +406,7 @@ def test_stream_url_and_errors(shared_session, shared_emu):
     lossless = next(t.id for t in catalog.tracks.values() if t.audio_quality == "LOSSLESS")
     hires = next(t.id for t in catalog.tracks.values() if t.audio_quality == "HI_RES_LOSSLESS")
     shared_session.audio_quality = "LOSSLESS"
-    assert shared_session.track(lossless).get_url().startswith("https://")
+    assert shared_session.track(lossless).get_url().startswith(f"{shared_emu.url}/cdn/")
     shared_session.audio_quality = "HI_RES_LOSSLESS"
     with pytest.raises(requests.HTTPError) as info:
         shared_session.track(hires).get_url()
@@ -453,8 +454,9 @@ def test_counters_follow_tidalapi_traffic(session, control):
     assert counters["total"] == 3
     assert counters["routes"] == {"GET /v1/tracks/{id}": 3}
     assert counters["paths"] == {f"GET /v1/tracks/{track_id}": 2, "GET /v1/tracks/123": 1}
+    assert counters["statuses"] == {"200": 2, "404": 1} and counters["rate_limited"] == 0
     control.post("reset")
-    assert control.get("counters") == {"total": 0, "routes": {}, "paths": {}}
+    assert control.get("counters") == {"total": 0, "routes": {}, "paths": {}, "statuses": {}, "rate_limited": 0}
 
 
 def test_same_seed_serves_identical_objects_to_tidalapi(make_emu):
@@ -508,7 +510,7 @@ def test_v2_folder_listing_ignores_offset_like_the_real_api(session):
         params={"folderId": "root", "limit": 2, "includeOnly": "PLAYLIST"},
     ).json()
     assert [i["trn"] for i in raw["items"]] == [i["trn"] for i in first["items"]]
-    assert first["cursor"] == "2"
+    assert first["cursor"] and first["cursor"] != "2"  # opaque, not an offset
     following = session.request.request(
         "GET",
         "my-collection/playlists/folders",

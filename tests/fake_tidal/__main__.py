@@ -15,7 +15,7 @@ import sys
 from aiohttp import web
 
 from .app import SHUTDOWN_TIMEOUT_S, create_app
-from .options import EmulatorOptions
+from .options import BUDGET_SCOPES, SUBSCRIPTIONS, EmulatorOptions
 
 log = logging.getLogger("fake_tidal")
 
@@ -32,9 +32,20 @@ def parse_args(argv: list[str] | None = None) -> EmulatorOptions:
     parser.add_argument("--token-lifetime", type=int, default=3600, help="access token lifetime in seconds")
     parser.add_argument("--device-interval", type=float, default=1, help="device-flow poll interval in seconds")
     parser.add_argument("--rotate-refresh-tokens", action="store_true")
+    parser.add_argument("--subscription", choices=SUBSCRIPTIONS, default="HIFI_PLUS", help="caps stream quality")
+    parser.add_argument("--url-lifetime", type=int, default=3600, help="seconds a signed media URL stays valid")
+    parser.add_argument("--budget-rate", type=float, default=None, help="hidden budget: requests/s (never told)")
+    parser.add_argument("--budget-burst", type=int, default=10, help="hidden budget: burst")
+    parser.add_argument("--budget-scope", choices=BUDGET_SCOPES, default="token", help="one bucket per token or one")
+    parser.add_argument("--ratelimit-headers", action="store_true", help="x-ratelimit-* on every response")
+    parser.add_argument("--openapi-rate", type=float, default=20.0, help="openapi bucket: tokens/s")
+    parser.add_argument("--openapi-burst", type=int, default=200, help="openapi bucket: capacity")
+    parser.add_argument("--openapi-cost", type=int, default=1, help="openapi bucket: tokens per request")
     args = parser.parse_args(argv)
     if args.rate_limit is not None and args.rate_limit <= 0:
         parser.error("--rate-limit must be > 0")
+    if args.budget_rate is not None and args.budget_rate <= 0:
+        parser.error("--budget-rate must be > 0")
     return EmulatorOptions(
         host=args.host,
         port=args.port,
@@ -45,6 +56,15 @@ def parse_args(argv: list[str] | None = None) -> EmulatorOptions:
         token_lifetime=args.token_lifetime,
         device_interval=args.device_interval,
         rotate_refresh_tokens=args.rotate_refresh_tokens,
+        subscription=args.subscription,
+        url_lifetime=args.url_lifetime,
+        budget_rate=args.budget_rate,
+        budget_burst=args.budget_burst,
+        budget_scope=args.budget_scope,
+        ratelimit_headers=args.ratelimit_headers,
+        openapi_rate=args.openapi_rate,
+        openapi_burst=args.openapi_burst,
+        openapi_cost=args.openapi_cost,
     )
 
 

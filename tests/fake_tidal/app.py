@@ -11,16 +11,22 @@ from aiohttp import web
 from . import (
     auth,
     control,
+    routes_browse,
     routes_catalog,
+    routes_cdn,
     routes_favorites,
+    routes_folders,
+    routes_manifests,
     routes_media,
     routes_openapi,
+    routes_pages,
     routes_playlists,
+    routes_streams,
     routes_v2,
 )
 from .common import FAULTS_KEY, STATE_KEY
 from .errors import json_errors
-from .faults import FaultInjector, FaultSettings
+from .faults import FaultInjector, defaults_from
 from .options import EmulatorOptions
 from .state import State
 from .traffic import traffic
@@ -32,9 +38,15 @@ ROUTE_TABLES = (
     auth.routes,
     control.routes,
     routes_catalog.routes,
+    routes_browse.routes,
+    routes_pages.routes,
+    routes_cdn.routes,
+    routes_streams.routes,
     routes_media.routes,
+    routes_manifests.routes,
     routes_playlists.routes,
     routes_favorites.routes,
+    routes_folders.routes,
     routes_openapi.routes,
     routes_v2.routes,
 )
@@ -45,8 +57,7 @@ def create_app(options: EmulatorOptions | None = None, state: State | None = Non
     options = options or EmulatorOptions()
     app = web.Application(middlewares=[json_errors, traffic, auth.require_bearer])
     app[STATE_KEY] = state or State(options)
-    defaults = FaultSettings(latency_ms=options.latency_ms, rate_limit=options.rate_limit)
-    app[FAULTS_KEY] = FaultInjector(defaults, options.seed)
+    app[FAULTS_KEY] = FaultInjector(defaults_from(options), options.seed)
     for table in ROUTE_TABLES:
         app.add_routes(table)
     return app

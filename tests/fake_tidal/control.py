@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import uuid
 from typing import Any
 
 from aiohttp import web
@@ -11,6 +13,9 @@ from . import shapes
 from .common import FAULTS_KEY, state_of
 from .errors import TidalError, not_found
 from .faults import parse_fault_body
+from .model import PlaylistItem
+from .options import SUBSCRIPTIONS
+from .state import now_ms
 
 routes = web.RouteTableDef()
 
@@ -98,10 +103,11 @@ async def approve_device(request: web.Request) -> web.Response:
 async def catalog_summary(request: web.Request) -> web.Response:
     """Ids of everything in the (current) catalog, sorted ascending."""
     state = state_of(request)
-    cat = state.catalog
+    cat, ext = state.catalog, state.extras
     with state.lock:
         playlist_uuids = sorted(state.playlists)
         user_playlists = sorted(p.uuid for p in state.user_playlists(cat.user.id))
+        folder_ids = sorted(state.collection.folders)
     return web.json_response(
         {
             "user_id": cat.user.id,
@@ -111,12 +117,21 @@ async def catalog_summary(request: web.Request) -> web.Response:
                 "albums": len(cat.albums),
                 "artists": len(cat.artists),
                 "playlists": len(playlist_uuids),
+                "videos": len(ext.videos),
             },
             "track_ids": sorted(cat.tracks),
             "album_ids": sorted(cat.albums),
             "artist_ids": sorted(cat.artists),
             "playlist_uuids": playlist_uuids,
             "user_playlist_uuids": user_playlists,
+            "unavailable_track_ids": sorted(ext.unavailable),
+            "encrypted_track_ids": sorted(ext.encrypted),
+            "video_ids": sorted(ext.videos),
+            "other_user_ids": sorted(ext.users),
+            "personal_mix_ids": list(ext.personal_mixes),
+            "folder_ids": folder_ids,
+            "genre_paths": [g.path for g in ext.genres],
+            "mood_paths": [m.path for m in ext.moods],
         }
     )
 
@@ -131,6 +146,7 @@ def snapshot(state, kind: str, ident: str) -> dict[str, Any]:
                 raise not_found("Playlist", ident)
             obj = shapes.playlist_json(cat, playlist)
             obj["trackIds"] = [item.track_id for item in playlist.items]
+            obj["etag"] = playlist.etag
             return obj
     numeric = int(ident) if ident.isdigit() else -1
     if kind == "track" and numeric in cat.tracks:
@@ -156,3 +172,61 @@ def snapshot(state, kind: str, ident: str) -> dict[str, Any]:
 async def snapshot_route(request: web.Request) -> web.Response:
     """Exactly the v1 object TIDAL would serve, plus relationship ids."""
     return web.json_response(snapshot(state_of(request), request.match_info["kind"], request.match_info["id"]))
+
+
+@routes.post("/_control/playlists/{uuid}")
+async def mutate_playlist(request: web.Request) -> web.Response:
+    """Edit a playlist as another app would: ``{"remove": [indices], "add": [track ids], "at": i,
+    "title": ..., "description": ...}``; always bumps lastUpdated (and so the ETag).
+
+    Removals apply first, then additions (any catalog track, even one not licensed in the country,
+    as if it became unavailable after it was added). Answers the snapshot with the new ``etag``.
+    """
+    body = await _body(request)
+    state = state_of(request)
+    key = request.match_info["uuid"]
+    with state.lock:
+        playlist = state.playlists.get(key)
+        if playlist is None:
+            raise not_found("Playlist", key)
+        doomed = {int(i) for i in body.get("remove", [])}
+        if any(i < 0 or i >= len(playlist.items) for i in doomed):
+            raise TidalError(400, 1002, "remove: index out of range")
+        playlist.items = [item for i, item in enumerate(playlist.items) if i not in doomed]
+        adding = [int(t) for t in body.get("add", [])]
+        unknown = [t for t in adding if t not in state.catalog.tracks]
+        if unknown:
+            raise not_found("Track", unknown[0])
+        at = min(int(body.get("at", len(playlist.items))), len(playlist.items))
+        stamp = now_ms()
+        playlist.items[at:at] = [PlaylistItem(t, stamp, str(uuid.uuid4())) for t in adding]
+        if "title" in body:
+            playlist.title = str(body["title"])
+        if "description" in body:
+            playlist.description = str(body["description"])
+        playlist.touch()
+    return web.json_response(snapshot(state, "playlist", key))
+
+
+@routes.get("/_control/settings")
+async def get_settings(request: web.Request) -> web.Response:
+    """``{"subscription", "url_lifetime"}``."""
+    return web.json_response(dataclasses.asdict(state_of(request).settings))
+
+
+@routes.post("/_control/settings")
+async def set_settings(request: web.Request) -> web.Response:
+    """Change ``subscription`` (HIFI_PLUS, HIFI, FREE) or ``url_lifetime`` (seconds) until reset."""
+    body = await _body(request)
+    state = state_of(request)
+    unknown = set(body) - {"subscription", "url_lifetime"}
+    if unknown:
+        raise TidalError(400, -1, f"unknown settings: {sorted(unknown)}")
+    if "subscription" in body and body["subscription"] not in SUBSCRIPTIONS:
+        raise TidalError(400, -1, f"subscription must be one of {list(SUBSCRIPTIONS)}")
+    if "url_lifetime" in body and (not isinstance(body["url_lifetime"], int) or body["url_lifetime"] < 0):
+        raise TidalError(400, -1, "url_lifetime must be an integer >= 0")
+    with state.lock:
+        for name, value in body.items():
+            setattr(state.settings, name, value)
+        return web.json_response(dataclasses.asdict(state.settings))

@@ -97,21 +97,25 @@ def reason(status: int) -> str:
         return "Error"
 
 
+def error_response(request: web.Request, exc: Exception) -> web.Response:
+    """The JSON answer for an exception a handler raised (re-raises redirects and the like)."""
+    if isinstance(exc, TidalError):
+        return render(request.path, exc)
+    if isinstance(exc, web.HTTPException):
+        if exc.status < 400:
+            raise exc
+        headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
+        sub_status = 2001 if exc.status == 404 else -1
+        message = f"Path [{request.path}] not found" if exc.status == 404 else reason(exc.status)
+        return render(request.path, TidalError(exc.status, sub_status, message, headers=headers))
+    log.error("internal error on %s %s", request.method, request.path_qs, exc_info=exc)
+    return render(request.path, TidalError(500, 999, "Unexpected error occurred."))
+
+
 @web.middleware
 async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Outermost middleware: TidalError, aiohttp's HTTP errors and crashes all become JSON."""
     try:
         return await handler(request)
-    except TidalError as err:
-        return render(request.path, err)
-    except web.HTTPException as exc:
-        if exc.status < 400:
-            raise
-        headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
-        sub_status = 2001 if exc.status == 404 else -1
-        message = f"Path [{request.path}] not found" if exc.status == 404 else reason(exc.status)
-        err = TidalError(exc.status, sub_status, message, headers=headers)
-        return render(request.path, err)
-    except Exception:  # noqa: BLE001 - the emulator must answer JSON even when it has a bug
-        log.exception("internal error on %s %s", request.method, request.path_qs)
-        return render(request.path, TidalError(500, 999, "Unexpected error occurred."))
+    except Exception as exc:  # noqa: BLE001 - the emulator must answer JSON even when it has a bug
+        return error_response(request, exc)

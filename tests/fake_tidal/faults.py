@@ -1,7 +1,7 @@
-"""Fault injection: latency, stalls, random errors and a token-bucket rate limit.
+"""Fault injection: latency, stalls, random errors, a visible rate limit and a hidden budget.
 
-The settings come from the command line (``--latency-ms``, ``--rate-limit``) and can be
-overridden at run time with ``POST /_control/faults``.
+The settings come from the command line (``--latency-ms``, ``--rate-limit``, ``--budget-rate``...)
+and can be overridden at run time with ``POST /_control/faults``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from .options import BUDGET_SCOPES, EmulatorOptions
+from .ratelimit import Budget
 
 
 @dataclass
@@ -27,6 +30,15 @@ class FaultSettings:
     rate_limit: float | None = None
     retry_after: int | None = None
     path_regex: str | None = None
+    #: Hidden budget (never advertised unless ``ratelimit_headers``): rate/s, burst, token|global.
+    budget_rate: float | None = None
+    budget_burst: int = 10
+    budget_scope: str = "token"
+    ratelimit_headers: bool = False
+    #: The openapi bucket its x-ratelimit-* headers describe.
+    openapi_rate: float = 20.0
+    openapi_burst: int = 200
+    openapi_cost: int = 1
     _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
     def applies_to(self, path: str) -> bool:
@@ -45,16 +57,7 @@ def parse_fault_body(body: dict[str, Any], base: FaultSettings) -> FaultSettings
 
     Raises ValueError with a readable message for bad values.
     """
-    allowed = {
-        "latency_ms",
-        "error_rate",
-        "error_status",
-        "stall_rate",
-        "stall_ms",
-        "rate_limit",
-        "retry_after",
-        "path_regex",
-    }
+    allowed = set(base.as_json())
     unknown = set(body) - allowed
     if unknown:
         raise ValueError(f"unknown fault keys: {sorted(unknown)}")
@@ -78,8 +81,43 @@ def parse_fault_body(body: dict[str, Any], base: FaultSettings) -> FaultSettings
             raise ValueError("rate_limit must be > 0 (or null for unlimited)")
     if merged["retry_after"] is not None:
         merged["retry_after"] = max(1, int(merged["retry_after"]))
+    _budget_fields(merged)
     pattern = re.compile(merged["path_regex"]) if merged["path_regex"] else None
     return FaultSettings(**merged, _pattern=pattern)
+
+
+def _budget_fields(merged: dict[str, Any]) -> None:
+    """Validate (in place) the hidden-budget and openapi-bucket fields."""
+    if merged["budget_rate"] is not None:
+        merged["budget_rate"] = float(merged["budget_rate"])
+        if merged["budget_rate"] <= 0:
+            raise ValueError("budget_rate must be > 0 (or null for no hidden budget)")
+    if merged["budget_scope"] not in BUDGET_SCOPES:
+        raise ValueError(f"budget_scope must be one of {list(BUDGET_SCOPES)}")
+    if not isinstance(merged["ratelimit_headers"], bool):
+        raise ValueError("ratelimit_headers must be true or false")
+    merged["openapi_rate"] = float(merged["openapi_rate"])
+    if merged["openapi_rate"] <= 0:
+        raise ValueError("openapi_rate must be > 0")
+    for key in ("budget_burst", "openapi_burst", "openapi_cost"):
+        merged[key] = int(merged[key])
+        if merged[key] < 1:
+            raise ValueError(f"{key} must be >= 1")
+
+
+def defaults_from(options: EmulatorOptions) -> FaultSettings:
+    """The fault settings the command-line options start with."""
+    return FaultSettings(
+        latency_ms=options.latency_ms,
+        rate_limit=options.rate_limit,
+        budget_rate=options.budget_rate,
+        budget_burst=options.budget_burst,
+        budget_scope=options.budget_scope,
+        ratelimit_headers=options.ratelimit_headers,
+        openapi_rate=float(options.openapi_rate),
+        openapi_burst=options.openapi_burst,
+        openapi_cost=options.openapi_cost,
+    )
 
 
 class TokenBucket:
@@ -111,18 +149,33 @@ class FaultInjector:
         self.defaults = defaults
         self.settings = defaults
         self.rng = random.Random(f"faults:{seed}")
-        self.bucket: TokenBucket | None = TokenBucket(defaults.rate_limit) if defaults.rate_limit else None
+        self.bucket: TokenBucket | None = None
+        self.budget: Budget | None = None
+        self.openapi: Budget = Budget(defaults.openapi_rate, defaults.openapi_burst, defaults.openapi_cost)
+        self._rebuild(defaults, force=True)
+
+    def _rebuild(self, settings: FaultSettings, *, force: bool = False) -> None:
+        """Fresh, full buckets for whichever rates changed."""
+        old = self.settings
+        if force or settings.rate_limit != old.rate_limit or self.bucket is None:
+            self.bucket = TokenBucket(settings.rate_limit) if settings.rate_limit else None
+        budget_keys = ("budget_rate", "budget_burst", "budget_scope")
+        if force or any(getattr(settings, k) != getattr(old, k) for k in budget_keys):
+            rate = settings.budget_rate
+            self.budget = Budget(rate, settings.budget_burst) if rate else None
+        openapi_keys = ("openapi_rate", "openapi_burst", "openapi_cost")
+        if force or any(getattr(settings, k) != getattr(old, k) for k in openapi_keys):
+            self.openapi = Budget(settings.openapi_rate, settings.openapi_burst, settings.openapi_cost)
 
     def configure(self, settings: FaultSettings) -> None:
-        """Replace the settings (a new rate gets a fresh, full bucket)."""
-        if settings.rate_limit != self.settings.rate_limit or self.bucket is None:
-            self.bucket = TokenBucket(settings.rate_limit) if settings.rate_limit else None
+        """Replace the settings (a changed rate gets a fresh, full bucket)."""
+        self._rebuild(settings)
         self.settings = settings
 
     def clear(self) -> None:
-        """Back to the command-line defaults."""
+        """Back to the command-line defaults (with fresh buckets)."""
+        self._rebuild(self.defaults, force=True)
         self.settings = self.defaults
-        self.bucket = TokenBucket(self.defaults.rate_limit) if self.defaults.rate_limit else None
 
     def retry_after(self, wait_s: float) -> int:
         """Integer Retry-After (>= 1): the configured value or the bucket's wait, rounded up."""

@@ -8,10 +8,12 @@ from collections.abc import Callable
 from aiohttp import web
 
 from . import shapes
-from .catalog import Album, Catalog, Track, format_ts
+from .catalog import Catalog
 from .common import SESSION_ID_KEY, TOKEN_KEY, current_user_id, int_path, paging, require_own_user, split_ids, state_of
 from .errors import TidalError, not_found
+from .model import Album, Track, format_ts
 from .shapes import JsonObj, page
+from .shapes_extra import other_user_json
 
 routes = web.RouteTableDef()
 
@@ -54,29 +56,40 @@ async def sessions(request: web.Request) -> web.Response:
 
 @routes.get("/v1/users/{user_id}")
 async def user(request: web.Request) -> web.Response:
-    """GET /v1/users/{id}: the logged-in user (with ``username``)."""
+    """GET /v1/users/{id}: the logged-in user (with ``username``) or another user's profile."""
     state = state_of(request)
     user_id = int_path(request, "user_id", "User")
+    if user_id in state.extras.users:
+        return web.json_response(other_user_json(state.extras.users[user_id]))
     if user_id != state.catalog.user.id:
         raise not_found("User", user_id)
     return web.json_response(shapes.user_json(state.catalog.user))
 
 
+SUBSCRIPTIONS = {
+    "HIFI_PLUS": ("HI_RES_LOSSLESS", True),
+    "HIFI": ("LOSSLESS", True),
+    "FREE": ("HIGH", False),
+}
+
+
 @routes.get("/v1/users/{user_id}/subscription")
 async def subscription(request: web.Request) -> web.Response:
-    """GET /v1/users/{id}/subscription (tidalapi's check_login only looks at the status)."""
+    """GET /v1/users/{id}/subscription for the current plan (tidalapi's check_login reads the status)."""
     require_own_user(request)
-    created = state_of(request).catalog.user.created_ms
+    state = state_of(request)
+    plan = state.settings.subscription
+    best, premium = SUBSCRIPTIONS[plan]
     return web.json_response(
         {
-            "startDate": format_ts(created),
-            "validUntil": "2027-11-21T00:00:00.000+0000",
+            "startDate": format_ts(state.catalog.user.created_ms),
+            "validUntil": "2027-11-21T00:00:00.000+0000" if premium else None,
             "status": "ACTIVE",
-            "subscription": {"type": "HIFI_PLUS", "offlineGracePeriod": 30},
-            "highestSoundQuality": "HI_RES_LOSSLESS",
-            "premiumAccess": True,
-            "canGetTrial": False,
-            "paymentType": "CREDIT_CARD",
+            "subscription": {"type": plan, "offlineGracePeriod": 30 if premium else 0},
+            "highestSoundQuality": best,
+            "premiumAccess": premium,
+            "canGetTrial": not premium,
+            "paymentType": "CREDIT_CARD" if premium else "NONE",
             "paymentOverdue": False,
         }
     )

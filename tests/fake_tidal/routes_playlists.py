@@ -12,9 +12,9 @@ import uuid
 from aiohttp import web
 
 from . import shapes
-from .catalog import PlaylistItem, format_ts
 from .common import current_user_id, form_int, paging, require_own_user, split_ids, state_of
 from .errors import TidalError, not_found
+from .model import PlaylistItem, format_ts
 from .shapes import page
 from .state import PlaylistState, State, now_ms
 
@@ -137,6 +137,38 @@ async def playlists_and_favorites(request: web.Request) -> web.Response:
 
 # -- item writes --------------------------------------------------------------------------
 
+DUPE_MODES = ("ADD", "SKIP", "FAIL")
+
+
+def _select_additions(
+    state: State, target: PlaylistState, wanted: list[str], on_missing: str, on_dupes: str
+) -> list[int]:
+    """The track ids an add really inserts, in order.
+
+    Unknown ids: skipped (``SKIP``) or 404 (``FAIL``). Tracks not licensed in the country are
+    skipped silently whatever ``onArtifactNotFound`` says (TIDAL answers 200 without them).
+    Duplicates (already present, or repeated in the request): added (``ADD``), skipped
+    (``SKIP``) or the whole add refused with 409 (``FAIL``).
+    """
+    track_ids: list[int] = []
+    for raw in wanted:
+        track_id = int(raw) if raw.isdigit() else None
+        if track_id is None or track_id not in state.catalog.tracks:
+            if on_missing == "SKIP":
+                continue
+            raise not_found("Track", raw)
+        if shapes.is_available(state.catalog, track_id):
+            track_ids.append(track_id)
+    present = {item.track_id for item in target.items}
+    added: list[int] = []
+    for track_id in track_ids:
+        duplicate = track_id in present or track_id in added
+        if duplicate and on_dupes == "FAIL":
+            raise TidalError(409, 1002, f"Playlist already contains track [{track_id}]")
+        if on_dupes == "ADD" or not duplicate:
+            added.append(track_id)
+    return added
+
 
 @routes.post("/v1/playlists/{uuid}/items")
 async def add_items(request: web.Request) -> web.Response:
@@ -154,20 +186,10 @@ async def add_items(request: web.Request) -> web.Response:
         else:
             wanted = split_ids(str(form.get("trackIds", "")))
         on_missing = str(form.get("onArtifactNotFound", "FAIL")).upper()
-        allow_dupes = str(form.get("onDupes", "FAIL")).upper() == "ADD"
-        track_ids: list[int] = []
-        for raw in wanted:
-            track_id = int(raw) if raw.isdigit() else None
-            if track_id is None or track_id not in state.catalog.tracks:
-                if on_missing == "SKIP":
-                    continue
-                raise not_found("Track", raw)
-            track_ids.append(track_id)
-        present = {item.track_id for item in target.items}
-        added: list[int] = []
-        for track_id in track_ids:
-            if allow_dupes or (track_id not in present and track_id not in added):
-                added.append(track_id)
+        on_dupes = str(form.get("onDupes", "FAIL")).upper()
+        if on_missing not in ("SKIP", "FAIL") or on_dupes not in DUPE_MODES:
+            raise TidalError(400, 1002, f"Invalid onArtifactNotFound [{on_missing}] or onDupes [{on_dupes}]")
+        added = _select_additions(state, target, wanted, on_missing, on_dupes)
         position = min(form_int(form, "toIndex", len(target.items)), len(target.items))
         stamp = now_ms()
         new_items = [PlaylistItem(t, stamp, str(uuid.uuid4())) for t in added]

@@ -1,135 +1,28 @@
-"""The private api.tidal.com/v2 collection routes tidalapi 0.8.11 uses for playlists.
+"""api.tidal.com/v2 routes outside the folder tree: playlist visibility, public playlists, mixes.
 
-Writes take query parameters, never a body. The real folder listing is cursor-paginated and
-ignores ``offset`` (python-tidal PR #403 landed after 0.8.11); the emulator does the same, so
-``favorites.playlists_paginated()`` shows the real behaviour (page one, repeated).
+Writes take query parameters, never a body. ``favorites/mixes`` pages by ``cursor``;
+``user-playlists/{id}/public`` by ``limit``/``offset`` (what tidalapi 0.8.11 sends).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from aiohttp import web
 
-from . import shapes
-from .catalog import Favorite, format_ts
-from .common import current_user_id, int_param, split_ids, state_of
+from .catalog_extras import get_mix
+from .common import int_param, int_path, paging, split_ids, state_of
 from .errors import TidalError, not_found
+from .model import Favorite
 from .routes_playlists import owned_playlist
-from .shapes import JsonObj
-from .state import PlaylistState, State, now_ms
+from .shapes_extra import mix_v2_json, public_playlist_entry
+from .state import now_ms
 
 routes = web.RouteTableDef()
 
-ROOT = "root"
-MAX_FOLDER_PAGE = 50
-TRN_PREFIX = "trn:playlist:"
-
-
-def _require_root(request: web.Request) -> None:
-    folder = request.query.get("folderId", ROOT)
-    if folder != ROOT:
-        raise TidalError(404, 2001, f"Folder [{folder}] not found")
-
-
-def folder_item(state: State, playlist: PlaylistState, added_ms: int) -> JsonObj:
-    """One entry of a v2 folder listing (``data`` is the v1 playlist object)."""
-    return {
-        "trn": f"{TRN_PREFIX}{playlist.uuid}",
-        "itemType": "PLAYLIST",
-        "addedAt": format_ts(added_ms),
-        "lastModifiedAt": format_ts(playlist.last_updated_ms),
-        "name": playlist.title,
-        "parent": None,
-        "data": shapes.playlist_json(state.catalog, playlist),
-    }
-
-
-@routes.get("/v2/my-collection/playlists/folders")
-async def list_root(request: web.Request) -> web.Response:
-    """Own and favorited playlists in the root folder; ``cursor`` pages, ``offset`` is ignored."""
-    state = state_of(request)
-    _require_root(request)
-    limit = int_param(request, "limit", MAX_FOLDER_PAGE)
-    if limit > MAX_FOLDER_PAGE:
-        raise TidalError(400, 1001, f"Too big page, max page size is [{MAX_FOLDER_PAGE}]")
-    start = int(request.query["cursor"]) if request.query.get("cursor", "").isdigit() else 0
-    order = request.query.get("order", "DATE").upper()
-    descending = request.query.get("orderDirection", "DESC").upper() == "DESC"
-    include = request.query.get("includeOnly", "PLAYLIST").upper()
-    with state.lock:
-        entries = [(p, p.created_ms) for p in state.user_playlists(current_user_id(request))]
-        entries += [
-            (state.playlists[str(f.id)], f.created_ms) for f in state.favorite_playlists if str(f.id) in state.playlists
-        ]
-        if include == "FOLDER":
-            entries = []  # the emulated collection has no folders
-        if order == "NAME":
-            entries.sort(key=lambda e: (e[0].title.lower(), e[0].uuid), reverse=descending)
-        else:
-            entries.sort(key=lambda e: (e[1], e[0].uuid), reverse=descending)
-        items = [folder_item(state, p, added) for p, added in entries[start : start + limit]]
-        last_modified = max((p.last_updated_ms for p, _ in entries), default=now_ms())
-    next_start = start + limit
-    return web.json_response(
-        {
-            "lastModifiedAt": format_ts(last_modified),
-            "items": items,
-            "totalNumberOfItems": len(entries),
-            "cursor": str(next_start) if next_start < len(entries) else None,
-        }
-    )
-
-
-@routes.put("/v2/my-collection/playlists/folders/create-playlist")
-async def create_playlist(request: web.Request) -> web.Response:
-    """Query params ``name``, ``description``, ``folderId``; answers the new folder item."""
-    state = state_of(request)
-    _require_root(request)
-    name = request.query.get("name", "").strip()
-    if not name:
-        raise TidalError(400, 1002, "Parameter [name] is required")
-    public = request.query.get("isPublic", "false").lower() == "true"
-    created = state.create_playlist(name, request.query.get("description", ""), public)
-    with state.lock:
-        return web.json_response(folder_item(state, created, created.created_ms))
-
-
-@routes.put("/v2/my-collection/playlists/folders/add-favorites")
-async def add_favorite_playlists(request: web.Request) -> web.Response:
-    """Favorite playlists by ``uuids`` (comma list); answers ``{"addedItems":[{"trn"}]}``."""
-    state = state_of(request)
-    _require_root(request)
-    uuids = split_ids(request.query.get("uuids"))
-    if not uuids:
-        raise TidalError(400, 1002, "Parameter [uuids] is required")
-    added = []
-    with state.lock:
-        for key in uuids:
-            if key not in state.playlists:
-                raise not_found("Playlist", key)
-        present = {str(f.id) for f in state.favorite_playlists}
-        for key in uuids:
-            if key not in present and state.playlists[key].creator_id != current_user_id(request):
-                state.favorite_playlists.append(Favorite(key, now_ms()))
-                present.add(key)
-                added.append({"trn": f"{TRN_PREFIX}{key}"})
-    return web.json_response({"addedItems": added})
-
-
-@routes.put("/v2/my-collection/playlists/folders/remove")
-async def remove_from_collection(request: web.Request) -> web.Response:
-    """Remove ``trns``: a favorited playlist is unfavorited, an own playlist is deleted."""
-    state = state_of(request)
-    trns = split_ids(request.query.get("trns"))
-    if not trns or not all(t.startswith(TRN_PREFIX) for t in trns):
-        raise TidalError(400, 1002, "Parameter [trns] must list trn:playlist:<uuid> values")
-    user_id = current_user_id(request)
-    with state.lock:
-        for key in (t.removeprefix(TRN_PREFIX) for t in trns):
-            state.favorite_playlists = [f for f in state.favorite_playlists if str(f.id) != key]
-            playlist = state.playlists.get(key)
-            if playlist is not None and playlist.creator_id == user_id:
-                del state.playlists[key]
-    return web.json_response({})
+MAX_V2_PAGE = 50
+MIX_ORDERS = ("DATE", "NAME", "MIX_TYPE")
 
 
 async def _set_public(request: web.Request, public: bool) -> web.Response:
@@ -143,7 +36,7 @@ async def _set_public(request: web.Request, public: bool) -> web.Response:
 
 @routes.put("/v2/playlists/{uuid}/set-public")
 async def set_public(request: web.Request) -> web.Response:
-    """Make an own playlist public (it then shows up in search)."""
+    """Make an own playlist public (it then shows in search and in the public list)."""
     return await _set_public(request, True)
 
 
@@ -151,3 +44,107 @@ async def set_public(request: web.Request) -> web.Response:
 async def set_private(request: web.Request) -> web.Response:
     """Make an own playlist private."""
     return await _set_public(request, False)
+
+
+@routes.get("/v2/user-playlists/{user_id}/public")
+async def public_playlists(request: web.Request) -> web.Response:
+    """A user's public playlists as ``{"playlist","followInfo","profile"}`` items (limit ≤ 50)."""
+    state = state_of(request)
+    user_id = int_path(request, "user_id", "User")
+    if user_id != state.catalog.user.id and user_id not in state.extras.users:
+        raise not_found("User", user_id)
+    limit, offset = paging(request)
+    if limit > MAX_V2_PAGE:
+        raise TidalError(400, 1001, f"Too big page, max page size is [{MAX_V2_PAGE}]")
+    with state.lock:
+        public = [p for p in state.user_playlists(user_id) if p.public]
+        items = [
+            public_playlist_entry(state.catalog, p, followers=len(p.items) * 3 + p.popularity)
+            for p in public[offset : offset + limit]
+        ]
+    following = offset + limit
+    return web.json_response(
+        {
+            "items": items,
+            "totalNumberOfItems": len(public),
+            "cursor": str(following) if following < len(public) else None,
+        }
+    )
+
+
+def _mix_cursor(request: web.Request) -> int:
+    raw = request.query.get("cursor")
+    if raw:
+        try:
+            return int(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode())
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            raise TidalError(400, 1002, f"Invalid cursor [{raw}]") from None
+    return int_param(request, "offset", 0)
+
+
+@routes.get("/v2/favorites/mixes")
+async def favorite_mixes(request: web.Request) -> web.Response:
+    """Favorite mixes as MixV2 objects with ``dateAdded``; ``order`` DATE|NAME|MIX_TYPE."""
+    state = state_of(request)
+    limit = int_param(request, "limit", MAX_V2_PAGE)
+    if limit > MAX_V2_PAGE:
+        raise TidalError(400, 1001, f"Too big page, max page size is [{MAX_V2_PAGE}]")
+    order = request.query.get("order", "DATE").upper()
+    if order not in MIX_ORDERS:
+        raise TidalError(400, 1002, f"Invalid order [{order}]")
+    descending = request.query.get("orderDirection", "DESC").upper() == "DESC"
+    start = _mix_cursor(request)
+    with state.lock:
+        favorites = list(state.favorite_mixes)
+    mixes = [(f, get_mix(state.catalog, str(f.id))) for f in favorites]
+    keys = {
+        "DATE": lambda fm: (fm[0].created_ms, fm[1].id),
+        "NAME": lambda fm: (fm[1].title.lower(), fm[1].id),
+        "MIX_TYPE": lambda fm: (fm[1].mix_type, fm[1].id),
+    }
+    mixes.sort(key=keys[order], reverse=descending)
+    items = [mix_v2_json(mix, fav) for fav, mix in mixes[start : start + limit]]
+    following = start + limit
+    cursor = base64.urlsafe_b64encode(str(following).encode()).decode().rstrip("=") if following < len(mixes) else None
+    return web.json_response({"items": items, "cursor": cursor, "lastModifiedAt": None})
+
+
+def _mix_ids(request: web.Request) -> tuple[list[str], bool]:
+    ids = split_ids(request.query.get("mixIds"))
+    if not ids:
+        raise TidalError(400, 1002, "Parameter [mixIds] is required")
+    fail = request.query.get("onArtifactNotFound", "FAIL").upper() == "FAIL"
+    return ids, fail
+
+
+@routes.put("/v2/favorites/mixes/add")
+async def add_mixes(request: web.Request) -> web.Response:
+    """``mixIds`` (comma list), ``onArtifactNotFound`` FAIL (404) or SKIP; ``{"addedItems":[ids]}``."""
+    state = state_of(request)
+    ids, fail = _mix_ids(request)
+    unknown = [m for m in ids if get_mix(state.catalog, m) is None]
+    if unknown and fail:
+        raise TidalError(404, 2001, f"Mix [{unknown[0]}] not found")
+    added = []
+    with state.lock:
+        present = {str(f.id) for f in state.favorite_mixes}
+        for mix in ids:
+            if mix in unknown:
+                continue
+            if mix not in present:
+                state.favorite_mixes.append(Favorite(mix, now_ms()))
+                present.add(mix)
+            added.append(mix)
+    return web.json_response({"addedItems": added})
+
+
+@routes.put("/v2/favorites/mixes/remove")
+async def remove_mixes(request: web.Request) -> web.Response:
+    """``mixIds``; answers ``{"deletedItems":[ids]}`` (ids that were favorites)."""
+    state = state_of(request)
+    ids, _ = _mix_ids(request)
+    with state.lock:
+        present = {str(f.id) for f in state.favorite_mixes}
+        deleted = [m for m in ids if m in present]
+        state.favorite_mixes[:] = [f for f in state.favorite_mixes if str(f.id) not in set(ids)]
+    return web.json_response({"deletedItems": deleted})

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .catalog import Album, Artist, Catalog, Credit, Favorite, Track, User, format_ts
+from .catalog import Catalog
+from .catalog_extras import extras_of
+from .model import Album, Artist, Credit, Favorite, Track, User, format_ts
 from .state import PlaylistState
 
 JsonObj = dict[str, Any]
@@ -32,22 +34,32 @@ def credit_json(catalog: Catalog, credit: Credit) -> JsonObj:
     return {"id": artist.id, "name": artist.name, "handle": None, "type": credit.role, "picture": artist.picture}
 
 
+def is_available(catalog: Catalog, track_id: int) -> bool:
+    """Whether the track is licensed (streamable) in the user's country."""
+    return track_id not in extras_of(catalog).unavailable
+
+
 def track_json(catalog: Catalog, track: Track, *, playlist_context: bool = False) -> JsonObj:
-    """A v1 track like v1_track.json; ``playlist_context`` adds the playlist-only keys."""
+    """A v1 track like v1_track.json; ``playlist_context`` adds the playlist-only keys.
+
+    A track not licensed in the country keeps its metadata but has every ``*Ready`` flag and
+    ``allowStreaming`` false and no ``streamStartDate`` (TIDAL skips such tracks on playlist adds).
+    """
     album = catalog.albums[track.album_id]
+    ok = is_available(catalog, track.id)
     obj: JsonObj = {
         "id": track.id,
         "title": track.title,
         "duration": track.duration,
         "replayGain": track.replay_gain,
         "peak": track.peak,
-        "allowStreaming": True,
-        "streamReady": True,
+        "allowStreaming": ok,
+        "streamReady": ok,
         "payToStream": False,
-        "adSupportedStreamReady": True,
-        "djReady": True,
+        "adSupportedStreamReady": ok,
+        "djReady": ok,
         "stemReady": False,
-        "streamStartDate": format_ts(track.stream_start_ms),
+        "streamStartDate": format_ts(track.stream_start_ms) if ok else None,
         "premiumStreamingOnly": False,
         "trackNumber": track.track_number,
         "volumeNumber": track.volume_number,
@@ -79,7 +91,7 @@ def track_json(catalog: Catalog, track: Track, *, playlist_context: bool = False
                 "title": album.title,
                 "cover": album.cover,
                 "vibrantColor": album.vibrant_color,
-                "videoCover": None,
+                "videoCover": extras_of(catalog).video_covers.get(album.id),
                 "releaseDate": album.release_date,
             },
             "mixes": {"TRACK_MIX": track.mix_id},
@@ -121,7 +133,7 @@ def album_json(catalog: Catalog, album: Album) -> JsonObj:
         "url": f"http://www.tidal.com/album/{album.id}",
         "cover": album.cover,
         "vibrantColor": album.vibrant_color,
-        "videoCover": None,
+        "videoCover": extras_of(catalog).video_covers.get(album.id),
         "explicit": album.explicit,
         "upc": album.upc,
         "popularity": album.popularity,
@@ -198,7 +210,16 @@ def _promoted_artists(catalog: Catalog, tracks: list[Track]) -> list[JsonObj]:
         main = track.credits[0].artist_id
         counts[main] = counts.get(main, 0) + 1
     top = sorted(counts, key=lambda a: (-counts[a], a))[:4]
-    return [{"id": a, "name": catalog.artists[a].name, "handle": None, "type": "MAIN", "picture": None} for a in top]
+    return [
+        {
+            "id": a,
+            "name": catalog.artists[a].name,
+            "handle": None,
+            "type": "MAIN",
+            "picture": catalog.artists[a].picture,
+        }
+        for a in top
+    ]
 
 
 def user_json(user: User) -> JsonObj:

@@ -13,10 +13,14 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .catalog import Catalog, Favorite, PlaylistItem, build_catalog
+from .catalog import Catalog, build_catalog
+from .catalog_extras import Extras, build_extras
+from .collection import Collection
+from .model import Favorite, Playlist, PlaylistItem
 from .options import EmulatorOptions
 
-FAVORITE_KINDS: tuple[str, ...] = ("tracks", "albums", "artists")
+#: Favorite kinds served by v1 ``users/{id}/favorites/{kind}``.
+FAVORITE_KINDS: tuple[str, ...] = ("tracks", "albums", "artists", "videos", "playlists")
 
 
 @dataclass
@@ -77,12 +81,21 @@ class DeviceLogin:
 
 
 @dataclass
+class Settings:
+    """Run-time settings ``POST /_control/settings`` may change (reset with the state)."""
+
+    subscription: str
+    url_lifetime: int
+
+
+@dataclass
 class Counters:
     """Request counters for TIDAL routes (the control API is never counted)."""
 
     total: int = 0
     routes: Counter = field(default_factory=Counter)
     paths: Counter = field(default_factory=Counter)
+    statuses: Counter = field(default_factory=Counter)
 
 
 def now_ms() -> int:
@@ -96,6 +109,7 @@ class State:
     def __init__(self, options: EmulatorOptions) -> None:
         self.options = options
         self.catalog: Catalog = build_catalog(options.seed)
+        self.extras: Extras = build_extras(options.seed)
         self.lock = threading.RLock()
         self.counters = Counters()
         self.tokens: dict[str, TokenRecord] = {}
@@ -104,6 +118,9 @@ class State:
         self.playlists: dict[str, PlaylistState] = {}
         self.favorites: dict[str, list[Favorite]] = {}
         self.favorite_playlists: list[Favorite] = []
+        self.favorite_mixes: list[Favorite] = []
+        self.collection = Collection(options.seed)
+        self.settings = Settings(options.subscription, options.url_lifetime)
         self.reset_mutable()
 
     # -- resets -------------------------------------------------------------------------
@@ -111,30 +128,20 @@ class State:
     def reset_mutable(self) -> None:
         """Restore playlists, favorites, tokens and device logins to the seeded state."""
         with self.lock:
-            cat = self.catalog
-            self.playlists = {
-                p.uuid: PlaylistState(
-                    uuid=p.uuid,
-                    title=p.title,
-                    description=p.description,
-                    creator_id=p.creator_id,
-                    playlist_type=p.playlist_type,
-                    created_ms=p.created_ms,
-                    last_updated_ms=p.last_updated_ms,
-                    image=p.image,
-                    square_image=p.square_image,
-                    public=p.public,
-                    popularity=p.popularity,
-                    items=list(p.items),
-                )
-                for p in cat.playlists.values()
-            }
+            cat, ext = self.catalog, self.extras
+            seeded = [*cat.playlists.values(), *ext.user_playlists.values()]
+            self.playlists = {p.uuid: playlist_state(p) for p in seeded}
             self.favorites = {
                 "tracks": list(cat.favorite_tracks),
                 "albums": list(cat.favorite_albums),
                 "artists": list(cat.favorite_artists),
+                "videos": list(ext.favorite_videos),
             }
             self.favorite_playlists = list(cat.favorite_playlists)
+            self.favorites["playlists"] = self.favorite_playlists
+            self.favorite_mixes = list(ext.favorite_mixes)
+            self.collection = Collection(cat.seed)
+            self.settings = Settings(self.options.subscription, self.options.url_lifetime)
             self.tokens.clear()
             self.refresh_tokens.clear()
             self.devices.clear()
@@ -153,6 +160,11 @@ class State:
             self.counters.routes[f"{method} {route}"] += 1
             self.counters.paths[f"{method} {path}"] += 1
 
+    def count_status(self, status: int) -> None:
+        """Count the status a TIDAL request was answered with."""
+        with self.lock:
+            self.counters.statuses[str(status)] += 1
+
     def counters_json(self) -> dict:
         """Snapshot of the counters as the control API serves them."""
         with self.lock:
@@ -160,6 +172,8 @@ class State:
                 "total": self.counters.total,
                 "routes": dict(sorted(self.counters.routes.items())),
                 "paths": dict(sorted(self.counters.paths.items())),
+                "statuses": dict(sorted(self.counters.statuses.items())),
+                "rate_limited": self.counters.statuses.get("429", 0),
             }
 
     # -- tokens ------------------------------------------------------------------------
@@ -272,3 +286,21 @@ class State:
         with self.lock:
             owned = [p for p in self.playlists.values() if p.creator_id == user_id]
             return sorted(owned, key=lambda p: (-p.created_ms, p.uuid))
+
+
+def playlist_state(p: Playlist) -> PlaylistState:
+    """A mutable copy of a seeded playlist."""
+    return PlaylistState(
+        uuid=p.uuid,
+        title=p.title,
+        description=p.description,
+        creator_id=p.creator_id,
+        playlist_type=p.playlist_type,
+        created_ms=p.created_ms,
+        last_updated_ms=p.last_updated_ms,
+        image=p.image,
+        square_image=p.square_image,
+        public=p.public,
+        popularity=p.popularity,
+        items=list(p.items),
+    )

@@ -242,3 +242,30 @@ MUSICAL_KEYS: tuple[str, ...] = (
     "Bb",
     "B",
 )
+
+#: (name, path) of the genres ``GET /v1/genres`` lists.
+GENRES: tuple[tuple[str, str], ...] = (
+    ("Pop", "Pop"),
+    ("Rock", "Rock"),
+    ("Hip-Hop", "Hiphop"),
+    ("Electronic", "Electronic"),
+    ("R&B / Soul", "Rnb"),
+    ("Jazz", "Jazz"),
+    ("Classical", "Classical"),
+    ("Country", "Country"),
+    ("Folk / Americana", "Folk"),
+    ("Metal", "Metal"),
+)
+
+#: (name, path) of the moods ``GET /v1/moods`` lists.
+MOODS: tuple[tuple[str, str], ...] = (
+    ("Relax", "relax"),
+    ("Party", "party"),
+    ("Workout", "workout"),
+    ("Focus", "focus"),
+    ("Romance", "romance"),
+    ("Sleep", "sleep"),
+)
+
+#: Credit roles for contributors (``tracks/{id}/contributors``, ``albums/{id}/credits``).
+CREDIT_ROLES: tuple[str, ...] = ("Composer", "Lyricist", "Producer", "Music Publisher", "Mixing Engineer")
