@@ -145,8 +145,8 @@ class Dispatcher:
         started = time.monotonic()
         try:
             for attempt in range(MAX_RESUBMITS + 1):
-                job_id = await self._submit(op, args, request_id)
-                outcome = await self._wait(job_id, deadline, started, progress)
+                job_id, new_job = await self._submit(op, args, request_id)
+                outcome = await self._wait(job_id, new_job, deadline, started, progress)
                 if isinstance(outcome, Result) and outcome.type == Result.Type.SUCCESSFUL:
                     return outcome.return_value
                 error = WorkerLost(
@@ -162,7 +162,8 @@ class Dispatcher:
             self.inflight -= 1
             metrics.INFLIGHT.dec()
 
-    async def _submit(self, op: Operation, args: dict[str, Any], request_id: str | None) -> str:
+    async def _submit(self, op: Operation, args: dict[str, Any], request_id: str | None) -> tuple[str, bool]:
+        """Enqueue (or join) the job: its id, and whether this call created it."""
         if await self.live_workers() == 0:
             raise NoWorkers(
                 "No tidal-mcp worker process is running, so TIDAL cannot be reached. Start the workers "
@@ -182,7 +183,7 @@ class Dispatcher:
             raise UpstreamUnavailable(f"TIDAL has been failing; calls are paused for about {seconds} s. "
                                       "Retry after that.")
         assert outcome.job_id is not None
-        return outcome.job_id
+        return outcome.job_id, outcome.state == "enqueued"
 
     def _job_fields(self, op: Operation, args: dict[str, Any], job_id: str, coalesce: str | None,
                     request_id: str | None) -> dict[str, Any]:
@@ -196,7 +197,8 @@ class Dispatcher:
         fields["status"] = JobStatus.QUEUED.value
         return fields
 
-    async def _wait(self, job_id: str, deadline: float, started: float, progress: Progress | None):  # type: ignore[no-untyped-def]
+    async def _wait(self, job_id: str, new_job: bool, deadline: float, started: float,  # type: ignore[no-untyped-def]
+                    progress: Progress | None):
         """Wait for the job's outcome until ``deadline``. A Redis outage meanwhile is waited out:
         the job is safe in Redis, and the waiter catches up when Redis answers again."""
         while True:
@@ -208,7 +210,7 @@ class Dispatcher:
                     f"TIDAL did not answer within {self.wait_timeout:g} s (the request goes on and its answer will be "
                     f"cached). Retry in {retry}.")
             slice_s = min(remaining, PROGRESS_INTERVAL)
-            outcome = await self._quietly(functools.partial(self.waiter.wait, job_id, slice_s), None)
+            outcome = await self._quietly(functools.partial(self.waiter.wait, job_id, slice_s, new_job=new_job), None)
             if outcome is not None:
                 return outcome
             waited = time.monotonic() - started

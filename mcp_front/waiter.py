@@ -81,14 +81,19 @@ class ResultWaiter:
     def pending(self) -> int:
         return len(self._pending)
 
-    async def wait(self, job_id: str, timeout: float) -> Outcome | None:
-        """The job's final outcome (a Result, or :data:`LOST`), or None if it is not done within ``timeout``."""
+    async def wait(self, job_id: str, timeout: float, *, new_job: bool = False) -> Outcome | None:
+        """The job's final outcome (a Result, or :data:`LOST`), or None if it is not done within ``timeout``.
+
+        ``new_job``: the caller just enqueued it, so it cannot have finished before this wait began
+        (spares the first check).
+        """
         future = self._pending.get(job_id)
         if future is None:
             future = asyncio.get_running_loop().create_future()
             self._pending[job_id] = future
             future.add_done_callback(lambda _f: self._forget(job_id, _f))
-            await self._check([job_id], final_only=True)
+            if not new_job:
+                await self._check([job_id], final_only=True)
         if future.done():
             return future.result()
         done, _ = await asyncio.wait({future}, timeout=timeout)

@@ -3,20 +3,26 @@
 Each request to TIDAL takes a token first (:meth:`PoolRateLimiter.acquire`). The check-and-take is
 one Lua script, atomic across processes, on the Redis server's clock (hosts need not agree on time).
 
-TIDAL does not publish its limits, so the bucket's *rate* adapts (AIMD, as TCP does):
+TIDAL does not publish its limits, so the bucket's *rate* adapts. Every 429 also pauses the whole
+pool for TIDAL's ``Retry-After`` (the *trip*), which is expensive, so the aim is few 429s and a rate
+just under what TIDAL accepts:
 
-* it starts at ``start`` req/s and grows while TIDAL answers: exponentially (+10 % of the rate per
-  second) until the first 429, then by about 1 req/s per second;
-* a 429 cuts it to ``DECREASE`` x its value (once per second, however many requests saw the 429)
-  and pauses the whole pool for TIDAL's ``Retry-After`` (the *trip*): every worker's next
-  ``acquire`` waits until it expires;
-* ``ceiling`` (``TIDAL_MCP_RATE_LIMIT``) and ``floor`` bound it.
+* **slow start**: from ``start`` req/s the rate grows by about 10 % per second while TIDAL answers;
+* **on a 429**: workers report, with each token they take, how many of their requests TIDAL
+  accepted, so the bucket knows the *accepted rate* of the last seconds - which is TIDAL's budget
+  while we overshoot it. The rate drops to 90 % of that (or to half when it is not known yet), at
+  most once per second however many requests saw the 429, and that level is remembered (``wmax``);
+* **probing**: below 90 % of ``wmax`` the rate recovers quickly (5 % of ``wmax`` per second), then
+  creeps up by 0.25 % of ``wmax`` per second, so the next 429 comes tens of seconds later; well past
+  ``wmax`` (TIDAL allows more now) it returns to slow start;
+* ``ceiling`` (``TIDAL_MCP_RATE_LIMIT``) and ``floor`` bound it; the bucket holds at most a second's
+  worth of tokens (and never more than ``burst``), so an idle pool does not start with a flood.
 
 Example::
 
     limiter = PoolRateLimiter(redis_client, ceiling=50, floor=1, start=8, burst=16)
-    limiter.acquire(timeout=10)        # returns the seconds waited; RateLimitTimeout otherwise
-    limiter.throttled(retry_after=5)   # after a 429: slow down and pause the pool
+    limiter.acquire(timeout=10, accepted=1)   # seconds waited; RateLimitTimeout otherwise
+    limiter.throttled(retry_after=5)          # after a 429: slow down and pause the pool
 """
 
 from __future__ import annotations
@@ -27,51 +33,85 @@ import redis
 
 BUCKET_KEY = "tidal:ratelimit:bucket"
 TRIP_KEY = "tidal:ratelimit:trip"
-DECREASE = 0.7
-SLOW_START_GAIN = 0.1  # rate increase per granted request while in slow start (x rate per second)
+WINDOW_MS = 2000
 
-# Returns 0 when a token was taken, otherwise the milliseconds to wait before trying again.
-_TAKE_TOKEN = f"""
-local trip = redis.call('PTTL', KEYS[2])
-if trip > 0 then return trip end
-local ceiling = tonumber(ARGV[1])
-local floor = tonumber(ARGV[2])
-local start = tonumber(ARGV[3])
-local burst = tonumber(ARGV[4])
+_PRELUDE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts', 'rate', 'slow')
-local rate = math.max(floor, math.min(ceiling, tonumber(state[3]) or start))
-local slow = state[4] ~= '0'
-local tokens = tonumber(state[1]) or burst
-local ts = tonumber(state[2]) or now
-tokens = math.min(burst, tokens + math.max(0, now - ts) * rate / 1000)
-local wait = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  if slow then rate = rate + {SLOW_START_GAIN} else rate = rate + 1 / rate end
-  rate = math.min(ceiling, rate)
-else
-  wait = math.ceil((1 - tokens) * 1000 / rate)
+local s = redis.call('HMGET', KEYS[1], 'tokens', 'ts', 'rate', 'mode', 'wmax', 'win_start', 'win_ok', 'ok_rate',
+                     'cut_at')
+local floor = tonumber(ARGV[2])
+local rate = math.max(floor, math.min(tonumber(ARGV[1]), tonumber(s[3]) or tonumber(ARGV[3])))
+local mode = s[4] or 'slow'
+local wmax = tonumber(s[5]) or 0
+local win_start = tonumber(s[6]) or now
+local win_ok = tonumber(s[7]) or 0
+local ok_rate = tonumber(s[8])
+"""
+
+# ARGV: ceiling, floor, start, burst, accepted. Returns 0 when a token was taken, else ms to wait.
+_TAKE_TOKEN = _PRELUDE + f"""
+win_ok = win_ok + tonumber(ARGV[5])
+if now - win_start >= {WINDOW_MS} then
+  local observed = win_ok * 1000 / (now - win_start)
+  ok_rate = ok_rate and (0.5 * ok_rate + 0.5 * observed) or observed
+  win_start = now
+  win_ok = 0
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now), 'rate', tostring(rate))
+local wait = redis.call('PTTL', KEYS[2])
+if wait <= 0 then
+  local cap = math.max(1, math.min(tonumber(ARGV[4]), rate))
+  local tokens = tonumber(s[1]) or cap
+  local ts = tonumber(s[2]) or now
+  tokens = math.min(cap, tokens + math.max(0, now - ts) * rate / 1000)
+  wait = 0
+  if tokens >= 1 then
+    tokens = tokens - 1
+    if mode == 'slow' then
+      rate = rate + 0.1
+    elseif rate < 0.9 * wmax then
+      rate = rate + 0.05 * wmax / rate
+    elseif rate < 1.1 * wmax then
+      rate = rate + 0.0025 * wmax / rate
+    else
+      mode = 'slow'
+    end
+    rate = math.min(tonumber(ARGV[1]), rate)
+  else
+    wait = math.ceil((1 - tokens) * 1000 / rate)
+  end
+  redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+end
+redis.call('HSET', KEYS[1], 'rate', tostring(rate), 'mode', mode, 'win_start', tostring(win_start),
+           'win_ok', tostring(win_ok))
+if ok_rate then redis.call('HSET', KEYS[1], 'ok_rate', tostring(ok_rate)) end
 redis.call('PEXPIRE', KEYS[1], 3600000)
 return wait
 """
 
-# A 429: cut the rate (at most once per second) and pause the pool for Retry-After.
-_THROTTLED = f"""
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local state = redis.call('HMGET', KEYS[1], 'rate', 'cut_at')
-local rate = tonumber(state[1]) or tonumber(ARGV[3])
-local cut_at = tonumber(state[2]) or 0
+# ARGV: ceiling, floor, start, pause ms. A 429: cut the rate (once per second) and pause the pool.
+_THROTTLED = _PRELUDE + f"""
+local cut_at = tonumber(s[9]) or 0
+local pause = tonumber(ARGV[4])
 if now - cut_at >= 1000 then
-  rate = math.max(tonumber(ARGV[2]), rate * {DECREASE})
-  redis.call('HSET', KEYS[1], 'rate', tostring(rate), 'cut_at', tostring(now), 'slow', '0', 'tokens', '0',
-             'ts', tostring(now))
+  local estimate = ok_rate
+  if now - win_start >= {WINDOW_MS // 2} then
+    local observed = win_ok * 1000 / (now - win_start)
+    estimate = ok_rate and (0.5 * ok_rate + 0.5 * observed) or observed
+  end
+  if estimate and estimate > 0 then
+    wmax = math.min(rate, estimate)
+    rate = math.min(rate * 0.85, estimate * 0.9)
+  else
+    wmax = rate
+    rate = rate * 0.5
+  end
+  rate = math.max(floor, rate)
+  redis.call('HSET', KEYS[1], 'rate', tostring(rate), 'mode', 'avoid', 'wmax', tostring(wmax),
+             'cut_at', tostring(now), 'tokens', '0', 'ts', tostring(now + pause),
+             'win_start', tostring(now + pause), 'win_ok', '0')
+  if estimate then redis.call('HSET', KEYS[1], 'ok_rate', tostring(estimate)) end
 end
-local pause = tonumber(ARGV[1])
 if redis.call('PTTL', KEYS[2]) < pause then redis.call('SET', KEYS[2], '1', 'PX', pause) end
 return tostring(rate)
 """
@@ -94,15 +134,21 @@ class PoolRateLimiter:
         self._take = client.register_script(_TAKE_TOKEN)
         self._throttled = client.register_script(_THROTTLED)
 
-    def try_acquire(self) -> int:
-        """Take a token if one is free: returns 0, or the milliseconds until one might be."""
-        return int(self._take(keys=[BUCKET_KEY, TRIP_KEY], args=[self.ceiling, self.floor, self.start, self.burst]))
+    def try_acquire(self, accepted: int = 0) -> int:
+        """Take a token if one is free: returns 0, or the milliseconds until one might be.
 
-    def acquire(self, timeout: float) -> float:
+        ``accepted``: how many of this process's requests TIDAL accepted (anything but 429) since
+        its last call; the bucket learns TIDAL's budget from these.
+        """
+        return int(self._take(keys=[BUCKET_KEY, TRIP_KEY],
+                              args=[self.ceiling, self.floor, self.start, self.burst, accepted]))
+
+    def acquire(self, timeout: float, accepted: int = 0) -> float:
         """Block until a token is taken; return the seconds spent waiting."""
         start = time.monotonic()
         deadline = start + timeout
-        while (wait_ms := self.try_acquire()) > 0:
+        while (wait_ms := self.try_acquire(accepted)) > 0:
+            accepted = 0
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise RateLimitTimeout(f"no TIDAL request budget within {timeout:g} s")
@@ -112,11 +158,11 @@ class PoolRateLimiter:
     def throttled(self, retry_after: float) -> float:
         """TIDAL answered 429: cut the rate, pause every worker for ``retry_after`` s. Returns the new rate."""
         ms = max(1, int(retry_after * 1000))
-        return float(self._throttled(keys=[BUCKET_KEY, TRIP_KEY], args=[ms, self.floor, self.start]))
+        return float(self._throttled(keys=[BUCKET_KEY, TRIP_KEY], args=[self.ceiling, self.floor, self.start, ms]))
 
     def paused_for(self) -> float:
         """Seconds left on the current 429 pause (0 when none)."""
-        return max(0, self.client.pttl(TRIP_KEY) or 0) / 1000
+        return paused_for(self.client)
 
     def current_rate(self) -> float:
         """The bucket's current rate in requests per second."""

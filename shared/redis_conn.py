@@ -5,10 +5,11 @@ connection. Neither suits us, so every client here states its policy:
 
 * :func:`connect` - the workers' and the CLI's synchronous client: short command timeouts, a few
   quick retries so a connection left stale by a Redis restart is replaced transparently.
-* :func:`connect_async` - the front's asyncio client. Its pool *blocks* (up to the command timeout)
-  when every connection is busy instead of failing, so thousands of concurrent calls queue for a
-  connection rather than reading "Redis is not answering". No command of the front blocks in
-  Redis (results arrive through pub/sub, :mod:`mcp_front.waiter`), so a small pool suffices.
+* :func:`connect_async` - the front's asyncio client. Its pool *blocks* (up to
+  :data:`POOL_WAIT` s) when every connection is busy instead of failing, so thousands of concurrent
+  calls queue for a connection rather than reading "Redis is not answering". No command of the
+  front blocks in Redis (results arrive through pub/sub, :mod:`mcp_front.waiter`), so a small pool
+  suffices.
 
 During an outage a command fails after about half a second (three quick retries), which the front
 turns into a clear "Redis is not answering" error; the next command after Redis is back succeeds.
@@ -37,6 +38,7 @@ COMMAND_TIMEOUT = 5.0
 CONNECT_TIMEOUT = 3.0
 RETRIES = 3
 ASYNC_POOL_SIZE = 64
+POOL_WAIT = 60.0  # a burst of calls waits this long for a free connection (commands themselves are short)
 # Redis errors that mean "not reachable right now" (as opposed to a wrong command).
 UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError, OSError)
 
@@ -62,7 +64,7 @@ def connect_async(url: str, *, pool_size: int = ASYNC_POOL_SIZE) -> aredis.Redis
     pool = aredis.BlockingConnectionPool.from_url(
         url,
         max_connections=pool_size,
-        timeout=COMMAND_TIMEOUT,
+        timeout=POOL_WAIT,
         socket_timeout=COMMAND_TIMEOUT,
         socket_connect_timeout=CONNECT_TIMEOUT,
         health_check_interval=15,

@@ -99,6 +99,7 @@ class TidalAdapter(HTTPAdapter):
         self.remaining = remaining or (lambda: 20.0)
         self.attempts = attempts
         self.observer = observer
+        self._accepted = 0  # requests TIDAL accepted since the last token, reported with the next one
 
     def send(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:  # type: ignore[override]
         if self.base_url and request.url:
@@ -116,7 +117,8 @@ class TidalAdapter(HTTPAdapter):
 
     def _send_once(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:
         if self.limiter is not None:
-            self.limiter.acquire(timeout=max(0.0, self.remaining()))
+            accepted, self._accepted = self._accepted, 0
+            self.limiter.acquire(timeout=max(0.0, self.remaining()), accepted=accepted)
         path = urlsplit(request.url or "").path
         start = time.perf_counter()
         status = 0
@@ -132,6 +134,8 @@ class TidalAdapter(HTTPAdapter):
         if status == 429 and self.limiter is not None:
             rate = self.limiter.throttled(retry_after_seconds(response) or 1.0)
             log.warning("TIDAL answered 429: the pool slows down", extra={"rate": round(rate, 2)})
+        elif status:
+            self._accepted += 1
         return response
 
 

@@ -18,14 +18,14 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from shared.ops import redis_server  # noqa: E402
-from shared.redis_conn import connect, ping  # noqa: E402
+from shared.redis_conn import connect  # noqa: E402
 from shared.settings import Settings  # noqa: E402
 from shared.tokens import StoredLogin, TokenStore  # noqa: E402
 from tests.fake_tidal import EmulatorOptions, FakeTidal  # noqa: E402
 from tests.fake_tidal.client import Control  # noqa: E402
 from tests.support.logins import emulator_login  # noqa: E402
-from tests.support.processes import free_port, wait_until  # noqa: E402
+from tests.support.processes import free_port  # noqa: E402
+from tests.support.redis_proc import RedisProcess  # noqa: E402
 
 KEYRING_PASSWORD = "test-keyring-password"
 
@@ -33,17 +33,11 @@ KEYRING_PASSWORD = "test-keyring-password"
 @pytest.fixture(scope="session")
 def redis_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``redis://127.0.0.1:PORT``: a private redis-server for this xdist worker."""
-    port = free_port()
-    proc = redis_server.start("127.0.0.1", port, tmp_path_factory.mktemp("redis"), persist=False)
-    url = f"redis://127.0.0.1:{port}"
-    client = connect(f"{url}/0")
+    server = RedisProcess(tmp_path_factory.mktemp("redis"), persist=False).start()
     try:
-        wait_until(lambda: ping(client) or proc.poll() is not None, 15, "redis-server did not start")
-        if proc.poll() is not None:
-            raise RuntimeError(f"redis-server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-        yield url
+        yield server.url
     finally:
-        redis_server.stop(proc)
+        server.close()
 
 
 @pytest.fixture

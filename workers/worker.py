@@ -103,6 +103,7 @@ class TidalWorker(SimpleWorker):
                 log.warning("lost Redis", extra={"error": type(exc).__name__})
             if self._stopping or burst or (max_jobs is not None and self._jobs_done >= max_jobs):
                 return worked
+            log.warning("the work loop stopped without a stop request (Redis unreachable?); resuming")
             self._wait_for_redis()
 
     def request_stop(self, signum: Any, frame: Any) -> None:

@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -165,13 +166,17 @@ async def test_a_worker_killed_with_sigkill_is_replaced_and_the_front_keeps_answ
     before = live_worker_names(redis_client)
     victim_pid = int(before[0].rsplit(".", 1)[1])
     os.kill(victim_pid, signal.SIGKILL)
+    killed_at = time.monotonic()
     catalog = control.get("catalog")
     async with Client(stack.mcp_url) as client:
         for track_id in catalog["track_ids"][400:405]:
             result = await client.call_tool("tidal_get_track", {"track_id": track_id})
             assert not result.is_error and result.structured_content["id"] == track_id
     # the WorkerPool under honcho respawns the killed worker; honcho itself never noticed
-    wait_until(lambda: len(set(live_worker_names(redis_client)) - set(before)) >= 1, 30, "no replacement worker")
+    wait_until(lambda: len(set(live_worker_names(redis_client)) - set(before)) >= 1,
+               10 - (time.monotonic() - killed_at), "no replacement worker within 10 s", interval=0.1)
+    wait_until(lambda: before[0] not in live_worker_names(redis_client), 15 - (time.monotonic() - killed_at),
+               "the killed worker still counts as alive")
     assert stack.proc.alive()
 
 

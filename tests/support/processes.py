@@ -80,11 +80,12 @@ class Proc:
     def alive(self) -> bool:
         return self.popen.poll() is None
 
-    def logs(self, tail: int = 4000) -> str:
+    def logs(self, tail: int | None = 4000) -> str:
         text = ""
         for path in (self.stdout_path, self.stderr_path):
             if path.exists():
-                text += f"--- {path.name}\n" + path.read_text(errors="replace")[-tail:]
+                body = path.read_text(errors="replace")
+                text += f"--- {path.name}\n" + (body[-tail:] if tail else body)
         return text
 
     def stop(self, timeout: float = 15) -> int:

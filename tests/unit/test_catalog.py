@@ -32,7 +32,7 @@ def test_identical_calls_share_a_coalescing_key_and_every_job_gets_its_own_valid
 
 
 def test_workers_accept_exactly_the_catalogs_functions():
-    assert JOB_FUNCTIONS == {op.func for op in OPERATIONS.values()}
+    assert {op.func for op in OPERATIONS.values()} == JOB_FUNCTIONS
     assert "os.mkdir" not in JOB_FUNCTIONS
 
 

@@ -11,8 +11,8 @@ from rq.serializers import JSONSerializer
 from shared.queueing import (
     CIRCUIT_OPEN,
     CLAIMS,
-    DOORBELL,
     DONE_CHANNEL,
+    DOORBELL,
     MAX_REQUEUES,
     PAUSED,
     QUEUES,

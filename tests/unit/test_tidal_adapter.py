@@ -88,11 +88,12 @@ def test_transient_answers_are_retried_until_success(script):
 class RecordingLimiter(PoolRateLimiter):
     def __init__(self) -> None:
         super().__init__(fakeredis.FakeRedis(), ceiling=100, start=100, burst=100)
-        self.acquired, self.throttles = 0, []
+        self.acquired, self.throttles, self.accepted_reports = 0, [], []
 
-    def acquire(self, timeout: float) -> float:
+    def acquire(self, timeout: float, accepted: int = 0) -> float:
         self.acquired += 1
-        return super().acquire(timeout)
+        self.accepted_reports.append(accepted)
+        return super().acquire(timeout, accepted)
 
     def throttled(self, retry_after: float) -> float:
         self.throttles.append(retry_after)
@@ -107,6 +108,15 @@ def test_retry_after_is_honoured_and_slows_the_pool(script):
     assert server.times[1] - server.times[0] >= 1.0, "the retry came before Retry-After elapsed"
     assert limiter.throttles == [1.0] and limiter.acquired == 2
     assert limiter.current_rate() < 100
+
+
+def test_each_token_reports_how_many_requests_tidal_accepted_since_the_last(script):
+    server = script((200, {}), (404, {}), (429, {"Retry-After": "0"}))
+    limiter = RecordingLimiter()
+    http_session = session_for(server, limiter=limiter)
+    for _ in range(4):
+        http_session.get(server.url)
+    assert limiter.accepted_reports == [0, 1, 1, 0, 1], "a 404 was accepted, a 429 was not"
 
 
 def test_429s_are_retried_for_as_long_as_the_job_has_time(script):
