@@ -4,8 +4,9 @@ For ``await dispatcher.call("track.get", {"track_id": 1})``:
 
 1. **cache**: a fresh entry under ``tidal:track:1`` is answered at once (data, or a cached "not
    found"). A *stale* one (past its TTL, within the grace) is kept aside: if TIDAL cannot be asked -
-   the circuit is open, TIDAL is down or rate-limiting, no worker, the deadline - it is answered
-   flagged ``stale`` with its age instead of an error.
+   the circuit is open, TIDAL is down or rate-limiting, no worker - or does not answer within
+   :data:`STALE_PATIENCE`, it is answered flagged ``stale`` with its age instead of an error (the
+   refresh goes on and updates the cache).
 2. **admission**: past :attr:`Dispatcher.max_inflight` waiting calls in this front, or a queue past
    its bound, the call is refused with "busy, retry in N s" (counted in ``/metrics``).
 3. **enqueue** (:func:`shared.queueing.enqueue`, one round trip): joins the identical job already
@@ -64,7 +65,10 @@ MAX_RESUBMITS = 2  # a call enqueues afresh at most this often when its job ends
 PROGRESS_INTERVAL = 2.0  # seconds between progress reports to a waiting client
 POOL_CHECK_TTL = 1.0  # seconds a live-worker count / pause reading is reused by every call
 MIN_RETRY_TIME = 2.0  # a caller resubmits a job that ended without its answer only with this much time left
+STALE_PATIENCE = 2.0  # seconds a call holding a stale entry waits for a fresh answer before using the stale one
 
+# Failures of a job that a fresh run may not repeat (a dead worker, a Redis blip, a deadline not ours).
+_RESUBMIT = (WorkerLost, RateLimited, JobTimeout, BackendUnavailable)
 # Failures that leave a stale cache entry the better answer.
 _UNAVAILABLE = (UpstreamUnavailable, RateLimited, JobTimeout, NoWorkers, WorkerLost, Busy)
 
@@ -124,6 +128,8 @@ class Dispatcher:
                 if entry is not None and entry.fresh:
                     return Answer(unwrap(entry.envelope), "cache")
                 stale = entry if entry is not None and entry.envelope.get("ok") else None
+                if stale is not None:
+                    deadline = min(deadline, time.monotonic() + STALE_PATIENCE)
             envelope = await self._through_pool(op, args, deadline, request_id, progress)
         except UNAVAILABLE_ERRORS + (redis.RedisError,) as exc:
             raise _backend_error(exc) from None
@@ -153,7 +159,7 @@ class Dispatcher:
                     "The request was removed from the queue before it ran (an operator deleted it, or Redis lost "
                     "it); retry.") if outcome == LOST else error_from_exc_string(outcome.exc_string, job_id)
                 if (attempt == MAX_RESUBMITS or deadline - time.monotonic() < MIN_RETRY_TIME
-                        or not isinstance(error, (WorkerLost, RateLimited, JobTimeout))):
+                        or not isinstance(error, _RESUBMIT)):
                     raise error
                 log.info("the job ended without an answer; submitting afresh", extra={"job_id": job_id,
                                                                                       "reason": error.code})

@@ -145,6 +145,7 @@ async def serve_http(settings: Settings) -> None:
         log_config=None,  # keep our JSON logging on stderr
         access_log=False,
         timeout_graceful_shutdown=5,
+        timeout_keep_alive=75,
     )
     log.info("serving MCP over HTTP", extra={"url": f"http://{settings.host}:{settings.port}/mcp"})
     await uvicorn.Server(config).serve()

@@ -19,13 +19,17 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import redis
 import redis.asyncio as aredis
 
+log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CacheEntry:
@@ -56,7 +60,11 @@ def decode(raw: bytes | None, pttl_ms: int) -> CacheEntry | None:
 
 
 class Cache:
-    """Synchronous cache access for workers."""
+    """Synchronous cache access for workers.
+
+    Writes are best effort: a job's answer stays valid when Redis cannot store it (an outage, a
+    full memory), so a failed write is logged and the answer still goes back to the caller.
+    """
 
     def __init__(self, client: redis.Redis, grace: int = 0) -> None:
         self.client = client
@@ -73,7 +81,8 @@ class Cache:
         """Store an envelope: data get the stale grace on top of ``ttl``, errors do not."""
         if ttl > 0:
             grace = self.grace if envelope.get("ok") else 0
-            self.client.set(key, encode(envelope, ttl, grace), ex=ttl + grace)
+            with _best_effort(key):
+                self.client.set(key, encode(envelope, ttl, grace), ex=ttl + grace)
 
     def set_many(self, items: dict[str, dict[str, Any]], ttl: int) -> None:
         """Write several data entries in one round trip (e.g. every track of a fetched album)."""
@@ -82,7 +91,17 @@ class Cache:
         pipe = self.client.pipeline(transaction=False)
         for key, envelope in items.items():
             pipe.set(key, encode(envelope, ttl, self.grace), ex=ttl + self.grace)
-        pipe.execute()
+        with _best_effort(f"{len(items)} keys"):
+            pipe.execute()
+
+
+@contextlib.contextmanager
+def _best_effort(what: str) -> Iterator[None]:
+    try:
+        yield
+    except (redis.RedisError, OSError) as exc:
+        log.warning("could not write to the cache; the answer is returned uncached",
+                    extra={"key": what, "error": type(exc).__name__})
 
 
 class AsyncCache:

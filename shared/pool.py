@@ -20,8 +20,8 @@ import redis.asyncio as aredis
 
 from shared.queueing import WORKERS, alive_key
 
-ALIVE_TTL_MS = 8000  # a worker that misses four beats in a row is dead
-BEAT_INTERVAL = 2.0  # seconds between liveness beats (and janitor sweeps)
+ALIVE_TTL_MS = 6000  # a worker that misses four beats in a row is dead
+BEAT_INTERVAL = 1.5  # seconds between liveness beats (and janitor sweeps)
 RQ_WORKER_TTL = 60  # RQ's own registration key; the janitor removes a dead worker's at once
 
 

@@ -36,7 +36,7 @@ from shared.queueing import CLAIMS, DONE_CHANNEL, QUEUES, WORKERS, Scripts, aliv
 log = logging.getLogger(__name__)
 
 JANITOR_LOCK = "tidal:pool:janitor"
-JANITOR_LOCK_MS = 1500
+JANITOR_LOCK_MS = 1000
 FAILURE_TTL = 3600
 
 

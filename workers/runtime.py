@@ -41,6 +41,7 @@ from shared.cache import Cache
 from shared.catalog import OPERATIONS, Operation
 from shared.circuit import PoolCircuitBreaker
 from shared.errors import (
+    BackendUnavailable,
     InvalidRequest,
     NotFound,
     NotLoggedIn,
@@ -52,6 +53,7 @@ from shared.errors import (
 from shared.logs import request_context
 from shared.models import Track
 from shared.ratelimit import PoolRateLimiter, RateLimitTimeout, paused_for
+from shared.redis_conn import UNAVAILABLE_ERRORS
 from shared.settings import Settings
 from shared.tokens import TokenStore
 from workers.session import REJECTED_MESSAGE, SessionHolder
@@ -175,6 +177,10 @@ def _run(op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> d
         outcome = "timeout"
         context.sessions.invalidate()  # the timeout may have cut tidalapi off mid-request
         raise
+    except UNAVAILABLE_ERRORS + (redis.RedisError,) as exc:
+        outcome = "backend_unavailable"
+        raise BackendUnavailable(f"Redis stopped answering while the request ran ({type(exc).__name__}); "
+                                 "retry.") from None
     finally:
         elapsed = time.perf_counter() - start
         metrics.JOBS.labels(op=op.name, outcome=outcome).inc()

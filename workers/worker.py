@@ -59,7 +59,7 @@ security = logging.getLogger("tidal_mcp.security")
 
 DOORBELL_WAIT = 1  # seconds an idle worker blocks before looking at the queues again
 RQ_HEARTBEAT_TTL = 300  # beyond the job timeout: RQ's own abandoned-job cleanup must never beat ours
-MAX_RECONNECT_WAIT = 2.0
+MAX_RECONNECT_WAIT = 1.0
 
 
 def worker_name() -> str:
@@ -235,9 +235,30 @@ class TidalWorker(SimpleWorker):
         self.current_job_id = None
         self._claim = None
 
+    def handle_job_failure(self, job: Job, queue: Queue, started_job_registry: Any = None,
+                           exc_string: str = "") -> None:
+        if _infrastructure_failure(exc_string):
+            # Redis failed under the job (an outage mid-job), not the job itself: give it back to its
+            # queue instead of recording a failure the caller would read once Redis is back.
+            log.warning("Redis failed while a job ran; the job goes back to its queue", extra={"job_id": job.id})
+            self.current_job_id = None
+            with contextlib.suppress(*UNAVAILABLE_ERRORS, redis.RedisError):
+                Janitor(self.connection, self.scripts, self.name).recover_own_claims()
+            return
+        super().handle_job_failure(job, queue, started_job_registry=started_job_registry, exc_string=exc_string)
+
     def cleanup_execution(self, job: Job, pipeline: Any) -> None:
         super().cleanup_execution(job, pipeline)
         self.scripts.release(pipeline, job.id, self.name, job.meta.get("coalesce"))
+
+
+_INFRASTRUCTURE_ERRORS = ("redis.exceptions.ConnectionError", "redis.exceptions.TimeoutError",
+                          "redis.exceptions.BusyLoadingError", "shared.errors.BackendUnavailable")
+
+
+def _infrastructure_failure(exc_string: str) -> bool:
+    lines = [line for line in exc_string.strip().splitlines() if line.strip()]
+    return bool(lines) and lines[-1].startswith(_INFRASTRUCTURE_ERRORS)
 
 
 def _redis_down(client: redis.Redis) -> bool:

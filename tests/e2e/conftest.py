@@ -18,7 +18,7 @@ import requests
 from shared.redis_conn import connect, ping
 from tests.fake_tidal import EmulatorOptions, FakeTidal
 from tests.fake_tidal.client import Control
-from tests.support.processes import Proc, free_port, tidal_mcp, wait_until
+from tests.support.processes import Proc, free_port, start_listening, tidal_mcp
 
 KEYRING_PASSWORD = "e2e-keyring-password"
 
@@ -73,20 +73,21 @@ def login(env: dict[str, str], log_dir: Path) -> str:
     code = proc.popen.wait(60)
     output = proc.stdout_path.read_text()
     proc.stop()
-    assert code == 0, proc.logs()
+    assert code == 0, proc.problems()
     return output
 
 
 def start_stack(command: list[str], env: dict[str, str], emulator: FakeTidal, log_dir: Path, workers: int) -> Stack:
-    proc = Proc("stack", command, env, log_dir)
-    stack = Stack(env, proc, emulator, Control(emulator.url))
+    stack = Stack(env, None, emulator, Control(emulator.url))  # type: ignore[arg-type]
 
     def healthy() -> bool:
-        if not proc.alive():
-            raise AssertionError("the stack exited:\n" + proc.logs())
-        return stack.health().get("workers") == workers
+        try:
+            return stack.health().get("workers") == workers
+        except (requests.RequestException, ValueError):
+            return False
 
-    wait_until(healthy, 90, lambda: "the stack did not become healthy\n" + proc.logs(), interval=0.2)
+    stack.proc = start_listening("stack", command, env, log_dir, healthy,
+                                 ("TIDAL_MCP_PORT", "TIDAL_MCP_DASHBOARD_PORT", "REDIS_URL"))
     return stack
 
 

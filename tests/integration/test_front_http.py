@@ -5,18 +5,23 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.support.processes import Proc, http_ok, tidal_mcp, wait_until
+from tests.support.processes import Proc, http_ok, start_listening, tidal_mcp, wait_until
 from tests.support.stack import worker_pool
 
 pytestmark = pytest.mark.integration
 
 
+def start_front(env: dict[str, str], log_dir) -> tuple[Proc, str]:
+    """``tidal-mcp front`` serving /ready (on fresh ports if the picked one was taken meanwhile)."""
+    proc = start_listening("front", tidal_mcp("front"), env, log_dir,
+                           lambda: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/ready"), ("TIDAL_MCP_PORT",))
+    return proc, f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}"
+
+
 @pytest.fixture
 def front(stack_env, tmp_path):
-    proc = Proc("front", tidal_mcp("front"), stack_env, tmp_path / "logs")
-    base = f"http://127.0.0.1:{stack_env['TIDAL_MCP_PORT']}"
+    proc, base = start_front(stack_env, tmp_path / "logs")
     try:
-        wait_until(lambda: http_ok(f"{base}/ready"), 60, lambda: "the front did not start\n" + proc.logs())
         yield base
     finally:
         proc.stop()
@@ -43,7 +48,7 @@ def test_health_is_503_when_redis_does_not_answer(stack_env, tmp_path):
             except requests.ConnectionError:
                 return []
 
-        [response] = wait_until(answered, 60, lambda: "the front did not answer\n" + proc.logs())
+        [response] = wait_until(answered, 60, lambda: "the front did not answer\n" + proc.problems())
         assert response.status_code == 503
         body = response.json()
         assert body["status"] == "unavailable" and body["redis"] == "down" and "Redis" in body["reason"]
@@ -61,10 +66,8 @@ async def test_a_configured_bearer_token_is_required_on_mcp_only(stack_env, logg
 
     token = "s3cret-token-0123456789abcdef"
     env = {**stack_env, "TIDAL_MCP_AUTH_TOKEN": token}
-    proc = Proc("front", tidal_mcp("front"), env, tmp_path / "logs")
-    base = f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}"
+    proc, base = start_front(env, tmp_path / "logs")
     try:
-        wait_until(lambda: http_ok(f"{base}/ready"), 60, lambda: "the front did not start\n" + proc.logs())
         init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
                 "params": {"protocolVersion": "2025-11-25", "capabilities": {},
                            "clientInfo": {"name": "t", "version": "1"}}}

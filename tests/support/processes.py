@@ -45,6 +45,8 @@ def wait_until(condition: Callable[[], T], timeout: float, message: str | Callab
             value = condition()
             if value:
                 return value
+        except _Exited:
+            raise
         except Exception as exc:  # the condition may fail until the thing it polls is up
             last_error = exc
         time.sleep(interval)
@@ -88,6 +90,30 @@ class Proc:
                 text += f"--- {path.name}\n" + (body[-tail:] if tail else body)
         return text
 
+    def problems(self, limit: int = 60) -> str:
+        """Why a process failed: its error lines and tracebacks (from the start), then its last lines.
+
+        A stack that failed to start usually says why in its first error, long before the last
+        4,000 characters of output.
+        """
+        picked: list[str] = []
+        lines = [line for path in (self.stdout_path, self.stderr_path) if path.exists()
+                 for line in path.read_text(errors="replace").splitlines()]
+        in_traceback = False
+        for line in lines:
+            if line.startswith("Traceback") or '"Traceback' in line:
+                in_traceback = True
+            markers = ("ERROR", "CRITICAL", "Error:", "error:", "exited", "FATAL", "refused", "in use")
+            if in_traceback or any(marker in line for marker in markers):
+                picked.append(line)
+            if in_traceback and line and not line.startswith((" ", "Traceback", "During", "The above")):
+                in_traceback = False
+            if len(picked) >= limit:
+                break
+        tail = "\n".join(lines[-15:])
+        return (f"--- {self.name}: errors\n" + "\n".join(picked) if picked else f"--- {self.name}: no error lines") \
+            + f"\n--- {self.name}: last lines\n{tail}"
+
     def stop(self, timeout: float = 15) -> int:
         """SIGTERM the process group, wait, then SIGKILL what is left. Returns the exit code."""
         if self.alive():
@@ -109,6 +135,52 @@ class Proc:
 def _ignore_missing() -> contextlib.AbstractContextManager[None]:
     """For signals to a process group that may already be gone."""
     return contextlib.suppress(ProcessLookupError, PermissionError)
+
+
+def start_listening(name: str, command: list[str], env: dict[str, str], log_dir: Path,
+                    ready: Callable[[], bool], port_vars: tuple[str, ...], timeout: float = 90,
+                    attempts: int = 3) -> Proc:
+    """Start a process that binds the ports named in ``env[port_vars]`` and wait until ``ready()``.
+
+    Ports are picked free beforehand; if another process binds one in between (the process exits
+    saying "address already in use"), fresh ports are picked - ``env`` is updated in place - and it
+    starts again. Any other early exit fails with the process's own error lines.
+    """
+    for attempt in range(attempts):
+        proc = Proc(name if attempt == 0 else f"{name}-{attempt}", command, env, log_dir)
+
+        def up(proc: Proc = proc) -> bool:
+            if not proc.alive():
+                raise _Exited(proc)
+            return ready()
+
+        try:
+            wait_until(up, timeout, lambda proc=proc: f"{name} did not become ready\n" + proc.problems(),
+                       interval=0.1)
+            return proc
+        except _Exited as exited:
+            problems = exited.proc.problems()
+            exited.proc.stop()
+            if "address already in use" not in problems.lower() or attempt == attempts - 1:
+                raise AssertionError(f"{name} exited:\n{problems}") from None
+            for var in port_vars:
+                env[var] = _with_new_port(env[var])
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _Exited(Exception):
+    def __init__(self, proc: Proc) -> None:
+        super().__init__(proc.name)
+        self.proc = proc
+
+
+def _with_new_port(value: str) -> str:
+    """A port variable (``8123``) or a URL with a port (``redis://127.0.0.1:8123/0``) on a new free port."""
+    if value.isdigit():
+        return str(free_port())
+    head, _, rest = value.rpartition(":")
+    port, slash, tail = rest.partition("/")
+    return f"{head}:{free_port()}{slash}{tail}"
 
 
 def tidal_mcp(*args: str) -> list[str]:

@@ -36,7 +36,7 @@ class WorkerPool:
         return next(name for name in live_worker_names(self.redis) if name.endswith(f".{proc.pid}"))
 
     def logs(self) -> str:
-        return "\n".join(p.logs() for p in self.procs)
+        return "\n".join(p.problems() for p in self.procs)
 
     def stop(self) -> None:
         for proc in self.procs:
