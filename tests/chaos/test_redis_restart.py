@@ -51,18 +51,22 @@ async def test_a_redis_restart_under_load_loses_nothing_and_every_process_carrie
 
             chaos_redis.start()  # same port, same data directory
             back_at = time.monotonic()
+            waiting = [c for c in calls if not c.done()]
             assert r.get(GENERATION_KEY) == generation, "the login generation survived"
             assert r.exists(OPERATIONS["track.get"].cache_key({"track_id": warm_id})), "the cache survived"
 
-            async def new_call_succeeds() -> float:
+            async def a_call_succeeds() -> float:
                 while True:
                     try:
-                        await dispatcher.call("track.get", {"track_id": catalog["track_ids"][201]})
+                        await dispatcher.call("track.get", {"track_id": warm_id})
                         return time.monotonic() - back_at
                     except BackendUnavailable:
                         assert time.monotonic() - back_at < 10, "calls did not come back after Redis did"
 
-            assert await new_call_succeeds() < 5
+            assert await a_call_succeeds() < 5
+            assert waiting, "the outage should have caught calls still waiting"
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            assert time.monotonic() - back_at < 5, "the pool did not resume the queued calls"
             results = await asyncio.gather(*calls)
             assert [data["id"] for data, _ in results] == ids
 
