@@ -13,7 +13,6 @@ Example::
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,22 +21,20 @@ from dataclasses import dataclass
 import redis
 import uvicorn
 from mcp.server import MCPServer
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 
 from mcp_front.auth import auth_options
 from mcp_front.dispatch import Dispatcher
+from mcp_front.exposure import check_exposure, transport_security
+from mcp_front.health import add_routes
+from mcp_front.http_guard import HttpGuard
 from mcp_front.tools import register_tools
 from mcp_front.waiter import ResultWaiter
-from shared import metrics
-from shared.pool import count_live_workers
-from shared.redis_conn import UNAVAILABLE_ERRORS, connect, connect_async, location
+from shared.redis_conn import connect, connect_async, location
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 
 VERSION = "0.1.0"
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 INSTRUCTIONS = """\
 Tools for the TIDAL music service. Use tidal_search to find tracks, albums, artists and playlists
 by words, then tidal_get_track / tidal_get_album / tidal_get_artist / tidal_get_playlist with the ids
@@ -53,7 +50,7 @@ class FrontState:
     sync_redis: redis.Redis
 
 
-def build_server(settings: Settings, *, http: bool = True) -> MCPServer:
+def build_server(settings: Settings, *, http: bool = True, guard: HttpGuard | None = None) -> MCPServer:
     """The MCP server with every tool and HTTP route declared (``http``: apply the bearer token)."""
     holder: dict[str, FrontState] = {}
 
@@ -87,61 +84,32 @@ def build_server(settings: Settings, *, http: bool = True) -> MCPServer:
     )
     register_tools(mcp)
 
-    @mcp.custom_route("/health", methods=["GET"])
-    async def health(_request: Request) -> JSONResponse:
-        state = holder.get("state")
-        if state is None:
-            return JSONResponse({"status": "starting", "reason": "the front is still starting"}, status_code=503)
-        try:
-            workers = await asyncio.to_thread(_pool_workers, state.sync_redis)
-        except UNAVAILABLE_ERRORS + (redis.RedisError,) as exc:
-            return JSONResponse({"status": "unavailable", "redis": "down",
-                                 "reason": f"Redis does not answer ({type(exc).__name__})"}, status_code=503)
-        if workers == 0:
-            return JSONResponse({"status": "unavailable", "redis": "ok", "workers": 0,
-                                 "reason": "no worker process is alive"}, status_code=503)
-        return JSONResponse({"status": "ok", "redis": "ok", "workers": workers})
-
-    @mcp.custom_route("/ready", methods=["GET"])
-    async def ready(_request: Request) -> JSONResponse:
-        state = holder.get("state")
-        ok = state is not None and await asyncio.to_thread(_ping, state.sync_redis)
-        return JSONResponse({"ready": bool(ok)}, status_code=200 if ok else 503)
-
-    @mcp.custom_route("/metrics", methods=["GET"])
-    async def metrics_route(_request: Request) -> Response:
-        state = holder.get("state")
-        try:
-            body, content_type = await asyncio.to_thread(metrics.render, state.sync_redis if state else None)
-        except UNAVAILABLE_ERRORS + (redis.RedisError,):
-            body, content_type = await asyncio.to_thread(metrics.render, None)
-        return Response(body, media_type=content_type)
-
+    state_client = lambda: holder["state"].sync_redis if "state" in holder else None  # noqa: E731
+    add_routes(mcp, state_client, lambda: guard.pressure() if guard is not None else None)
     return mcp
 
 
-def _pool_workers(client: redis.Redis) -> int:
-    client.ping()
-    return count_live_workers(client)
-
-
-def _ping(client: redis.Redis) -> bool:
-    try:
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
-
-
 async def serve_http(settings: Settings) -> None:
-    """Serve streamable HTTP at ``http://HOST:PORT/mcp`` until SIGTERM/SIGINT."""
-    if settings.host not in LOOPBACK and not settings.auth_token:
-        log.warning("serving beyond loopback without TIDAL_MCP_AUTH_TOKEN: anyone who reaches this port can use "
-                    "the TIDAL account", extra={"host": settings.host})
-    app = build_server(settings).streamable_http_app(streamable_http_path="/mcp", host=settings.host)
+    """Serve streamable HTTP at ``http://HOST:PORT/mcp`` until SIGTERM/SIGINT.
+
+    Raises :class:`~mcp_front.exposure.ExposureError` for a configuration that would serve the
+    TIDAL account to the network without a key.
+    """
+    check_exposure(settings)
+    guard = HttpGuard.from_settings(settings)
+    mcp = build_server(settings, guard=guard)
+    app = mcp.streamable_http_app(
+        streamable_http_path="/mcp",
+        host=settings.host,
+        transport_security=transport_security(settings),
+        session_idle_timeout=settings.session_idle_timeout,
+        max_sessions=None,  # the guard caps sessions per client and in total, reclaiming idle ones
+    )
     config = uvicorn.Config(
-        app,
+        guard.wrap(app, mcp.session_manager),
         host=settings.host,
         port=settings.port,
+        http=guard.protocol(),
         log_config=None,  # keep our JSON logging on stderr
         access_log=False,
         timeout_graceful_shutdown=5,

@@ -1,7 +1,16 @@
-"""The login's durable home: the system keyring, or an encrypted keyring file on headless hosts.
+"""The login's durable home: the desktop keyring, or an encrypted keyring file on headless hosts.
 
-``TIDAL_MCP_KEYRING_FILE`` + ``TIDAL_MCP_KEYRING_PASSWORD`` select keyrings.cryptfile's encrypted
-file without any prompt; unset, keyring's own default backend is used.
+Which one (``TIDAL_MCP_KEYRING``, default ``auto``):
+
+* ``system``: keyring's default backend (Secret Service, macOS Keychain, Windows Credential Locker);
+* ``file``: keyrings.cryptfile's encrypted file - ``TIDAL_MCP_KEYRING_FILE`` (default
+  ``<data dir>/keyring.cfg``) with ``TIDAL_MCP_KEYRING_PASSWORD`` (default: a password generated
+  into ``<data dir>/secrets/keyring.password``, 0600);
+* ``auto``: the desktop keyring when one works here, else the file. On a server, a container or
+  WSL keyring's fallbacks would prompt for a password on the terminal (which a worker can never
+  answer) or store in clear; the file needs no prompt and every process of the stack reads it.
+
+Setting ``TIDAL_MCP_KEYRING_FILE`` implies ``file``. No path here ever prompts.
 
 keyrings.cryptfile rewrites its file in place (``open(path, "w")``): a crash, a full disk or a job
 timeout half-way through leaves a truncated file, and with rotating refresh tokens that loses the
@@ -33,6 +42,7 @@ import keyring.errors
 from keyrings.cryptfile.cryptfile import CryptFileKeyring
 from keyrings.cryptfile.escape import escape as escape_for_ini
 
+from shared.datadir import KEYRING_PASSWORD, secret
 from shared.settings import Settings
 
 SERVICE = "tidal-mcp"
@@ -98,16 +108,46 @@ class AtomicCryptFileKeyring(CryptFileKeyring):
             ) from None
 
 
-def keyring_backend(settings: Settings) -> keyring.backend.KeyringBackend:
-    """The keyring to use: the encrypted file when configured, otherwise keyring's default."""
-    if settings.keyring_file is None:
-        return keyring.get_keyring()
-    backend = AtomicCryptFileKeyring()
-    backend.file_path = str(settings.keyring_file)
+# keyring backends that store secrets in a desktop or OS vault without a terminal prompt
+DESKTOP_BACKENDS = ("keyring.backends.SecretService", "keyring.backends.libsecret", "keyring.backends.kwallet",
+                    "keyring.backends.macOS", "keyring.backends.Windows")
+
+
+def desktop_keyring_available() -> bool:
+    """Whether keyring's default backend here is a real desktop/OS vault (not a prompting fallback)."""
     try:
-        backend.keyring_key = settings.keyring_password  # unlocks (and checks) an existing file
+        backend = keyring.get_keyring()
+    except Exception:
+        return False
+    candidates = getattr(backend, "backends", [backend])
+    return any(type(b).__module__.startswith(DESKTOP_BACKENDS) for b in candidates)
+
+
+def uses_file(settings: Settings) -> bool:
+    """Whether the login lives in the encrypted file (see module docstring)."""
+    if settings.keyring_file is not None or settings.keyring == "file":
+        return True
+    return settings.keyring == "auto" and not desktop_keyring_available()
+
+
+def keyring_file(settings: Settings) -> Path:
+    return settings.keyring_file or settings.data_dir / "keyring.cfg"
+
+
+def keyring_backend(settings: Settings) -> keyring.backend.KeyringBackend:
+    """The keyring to use (see module docstring)."""
+    if not uses_file(settings):
+        return keyring.get_keyring()
+    path = keyring_file(settings)
+    password = settings.keyring_password or secret(settings.data_dir, KEYRING_PASSWORD, create=True)
+    backend = AtomicCryptFileKeyring()
+    backend.file_path = str(path)
+    try:
+        backend.keyring_key = password  # unlocks (and checks) an existing file; never prompts
     except ValueError:  # "MAC check failed"
-        raise KeyringError("cannot decrypt the keyring file: check TIDAL_MCP_KEYRING_PASSWORD") from None
+        hint = "TIDAL_MCP_KEYRING_PASSWORD" if settings.keyring_password else \
+            f"the password in {settings.data_dir / 'secrets' / KEYRING_PASSWORD}"
+        raise KeyringError(f"cannot decrypt the keyring file {path}: check {hint}") from None
     return backend
 
 

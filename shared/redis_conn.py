@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import urlsplit
 
 import redis
 import redis.asyncio as aredis
@@ -80,6 +81,16 @@ def ping(client: redis.Redis) -> bool:
         return bool(client.ping())
     except (redis.RedisError, OSError):
         return False
+
+
+def redacted(url: str) -> str:
+    """A Redis URL fit to print: its password (if any) replaced by ``***``."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return parts._replace(netloc=f"{user}:***@{host}").geturl()
 
 
 def location(client: redis.Redis | aredis.Redis) -> str:

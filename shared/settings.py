@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from shared.datadir import with_bundled_password
+
 T = TypeVar("T")
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -33,7 +35,9 @@ class SettingsError(ValueError):
 class Settings:
     """Validated configuration of the front, the workers and the CLI (see docs/configuration.md)."""
 
-    redis_url: str = "redis://127.0.0.1:6379/0"
+    # May carry a password (the user's own, or the bundled Redis's from the data dir): never print it,
+    # use shared.redis_conn.redacted(...) instead.
+    redis_url: str = field(default="redis://127.0.0.1:6379/0", repr=False)
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
@@ -42,7 +46,7 @@ class Settings:
     keyring_password: str | None = field(default=None, repr=False)
     # When set, HTTP clients must send "Authorization: Bearer <token>" to /mcp.
     auth_token: str | None = field(default=None, repr=False)
-    data_dir: Path = Path(".run")
+    data_dir: Path = field(default_factory=lambda: default_data_dir())
     dashboard_port: int = 9181
     log_level: str = "INFO"
     # How long the front waits for a worker before answering with a timeout error.
@@ -65,6 +69,26 @@ class Settings:
     # Pool-wide circuit breaker: consecutive failed jobs that open it, and seconds it stays open.
     circuit_failures: int = 5
     circuit_recovery: int = 30
+    # Exposure beyond loopback: names the front is reached by (Host/Origin checks), extra origins,
+    # and the explicit opt-out of the "no key, no network" rule.
+    public_hosts: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
+    allow_unauthenticated: bool = False
+    # HTTP hygiene: legacy sessions, connections, slow clients.
+    session_idle_timeout: int = 300
+    max_sessions: int = 1000
+    max_sessions_per_client: int = 100
+    max_connections: int = 4096
+    max_connections_per_client: int = 1024
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    # rq-dashboard: credentials (generated into the data dir when unset) and whether it may delete.
+    dashboard_user: str = "admin"
+    dashboard_password: str | None = field(default=None, repr=False)
+    dashboard_allow_delete: bool = False
+    # Where the login lives: "auto" (the desktop keyring if one works, else an encrypted file in the
+    # data dir), "system" or "file".
+    keyring: str = "auto"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -72,13 +96,9 @@ class Settings:
         env = os.environ if env is None else env
         keyring_file = _get(env, "TIDAL_MCP_KEYRING_FILE", None, _path)
         keyring_password = env.get("TIDAL_MCP_KEYRING_PASSWORD") or None
-        if keyring_file is not None and keyring_password is None:
-            raise SettingsError(
-                "TIDAL_MCP_KEYRING_PASSWORD must be set when TIDAL_MCP_KEYRING_FILE is set "
-                "(the file is encrypted with it)"
-            )
+        data_dir = _get(env, "TIDAL_MCP_DATA_DIR", default_data_dir(), _path).resolve()
         return cls(
-            redis_url=_get(env, "REDIS_URL", cls.redis_url, _redis_url),
+            redis_url=with_bundled_password(_get(env, "REDIS_URL", cls.redis_url, _redis_url), data_dir),
             host=_get(env, "TIDAL_MCP_HOST", cls.host, _nonempty),
             port=_get(env, "TIDAL_MCP_PORT", cls.port, _port),
             workers=_get(env, "TIDAL_MCP_WORKERS", cls.workers, _int_range(1, 64)),
@@ -86,7 +106,7 @@ class Settings:
             keyring_file=keyring_file,
             keyring_password=keyring_password,
             auth_token=_get(env, "TIDAL_MCP_AUTH_TOKEN", None, _token, secret=True),
-            data_dir=_get(env, "TIDAL_MCP_DATA_DIR", cls.data_dir, _path),
+            data_dir=data_dir,
             dashboard_port=_get(env, "TIDAL_MCP_DASHBOARD_PORT", cls.dashboard_port, _port),
             log_level=_get(env, "TIDAL_MCP_LOG_LEVEL", cls.log_level, _log_level),
             wait_timeout=_get(env, "TIDAL_MCP_WAIT_TIMEOUT", cls.wait_timeout, _float_range(0.5, 600)),
@@ -101,7 +121,36 @@ class Settings:
             max_queue_depth=_get(env, "TIDAL_MCP_MAX_QUEUE_DEPTH", cls.max_queue_depth, _int_range(1, 10_000_000)),
             circuit_failures=_get(env, "TIDAL_MCP_CIRCUIT_FAILURES", cls.circuit_failures, _int_range(1, 1000)),
             circuit_recovery=_get(env, "TIDAL_MCP_CIRCUIT_RECOVERY", cls.circuit_recovery, _int_range(1, 3600)),
+            public_hosts=_get(env, "TIDAL_MCP_PUBLIC_HOSTS", (), _host_list),
+            allowed_origins=_get(env, "TIDAL_MCP_ALLOWED_ORIGINS", (), _origin_list),
+            allow_unauthenticated=_get(env, "TIDAL_MCP_ALLOW_UNAUTHENTICATED", False, _bool),
+            session_idle_timeout=_get(env, "TIDAL_MCP_SESSION_IDLE_TIMEOUT", cls.session_idle_timeout,
+                                      _int_range(10, 86400)),
+            max_sessions=_get(env, "TIDAL_MCP_MAX_SESSIONS", cls.max_sessions, _int_range(1, 1_000_000)),
+            max_sessions_per_client=_get(env, "TIDAL_MCP_MAX_SESSIONS_PER_CLIENT", cls.max_sessions_per_client,
+                                         _int_range(1, 1_000_000)),
+            max_connections=_get(env, "TIDAL_MCP_MAX_CONNECTIONS", cls.max_connections, _int_range(1, 1_000_000)),
+            max_connections_per_client=_get(env, "TIDAL_MCP_MAX_CONNECTIONS_PER_CLIENT",
+                                            cls.max_connections_per_client, _int_range(1, 1_000_000)),
+            header_timeout=_get(env, "TIDAL_MCP_HEADER_TIMEOUT", cls.header_timeout, _float_range(0.5, 600)),
+            body_timeout=_get(env, "TIDAL_MCP_BODY_TIMEOUT", cls.body_timeout, _float_range(0.5, 600)),
+            dashboard_user=_get(env, "TIDAL_MCP_DASHBOARD_USER", cls.dashboard_user, _nonempty),
+            dashboard_password=_get(env, "TIDAL_MCP_DASHBOARD_PASSWORD", None, _token, secret=True),
+            dashboard_allow_delete=_get(env, "TIDAL_MCP_DASHBOARD_ALLOW_DELETE", False, _bool),
+            keyring=_get(env, "TIDAL_MCP_KEYRING", cls.keyring, _choice("auto", "system", "file")),
         )
+
+
+def default_data_dir() -> Path:
+    """``.run`` in the source checkout when running from one, else ``$XDG_STATE_HOME/tidal-mcp``.
+
+    Absolute either way, so every command of one installation agrees on it from any directory.
+    """
+    checkout = Path(__file__).resolve().parents[1]
+    if (checkout / "Procfile").exists() and (checkout / "shared").is_dir():
+        return checkout / ".run"
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "tidal-mcp"
 
 
 def _get(env: Mapping[str, str], name: str, default: T, parse: Callable[[str], T], *, secret: bool = False) -> T:
@@ -153,6 +202,41 @@ def _number_range(cast: Callable[[str], T], kind: str, low: T, high: T) -> Calla
         return value
 
     return parse
+
+
+def _bool(raw: str) -> bool:
+    value = raw.lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be 1/true/yes/on or 0/false/no/off")
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if raw.lower() not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}")
+        return raw.lower()
+
+    return parse
+
+
+def _host_list(raw: str) -> tuple[str, ...]:
+    hosts = tuple(part.strip().lower() for part in raw.split(",") if part.strip())
+    for host in hosts:
+        if "/" in host or "://" in host or " " in host:
+            raise ValueError("must be a comma-separated list of host names or host:port (no scheme, no path)")
+    return hosts
+
+
+def _origin_list(raw: str) -> tuple[str, ...]:
+    origins = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
+            raise ValueError("must be a comma-separated list of origins such as https://app.example.com")
+    return origins
 
 
 def _log_level(raw: str) -> str:

@@ -56,6 +56,7 @@ from shared.ratelimit import PoolRateLimiter, RateLimitTimeout, paused_for
 from shared.redis_conn import UNAVAILABLE_ERRORS
 from shared.settings import Settings
 from shared.tokens import TokenStore
+from shared.upstream import UpstreamHealth
 from workers.session import REJECTED_MESSAGE, SessionHolder
 
 log = logging.getLogger(__name__)
@@ -97,8 +98,14 @@ def build_context(settings: Settings, redis_client: redis.Redis) -> WorkerContex
     limiter = PoolRateLimiter(redis_client, ceiling=settings.rate_limit, floor=settings.rate_floor,
                               start=settings.rate_start, burst=settings.rate_burst)
     tokens = TokenStore.from_settings(settings, redis_client)
+    upstream = UpstreamHealth(redis_client)
+
+    def observe(method: str, path: str, status: int, seconds: float) -> None:
+        metrics.observe_tidal_request(method, path, status, seconds)
+        upstream.request_done(status)
+
     sessions = SessionHolder(settings, redis_client, tokens, limiter=limiter, remaining=job_remaining,
-                             observer=metrics.observe_tidal_request)
+                             observer=observe, on_login=upstream.login)
     breaker = PoolCircuitBreaker(redis_client, settings.circuit_failures, settings.circuit_recovery)
     return WorkerContext(settings, redis_client, Cache(redis_client, settings.stale_grace), sessions, breaker,
                          limiter)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -51,8 +52,10 @@ class SessionHolder:
         limiter: PoolRateLimiter | None = None,
         remaining: Remaining | None = None,
         observer: Observer | None = None,
+        on_login: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings
+        self.on_login = on_login or (lambda _state: None)
         self.redis = redis_client
         self.tokens = tokens
         self.limiter = limiter
@@ -86,9 +89,14 @@ class SessionHolder:
         self._generation = None
 
     def _reload(self, generation: int) -> None:
-        stored = self._stored_login(generation)
+        try:
+            stored = self._stored_login(generation)
+        except NotLoggedIn:
+            self.on_login("unreadable")
+            raise
         if stored is None:
             self._session, self._generation, self._login = None, generation, None
+            self.on_login("missing")
             return
         current = self._session
         if current is not None and stored.user_id is not None and current.user is not None \
@@ -108,6 +116,7 @@ class SessionHolder:
             if isinstance(exc, AuthenticationError) or status in (400, 401, 403):
                 log.warning("stored TIDAL login rejected", extra={"status": status})
                 self._generation = generation
+                self.on_login("rejected")
                 raise NotLoggedIn(REJECTED_MESSAGE) from None
             raise UpstreamUnavailable(f"TIDAL answered {status} while restoring the login; retry shortly.") \
                 from None
@@ -120,6 +129,7 @@ class SessionHolder:
             raise UpstreamUnavailable("TIDAL did not answer properly while restoring the login; retry shortly.") \
                 from None
         self._session = session
+        self.on_login("ok")
         log.info("tidal session ready", extra={"user_id": stored.user_id, "country": session.country_code})
 
     def _stored_login(self, generation: int) -> StoredLogin | None:
@@ -155,7 +165,11 @@ class SessionHolder:
                 self._login = live.login
                 log.info("adopted a token refreshed by another worker")
                 return True
-            rotated = _post_refresh(session, refresh_token)
+            try:
+                rotated = _post_refresh(session, refresh_token)
+            except AuthenticationError:
+                self.on_login("rejected")
+                raise
             latest = live.login.version if live is not None else login.version
             refreshed = replace(login_from_session(session), share_key=login.share_key, version=latest + 1)
             self.tokens.write_live(refreshed, generation)

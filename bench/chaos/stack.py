@@ -21,6 +21,7 @@ import requests
 from mcp import Client
 
 from shared.redis_conn import connect, ping
+from shared.settings import Settings
 from tests.fake_tidal import FakeTidal
 from tests.fake_tidal.client import Control
 from tests.support.processes import Proc, free_port, wait_until
@@ -113,7 +114,7 @@ class BlackBoxStack:
         return proc
 
     def client(self):  # type: ignore[no-untyped-def]
-        return connect(self.env["REDIS_URL"])
+        return connect(Settings.from_env(self.env).redis_url)
 
     def health(self) -> dict[str, Any]:
         try:

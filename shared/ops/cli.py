@@ -22,7 +22,8 @@ import signal
 import sys
 from typing import Any
 
-from shared.ops.launch import honcho_command, stack_environment, supervisord_command, venv_bin
+from shared.datadir import private_umask
+from shared.ops.launch import honcho_command, stack_environment, supervisord_command
 from shared.settings import Settings, SettingsError
 
 
@@ -40,6 +41,7 @@ def _fail(message: str, code: int = 2) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    private_umask()  # everything the stack writes is its owner's only (shared.datadir)
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
@@ -95,9 +97,17 @@ def _parser() -> argparse.ArgumentParser:
 # -- processes of the stack -------------------------------------------------------------------------
 
 def cmd_front(settings: Settings, args: argparse.Namespace) -> int:
+    from mcp_front.exposure import ExposureError, check_exposure
     from mcp_front.server import serve_http, serve_stdio
 
-    asyncio.run(serve_stdio(settings) if args.stdio else serve_http(settings))
+    if args.stdio:
+        asyncio.run(serve_stdio(settings))
+        return 0
+    try:
+        check_exposure(settings)
+    except ExposureError as exc:
+        return _fail(f"refusing to start: {exc}")
+    asyncio.run(serve_http(settings))
     return 0
 
 
@@ -113,30 +123,26 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_redis(settings: Settings, args: argparse.Namespace) -> int:
     from shared.ops import redis_server
-    from shared.redis_conn import connect, ping
+    from shared.redis_conn import connect, ping, redacted
 
     if ping(connect(settings.redis_url)):
         # Keep a process in the Procfile's place: honcho stops the whole stack when one exits.
-        sys.stderr.write(f"tidal-mcp redis: using the Redis already answering at {settings.redis_url}\n")
+        sys.stderr.write(f"tidal-mcp redis: using the Redis already answering at {redacted(settings.redis_url)}\n")
         stop_signals = {signal.SIGTERM, signal.SIGINT}
         signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
         signal.sigwait(stop_signals)
         return 0
     try:
-        host, port = redis_server.loopback_address(settings.redis_url)
+        return redis_server.run_bundled(settings.redis_url, settings.data_dir,
+                                        lambda text: sys.stderr.write(f"tidal-mcp redis: {text}\n"))
     except ValueError as exc:
         return _fail(str(exc), 1)
-    data_dir = (settings.data_dir / "redis").resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    command = redis_server.command(host, port, data_dir)
-    sys.stderr.write(f"tidal-mcp redis: starting the bundled redis-server on {host}:{port} (data in {data_dir})\n")
-    os.execv(command[0], command)  # replaces this process: honcho/supervisord signal redis directly
 
 
 def cmd_dashboard(settings: Settings, args: argparse.Namespace) -> int:
-    command = [venv_bin("rq-dashboard"), "--bind", "127.0.0.1", "--port", str(settings.dashboard_port),
-               "--redis-url", settings.redis_url, "--json"]
-    os.execv(command[0], command)
+    from shared.ops.dashboard import run_dashboard
+
+    return run_dashboard(settings)
 
 
 # -- operator commands ---------------------------------------------------------------------------

@@ -13,6 +13,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from shared.datadir import REDIS_PASSWORD, private_dir, secret
+from shared.redis_conn import connect, ping
 from shared.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,13 +27,19 @@ def venv_bin(name: str) -> str:
 
 
 def stack_environment(settings: Settings, workers: int | None = None) -> dict[str, str]:
-    """Environment for every process of a stack: absolute data dir, a fresh metrics dir, PATH."""
+    """Environment for every process of a stack: absolute private data dir, a fresh metrics dir, PATH.
+
+    When the stack will run the bundled Redis (nothing answers at ``REDIS_URL`` yet), its password
+    is generated now, before any process starts, so that every process reads the same one.
+    """
     env = dict(os.environ)
-    data_dir = settings.data_dir.resolve()
+    data_dir = private_dir(settings.data_dir.resolve())
     prometheus_dir = data_dir / "prometheus"
     shutil.rmtree(prometheus_dir, ignore_errors=True)  # multiprocess mode needs a clean dir per run
-    (data_dir / "logs").mkdir(parents=True, exist_ok=True)
-    prometheus_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir / "logs")
+    private_dir(prometheus_dir)
+    if not ping(connect(settings.redis_url)):
+        secret(data_dir, REDIS_PASSWORD, create=True)
     env.update(
         TIDAL_MCP_DATA_DIR=str(data_dir),
         PROMETHEUS_MULTIPROC_DIR=str(prometheus_dir),

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 import requests
 
 from shared.redis_conn import connect, ping
+from shared.settings import Settings
 from tests.fake_tidal import EmulatorOptions, FakeTidal
 from tests.fake_tidal.client import Control
 from tests.support.processes import Proc, free_port, start_listening, tidal_mcp
@@ -39,6 +41,10 @@ class Stack:
     @property
     def mcp_url(self) -> str:
         return f"{self.base}/mcp"
+
+    def redis(self) -> redis.Redis:
+        """A client of the stack's own (password-protected) Redis, as its processes connect."""
+        return connect(Settings.from_env(self.env).redis_url)
 
     def health(self) -> dict:
         return requests.get(f"{self.base}/health", timeout=5).json()
@@ -92,7 +98,7 @@ def start_stack(command: list[str], env: dict[str, str], emulator: FakeTidal, lo
 
 
 def stop_stack(stack: Stack) -> None:
-    redis_client = connect(stack.env["REDIS_URL"])
+    redis_client = stack.redis()
     code = stack.proc.stop(timeout=60)
     assert code is not None
     # the bundled Redis the stack started is stopped with it

@@ -19,8 +19,10 @@ import pytest
 import requests
 from mcp import Client, StdioServerParameters
 
+from shared.ops.dashboard import dashboard_password
 from shared.pool import live_worker_names
 from shared.redis_conn import connect
+from shared.settings import Settings
 from tests.e2e.conftest import Stack, login, stack_environment, start_stack, stop_stack
 from tests.support.processes import tidal_mcp, wait_until
 
@@ -153,16 +155,19 @@ async def test_bad_input_gets_a_clear_error_and_the_front_keeps_serving(stack, c
 
 def test_health_ready_metrics_and_dashboard_answer(stack):
     health = stack.health()
-    assert health == {"status": "ok", "redis": "ok", "workers": 4}
+    assert (health["status"], health["redis"], health["workers"], health["login"]) == ("ok", "ok", 4, "ok")
     assert requests.get(f"{stack.base}/ready", timeout=5).json() == {"ready": True}
     metrics = requests.get(f"{stack.base}/metrics", timeout=5).text
     assert "tidal_mcp_queue_jobs" in metrics and "tidal_mcp_workers 4.0" in metrics
     dashboard = f"http://127.0.0.1:{stack.env['TIDAL_MCP_DASHBOARD_PORT']}/"
-    wait_until(lambda: requests.get(dashboard, timeout=5).status_code == 200, 30, "rq-dashboard did not answer")
+    wait_until(lambda: requests.get(dashboard, timeout=5).status_code == 401, 30, "rq-dashboard did not answer")
+    settings = Settings.from_env(stack.env)
+    credentials = (settings.dashboard_user, dashboard_password(settings, create=False))
+    assert requests.get(dashboard, auth=credentials, timeout=5).status_code == 200
 
 
 async def test_a_worker_killed_with_sigkill_is_replaced_and_the_front_keeps_answering(stack, control):
-    redis_client = connect(stack.env["REDIS_URL"])
+    redis_client = stack.redis()
     before = live_worker_names(redis_client)
     victim_pid = int(before[0].rsplit(".", 1)[1])
     os.kill(victim_pid, signal.SIGKILL)
@@ -187,9 +192,14 @@ def test_status_reports_login_redis_queues_and_workers(stack):
     assert report["healthy"] is True and report["redis"]["ok"] is True
     assert report["login"]["stored"] is True and report["login"]["user_id"] == stack.control.get("catalog")["user_id"]
     assert len(report["workers"]) >= 2 and "tidal-read" in report["queues"]
-    assert stack.env["TIDAL_MCP_KEYRING_PASSWORD"] not in result.stdout
+    assert report["tidal"]["state"] == "reachable" and report["login"]["pool"] == "ok"
+    assert report["tidal"]["circuit"]["state"] == "closed" and report["problems"] == []
+    settings = Settings.from_env(stack.env)
+    for secret_value in (stack.env["TIDAL_MCP_KEYRING_PASSWORD"], connect(settings.redis_url).connection_pool
+                         .connection_kwargs["password"]):
+        assert secret_value not in result.stdout
     text = subprocess.run(tidal_mcp("status"), env=stack.env, capture_output=True, text=True, timeout=60).stdout
-    assert text.startswith("redis   ok") and "login   ok" in text
+    assert text.startswith("redis     ok") and "login     ok" in text and text.rstrip().endswith("healthy")
 
 
 async def test_a_slow_call_reports_progress_while_the_pool_works(stack, control):

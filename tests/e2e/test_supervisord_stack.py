@@ -17,7 +17,6 @@ import pytest
 from mcp import Client
 
 from shared.pool import live_worker_names
-from shared.redis_conn import connect
 from tests.e2e.conftest import Stack, login, stack_environment, start_stack, stop_stack
 from tests.support.processes import BIN, REPO_ROOT, tidal_mcp, wait_until
 
@@ -79,7 +78,7 @@ async def test_a_killed_worker_is_restarted_while_the_front_keeps_answering(stac
     killed_at = time.monotonic()
     wait_until(restarted, 10, "supervisord did not restart the killed worker within 10 s", interval=0.1)
     _, new_pid = program_states(stack)[victim]
-    redis_client = connect(stack.env["REDIS_URL"])
+    redis_client = stack.redis()
     wait_until(lambda: any(name.endswith(f".{new_pid}") for name in live_worker_names(redis_client)),
                10 - (time.monotonic() - killed_at), "the restarted worker was not serving within 10 s", interval=0.1)
     wait_until(lambda: not any(name.endswith(f".{old_pid}") for name in live_worker_names(redis_client)),

@@ -39,7 +39,7 @@ class RedisProcess:
             if proc.poll() is None:
                 self.port, self.proc = port, proc
                 return self
-            error = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            error = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
             if restarting or "Address already in use" not in error:
                 raise RuntimeError(f"redis-server exited: {error}")
             # another process took the port between the pick and the bind: pick another

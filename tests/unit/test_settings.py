@@ -43,9 +43,18 @@ def test_a_bad_value_names_the_variable(name, value, expected):
     assert expected in str(info.value)
 
 
-def test_a_keyring_file_needs_its_password():
-    with pytest.raises(SettingsError, match="TIDAL_MCP_KEYRING_PASSWORD must be set"):
-        Settings.from_env({"TIDAL_MCP_KEYRING_FILE": "/tmp/k.cfg"})
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("TIDAL_MCP_PUBLIC_HOSTS", "https://mcp.example.com", "TIDAL_MCP_PUBLIC_HOSTS must be a comma-separated list"),
+    ("TIDAL_MCP_ALLOWED_ORIGINS", "mcp.example.com", "TIDAL_MCP_ALLOWED_ORIGINS must be a comma-separated list"),
+    ("TIDAL_MCP_ALLOW_UNAUTHENTICATED", "maybe", "TIDAL_MCP_ALLOW_UNAUTHENTICATED must be 1/true"),
+    ("TIDAL_MCP_KEYRING", "vault", "TIDAL_MCP_KEYRING must be one of auto, system, file"),
+    ("TIDAL_MCP_DASHBOARD_PASSWORD", "short", "TIDAL_MCP_DASHBOARD_PASSWORD must be at least 16 characters"),
+])
+def test_exposure_and_keyring_settings_are_validated_too(name, value, expected):
+    with pytest.raises(SettingsError) as info:
+        Settings.from_env({name: value})
+    assert expected in str(info.value)
+    assert name != "TIDAL_MCP_DASHBOARD_PASSWORD" or value not in str(info.value), "a secret is never echoed"
 
 
 def test_a_process_with_a_bad_value_stops_with_one_line():
