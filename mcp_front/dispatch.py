@@ -51,7 +51,7 @@ from shared.errors import (
     error_from_exc_string,
     unwrap,
 )
-from shared.pool import count_live_workers_async
+from shared.pool import ALIVE_TTL_MS, BEAT_INTERVAL, worker_presence
 from shared.queueing import enqueue
 from shared.ratelimit import TRIP_KEY
 from shared.redis_conn import UNAVAILABLE_ERRORS
@@ -64,6 +64,8 @@ COALESCE_TTL = 600  # seconds on top of the job timeout an identical call may jo
 MAX_RESUBMITS = 2  # a call enqueues afresh at most this often when its job ends without an answer for it
 PROGRESS_INTERVAL = 2.0  # seconds between progress reports to a waiting client
 POOL_CHECK_TTL = 1.0  # seconds a live-worker count / pause reading is reused by every call
+# Registered workers that all look dead get this long to beat again (a Redis restart) before "no workers".
+NO_WORKERS_GRACE = ALIVE_TTL_MS / 1000 + 2 * BEAT_INTERVAL
 MIN_RETRY_TIME = 2.0  # a caller resubmits a job that ended without its answer only with this much time left
 STALE_PATIENCE = 2.0  # seconds a call holding a stale entry waits for a fresh answer before using the stale one
 
@@ -107,6 +109,7 @@ class Dispatcher:
         self.max_queue_depth = max_queue_depth
         self.inflight = 0
         self._workers_seen: tuple[float, int] = (-POOL_CHECK_TTL, 0)
+        self._none_alive_since: float | None = None
         self._pause_seen: tuple[float, float] = (-POOL_CHECK_TTL, 0.0)
 
     async def call(
@@ -170,7 +173,7 @@ class Dispatcher:
 
     async def _submit(self, op: Operation, args: dict[str, Any], request_id: str | None) -> tuple[str, bool]:
         """Enqueue (or join) the job: its id, and whether this call created it."""
-        if await self.live_workers() == 0:
+        if not await self.workers_available():
             raise NoWorkers(
                 "No tidal-mcp worker process is running, so TIDAL cannot be reached. Start the workers "
                 "(`make run`, or `supervisorctl start tidal-mcp:*`) and retry."
@@ -228,7 +231,7 @@ class Dispatcher:
                 message = f"TIDAL asked us to slow down; waiting ({waited:.0f} s)" if pause \
                     else f"waiting for TIDAL ({waited:.0f} s)"
                 await progress(waited, message)
-            if await self._quietly(self.live_workers, 1) == 0:
+            if not await self._quietly(self.workers_available, True):
                 raise NoWorkers("No tidal-mcp worker process is alive to take the request; start the workers "
                                 "and retry.")
 
@@ -240,13 +243,21 @@ class Dispatcher:
             await asyncio.sleep(min(PROGRESS_INTERVAL, 0.5))  # don't spin while Redis is down
             return default
 
-    async def live_workers(self) -> int:
-        """How many worker processes are alive (read at most once per :data:`POOL_CHECK_TTL` per front)."""
-        seen_at, count = self._workers_seen
-        if time.monotonic() - seen_at >= POOL_CHECK_TTL:
-            count = await count_live_workers_async(self.client)
-            self._workers_seen = (time.monotonic(), count)
-        return count
+    async def workers_available(self) -> bool:
+        """Whether a worker can take a job: one is alive, or the registered ones were alive moments ago
+        (read at most once per :data:`POOL_CHECK_TTL` per front)."""
+        seen_at, available = self._workers_seen
+        if time.monotonic() - seen_at < POOL_CHECK_TTL:
+            return bool(available)
+        alive, registered = await worker_presence(self.client)
+        now = time.monotonic()
+        if alive:
+            self._none_alive_since = None
+        elif registered and self._none_alive_since is None:
+            self._none_alive_since = now
+        available = alive > 0 or (registered > 0 and now - (self._none_alive_since or now) < NO_WORKERS_GRACE)
+        self._workers_seen = (now, int(available))
+        return available
 
     async def pool_pause(self) -> float:
         """Seconds left on the pool's 429 pause (read at most once per :data:`POOL_CHECK_TTL`)."""

@@ -10,10 +10,10 @@ fresh connection open forever; the MCP SDK caps legacy (2025-era) sessions only 
 * a session cap on the SDK's session manager: legacy MCP sessions expire when idle
   (``TIDAL_MCP_SESSION_IDLE_TIMEOUT``), and are capped per client address
   (``TIDAL_MCP_MAX_SESSIONS_PER_CLIENT``) and in total (``TIDAL_MCP_MAX_SESSIONS``). At a cap the
-  session idle the longest (of that client, or overall) makes room - a client whose session was
-  reclaimed gets "session not found" and opens a new one, as the protocol says - and only when
-  every session is busy is the new one refused ("Too many open sessions", 503). So neither a flood
-  from another address nor one from the same address keeps an active client out.
+  session idle the longest makes room - of the same client at its own cap, of the client holding
+  the most sessions at the total cap - and a client whose session was reclaimed gets "session not
+  found" and opens a new one, as the protocol says. Only when no such session is idle is the new
+  one refused ("Too many open sessions", 503). So a flood costs the flooder, not the others.
 
 Both count what they hold; ``/health`` reports it (:meth:`HttpGuard.pressure`).
 
@@ -185,13 +185,13 @@ def _install_session_cap(manager: StreamableHTTPSessionManager, guard: HttpGuard
     admit, discard = manager._admit_session, manager._discard_session
     owners: dict[str, str] = {}
 
-    def oldest_idle(address: str | None) -> str | None:
-        """The session (of ``address``, or any) that has been idle the longest, if one is idle."""
+    def oldest_idle(address: str) -> str | None:
+        """The session of ``address`` that has been idle the longest, if one is idle."""
         best, best_deadline = None, math.inf
         for session_id, owner in owners.items():
             transport = manager._server_instances.get(session_id)
             scope = getattr(transport, "idle_scope", None)
-            if (address is None or owner == address) and scope is not None and scope.deadline < best_deadline:
+            if owner == address and scope is not None and scope.deadline < best_deadline:
                 best, best_deadline = session_id, scope.deadline
         return best
 
@@ -210,13 +210,20 @@ def _install_session_cap(manager: StreamableHTTPSessionManager, guard: HttpGuard
             if guard.sessions[address] <= 0:
                 del guard.sessions[address]
 
+    def busiest_with_idle() -> str | None:
+        for address, _count in guard.sessions.most_common():
+            if oldest_idle(address) is not None:
+                return address
+        return None
+
     def admit_per_client(requestor: Any) -> Any:
         address = _client.get()
-        for at_cap, scope_of in ((guard.sessions[address] >= guard.max_sessions_per_client, address),
-                                 (len(owners) >= guard.max_sessions, None)):
+        for at_cap, scope_of in ((guard.sessions[address] >= guard.max_sessions_per_client, lambda: address),
+                                 (len(owners) >= guard.max_sessions, busiest_with_idle)):
             if not at_cap:
                 continue
-            victim = oldest_idle(scope_of)
+            owner = scope_of()
+            victim = oldest_idle(owner) if owner is not None else None
             if victim is None:
                 guard.refused["sessions"] += 1
                 log.warning("refused a new session: every session is busy", extra={"client": address})

@@ -18,6 +18,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 from pydantic import Field
 
+from mcp_front.examples import EXAMPLE_ALBUM_ID, EXAMPLE_ARTIST_ID, EXAMPLE_PLAYLIST_UUID, EXAMPLE_TRACK_ID
 from shared import metrics
 from shared.errors import NotLoggedIn, TidalMcpError
 from shared.logs import request_context
@@ -30,14 +31,16 @@ READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempot
 SearchType = Literal["tracks", "albums", "artists", "playlists"]
 ALL_TYPES: list[SearchType] = ["tracks", "albums", "artists", "playlists"]
 
-TrackId = Annotated[int, Field(ge=1, le=10**12, description="TIDAL track id, e.g. 77646170")]
-AlbumId = Annotated[int, Field(ge=1, le=10**12, description="TIDAL album id, e.g. 77646169")]
-ArtistId = Annotated[int, Field(ge=1, le=10**12, description="TIDAL artist id, e.g. 7804")]
+# strict: JSON true, 1.5 or "42" are not ids or counts (pydantic would coerce them otherwise)
+TrackId = Annotated[int, Field(strict=True, ge=1, le=10**12, description=f"TIDAL track id, e.g. {EXAMPLE_TRACK_ID}")]
+AlbumId = Annotated[int, Field(strict=True, ge=1, le=10**12, description=f"TIDAL album id, e.g. {EXAMPLE_ALBUM_ID}")]
+ArtistId = Annotated[int, Field(strict=True, ge=1, le=10**12,
+                                description=f"TIDAL artist id, e.g. {EXAMPLE_ARTIST_ID}")]
 PlaylistId = Annotated[
     str,
     Field(
         pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
-        description="TIDAL playlist UUID, e.g. 36ea71a8-445e-41a4-82ab-6628c581535d",
+        description=f"TIDAL playlist UUID, e.g. {EXAMPLE_PLAYLIST_UUID}",
     ),
 ]
 
@@ -87,8 +90,8 @@ def register_tools(mcp: MCPServer) -> None:
         types: Annotated[
             list[SearchType], Field(min_length=1, max_length=4, description="Which kinds of results to return")
         ] = ALL_TYPES,
-        limit: Annotated[int, Field(ge=1, le=50, description="Results per type")] = 10,
-        offset: Annotated[int, Field(ge=0, le=1000, description="Results to skip per type (paging)")] = 0,
+        limit: Annotated[int, Field(strict=True, ge=1, le=50, description="Results per type")] = 10,
+        offset: Annotated[int, Field(strict=True, ge=0, le=1000, description="Results to skip per type (paging)")] = 0,
     ) -> SearchResult:
         """Search the TIDAL catalog for tracks, albums, artists and playlists.
 

@@ -10,7 +10,7 @@ worker alive?" never compares two hosts' clocks, and a killed worker stops count
 Example::
 
     count_live_workers(redis_client)         # 4
-    await count_live_workers_async(aredis)   # the front's variant
+    await worker_presence(aredis)            # the front's variant: (alive, registered)
 """
 
 from __future__ import annotations
@@ -44,12 +44,16 @@ def count_live_workers(client: redis.Redis) -> int:
     return len(live_worker_names(client))
 
 
-async def count_live_workers_async(client: aredis.Redis) -> int:
-    """:func:`count_live_workers` for the front's asyncio client."""
+async def worker_presence(client: aredis.Redis) -> tuple[int, int]:
+    """``(alive, registered)`` for the front's asyncio client.
+
+    Registered but none alive is usually a passing state (Redis restarted and the workers' next beat
+    has not come yet, or the last ones died moments ago); none registered means no worker runs.
+    """
     names = sorted(member.decode() for member in await client.smembers(WORKERS))
     if not names:
-        return 0
+        return 0, 0
     pipe = client.pipeline(transaction=False)
     for name in names:
         pipe.exists(alive_key(name))
-    return len(_alive(names, await pipe.execute()))
+    return len(_alive(names, await pipe.execute())), len(names)

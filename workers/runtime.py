@@ -229,12 +229,12 @@ def translate(exc: Exception, op: Operation, args: dict[str, Any]) -> Exception:
         wait = max(2, round(paused_for(current_context().redis)))
         return RateLimited(
             f"TIDAL is rate-limiting the pool and this request ran out of time; retry in about {wait} s.")
-    if isinstance(exc, AuthenticationError):
+    if isinstance(exc, AuthenticationError) or (
+            isinstance(exc, requests.HTTPError) and exc.response is not None and exc.response.status_code == 401):
+        current_context().sessions.on_login("rejected")
         return NotLoggedIn(REJECTED_MESSAGE)
     if isinstance(exc, requests.HTTPError) and exc.response is not None:
         status = exc.response.status_code
-        if status == 401:
-            return NotLoggedIn(REJECTED_MESSAGE)
         if status >= 500:
             return UpstreamUnavailable(f"TIDAL answered {status} after retries; retry shortly.")
         return InvalidRequest(f"TIDAL refused the request with status {status}.")

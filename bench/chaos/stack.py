@@ -104,8 +104,10 @@ class BlackBoxStack:
         wait_until(lambda: ping(self.client()), 30, lambda: "redis did not start\n" + self.redis.logs())
 
     def kill_redis(self, sig: signal.Signals) -> None:
+        """Signal redis-server itself (``tidal-mcp redis`` may be its parent or exec into it)."""
         assert self.redis is not None
-        os.kill(self.redis.pid, sig)
+        pid = int(self.client().info("server")["process_id"])
+        os.kill(pid, sig)
         self.redis.popen.wait(30)
 
     def add_worker(self) -> Proc:

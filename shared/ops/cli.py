@@ -23,7 +23,7 @@ import sys
 from typing import Any
 
 from shared.datadir import private_umask
-from shared.ops.launch import honcho_command, stack_environment, supervisord_command
+from shared.ops.launch import honcho_command, stack_environment, supervisorctl_command, supervisord_command
 from shared.settings import Settings, SettingsError
 
 
@@ -72,9 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("login", help="log in to TIDAL (device code) and store the tokens").set_defaults(handler=cmd_login)
     sub.add_parser("logout", help="forget the stored TIDAL login").set_defaults(handler=cmd_logout)
 
-    status = sub.add_parser("status", help="show login, Redis, queues and workers")
+    status = sub.add_parser("status", help="show Redis, workers, TIDAL, the login and the dashboard login")
     status.add_argument("--json", action="store_true", help="print JSON")
+    status.add_argument("--demo", action="store_true", help="the stack `make demo` runs (its own Redis and data)")
     status.set_defaults(handler=cmd_status)
+
+    ctl = sub.add_parser("supervisorctl", help="supervisorctl for the `tidal-mcp supervise` stack (its socket)")
+    ctl.add_argument("ctl_args", nargs=argparse.REMAINDER, help="e.g. status, restart tidal-mcp:worker_00")
+    ctl.set_defaults(handler=cmd_supervisorctl)
 
     sub.add_parser("redis", help="run the bundled Redis unless one answers at REDIS_URL").set_defaults(
         handler=cmd_redis)
@@ -87,8 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("supervise", help="run the whole stack under supervisord (production)").set_defaults(
         handler=cmd_supervise)
 
-    demo = sub.add_parser("demo", help="run the stack against the bundled TIDAL emulator, logged in")
-    demo.add_argument("--emulator-port", type=int, default=8100)
+    demo = sub.add_parser("demo", help="run the stack against the bundled TIDAL emulator, logged in "
+                                       "(ports: TIDAL_MCP_DEMO_PORT, _DASHBOARD_PORT, _REDIS_PORT, _EMULATOR_PORT)")
     demo.add_argument("--workers", type=int, default=None)
     demo.set_defaults(handler=cmd_demo)
     return parser
@@ -188,6 +193,13 @@ def cmd_logout(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
     from shared.ops.status import collect, render_text
 
+    if args.demo:
+        from shared.ops.demo import DemoError, demo_environment
+
+        try:
+            settings = Settings.from_env(demo_environment())
+        except DemoError as exc:
+            return _fail(str(exc))
     report = collect(settings)
     _say(json.dumps(report, indent=2) if args.json else render_text(report))
     return 0 if report["healthy"] else 1
@@ -206,10 +218,21 @@ def cmd_supervise(settings: Settings, args: argparse.Namespace) -> int:
     os.execve(command[0], command, stack_environment(settings))
 
 
-def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    from shared.ops.demo import run_demo
+def cmd_supervisorctl(settings: Settings, args: argparse.Namespace) -> int:
+    env = {**os.environ, "TIDAL_MCP_DATA_DIR": str(settings.data_dir),
+           "TIDAL_MCP_WORKERS": os.environ.get("TIDAL_MCP_WORKERS", str(settings.workers))}
+    command = supervisorctl_command(args.ctl_args or ["status"])
+    os.execve(command[0], command, env)
 
-    return run_demo(settings, emulator_port=args.emulator_port, workers=args.workers, say=_say)
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from shared.ops.demo import DemoError, run_demo
+    from shared.ops.login import LoginFailed
+
+    try:
+        return run_demo(workers=args.workers, say=_say)
+    except (DemoError, LoginFailed) as exc:
+        return _fail(f"demo: {exc}", 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

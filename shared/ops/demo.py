@@ -1,90 +1,133 @@
 """``make demo``: the whole stack against the bundled TIDAL emulator, logged in unattended.
 
+The demo never touches a real installation, whatever the shell exports: it runs on its own Redis
+(the bundled one, its own password), its own data dir (``TIDAL_MCP_DEMO_DATA_DIR``, default
+``<default data dir>/demo``), its own encrypted keyring file and password, and its own ports - each
+one a ``TIDAL_MCP_DEMO_*`` variable (:data:`PORTS`). A port already in use stops it with one line
+naming the variable to change.
+
 It starts the emulator (``python -m tests.fake_tidal --auto-approve``, from a repo checkout), logs
-in through the real device flow into an encrypted keyring file under ``.run/demo``, prints how to
-point an MCP client at the front, and then runs the same honcho stack as ``make run``. The demo
-uses its own Redis (port 6380) and data folder, so emulator data never mixes with a real cache.
+in through the real device flow, runs the same honcho stack as ``make run``, and - once the stack
+answers healthy - prints how to connect, example calls with ids of the demo's catalog, and the
+command that watches it: ``tidal-mcp status --demo``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import requests
+
+from mcp_front.examples import EXAMPLE_ALBUM_ID, EXAMPLE_TRACK_ID
 from shared.ops.launch import ROOT, honcho_command, stack_environment
-from shared.settings import Settings
+from shared.settings import Settings, default_data_dir
 from shared.tokens import TokenStore
 
-DEMO_REDIS_URL = "redis://127.0.0.1:6380/0"
 DEMO_KEYRING_PASSWORD = "tidal-mcp-demo"
+# variable -> (default port, what listens there)
+PORTS = {
+    "TIDAL_MCP_DEMO_PORT": (8010, "the demo's MCP front"),
+    "TIDAL_MCP_DEMO_DASHBOARD_PORT": (9190, "the demo's rq-dashboard"),
+    "TIDAL_MCP_DEMO_REDIS_PORT": (6380, "the demo's Redis"),
+    "TIDAL_MCP_DEMO_EMULATOR_PORT": (8100, "the TIDAL emulator"),
+}
+READY_TIMEOUT = 120
 
 
-def start_emulator(port: int) -> tuple[subprocess.Popen[str], str]:
-    """Start the emulator from the checkout and return it with its base URL once it listens."""
+class DemoError(RuntimeError):
+    """The demo cannot start; the message is one line saying what to change."""
+
+
+def demo_ports(env: dict[str, str] | None = None) -> dict[str, int]:
+    env = os.environ if env is None else env
+    ports = {}
+    for name, (default, _what) in PORTS.items():
+        raw = env.get(name, "")
+        try:
+            ports[name] = int(raw) if raw.strip() else default
+        except ValueError:
+            raise DemoError(f"{name} must be a port number (got {raw!r})") from None
+    return ports
+
+
+def demo_environment(workers: int | None = None) -> dict[str, str]:
+    """The demo's own environment: nothing of the caller's TIDAL/Redis settings leaks in."""
+    ports = demo_ports()
+    data_dir = Path(os.environ.get("TIDAL_MCP_DEMO_DATA_DIR") or default_data_dir() / "demo").resolve()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIDAL_", "REDIS_", "PROMETHEUS_"))}
+    env.update(
+        REDIS_URL=f"redis://127.0.0.1:{ports['TIDAL_MCP_DEMO_REDIS_PORT']}/0",
+        TIDAL_MCP_DATA_DIR=str(data_dir),
+        TIDAL_MCP_HOST="127.0.0.1",
+        TIDAL_MCP_PORT=str(ports["TIDAL_MCP_DEMO_PORT"]),
+        TIDAL_MCP_DASHBOARD_PORT=str(ports["TIDAL_MCP_DEMO_DASHBOARD_PORT"]),
+        TIDAL_MCP_KEYRING_FILE=str(data_dir / "keyring.cfg"),
+        TIDAL_MCP_KEYRING_PASSWORD=DEMO_KEYRING_PASSWORD,
+        TIDAL_MCP_WORKERS=str(workers or 2),
+        TIDAL_BASE_URL=f"http://127.0.0.1:{ports['TIDAL_MCP_DEMO_EMULATOR_PORT']}",
+    )
+    return env
+
+
+def _check_ports_free(ports: dict[str, int]) -> None:
+    for name, port in ports.items():
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                raise DemoError(f"port {port} ({PORTS[name][1]}) is in use; set {name} to a free port") from None
+
+
+def start_emulator(port: int) -> subprocess.Popen[str]:
+    """Start the emulator from the checkout; return it once it listens."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.fake_tidal", "--port", str(port), "--auto-approve"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        start_new_session=True,  # Ctrl-C reaches the demo alone, which stops everything in order
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()  # "fake-tidal listening on http://127.0.0.1:PORT"
     if "listening on" not in line:
         proc.kill()
-        raise RuntimeError(f"the TIDAL emulator did not start (port {port} busy?): {line.strip()!r}")
-    return proc, line.strip().rsplit(" ", 1)[-1]
+        raise DemoError(f"the TIDAL emulator did not start on port {port}; set TIDAL_MCP_DEMO_EMULATOR_PORT "
+                        "to a free port")
+    return proc
 
 
-def run_demo(
-    settings: Settings,
-    *,
-    emulator_port: int,
-    workers: int | None,
-    say: Callable[[str], None],
-) -> int:
+def run_demo(*, workers: int | None, say: Callable[[str], None]) -> int:
+    """Run the demo in the foreground until Ctrl-C (see module docstring)."""
     from shared.ops.login import device_login
 
-    data_dir = settings.data_dir / "demo"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    emulator, base_url = start_emulator(emulator_port)
+    env = demo_environment(workers)
+    _check_ports_free(demo_ports())
+    settings = Settings.from_env(env)
+    emulator = start_emulator(demo_ports()["TIDAL_MCP_DEMO_EMULATOR_PORT"])
     try:
-        demo = dataclasses.replace(
-            settings,
-            tidal_base_url=base_url,
-            redis_url=os.environ.get("REDIS_URL") or DEMO_REDIS_URL,
-            data_dir=data_dir,
-            keyring_file=settings.keyring_file or (data_dir / "keyring.cfg").resolve(),
-            keyring_password=settings.keyring_password or DEMO_KEYRING_PASSWORD,
-        )
-        say(f"TIDAL emulator: {base_url} (seeded catalog; control API at {base_url}/_control/catalog)")
-        login = device_login(demo, show=lambda link: say(f"Logging in unattended via {link.verification_uri_complete}"))
-        TokenStore.from_settings(demo).save(login)
-        say(f"Logged in to the emulator as user {login.user_id}.")
-        env = stack_environment(demo, workers)
-        env.update(
-            TIDAL_BASE_URL=base_url,
-            REDIS_URL=demo.redis_url,
-            TIDAL_MCP_KEYRING_FILE=str(demo.keyring_file),
-            TIDAL_MCP_KEYRING_PASSWORD=str(demo.keyring_password),
-        )
-        _print_connection_help(demo, say)
-        return _run_until_stopped(honcho_command(env), env)
+        say(f"TIDAL emulator: {env['TIDAL_BASE_URL']} (a seeded catalog; control API at "
+            f"{env['TIDAL_BASE_URL']}/_control/catalog)")
+        login = device_login(settings, show=lambda link: say(f"Logging in unattended via "
+                                                               f"{link.verification_uri_complete}"))
+        TokenStore.from_settings(settings).save(login)
+        say(f"Logged in to the emulator as user {login.user_id}. Starting the stack ...")
+        stack_env = stack_environment(settings, workers, base_env=env)
+        return _run_until_stopped(honcho_command(stack_env), stack_env, settings, say)
     finally:
         emulator.terminate()
         emulator.wait(10)
 
 
-def _run_until_stopped(command: list[str], env: dict[str, str]) -> int:
-    """Run honcho; on SIGTERM/SIGINT let it stop the stack gracefully instead of dying first.
-
-    Without this, a SIGTERM to the demo would end it at once, and whoever sent the signal would
-    then see the demo gone while honcho was still stopping (and might kill it half-way, orphaning
-    the stack's processes, which honcho runs in their own sessions).
-    """
-    honcho = subprocess.Popen(command, env=env)
+def _run_until_stopped(command: list[str], env: dict[str, str], settings: Settings,
+                       say: Callable[[str], None]) -> int:
+    """Run honcho; print the help once healthy; on SIGTERM/SIGINT let honcho stop the stack in order."""
+    honcho = subprocess.Popen(command, env=env, start_new_session=True)  # signals come from us, once
 
     def forward(signum: int, _frame: object) -> None:
         if honcho.poll() is None:
@@ -92,23 +135,43 @@ def _run_until_stopped(command: list[str], env: dict[str, str]) -> int:
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
+        if _healthy(settings, honcho):
+            _print_connection_help(settings, say)
         return honcho.wait()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
 
+def _healthy(settings: Settings, honcho: subprocess.Popen[bytes]) -> bool:
+    deadline = time.monotonic() + READY_TIMEOUT
+    url = f"http://127.0.0.1:{settings.port}/health"
+    while honcho.poll() is None and time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=2).json().get("status") == "ok":
+                return True
+        except (requests.RequestException, ValueError):
+            pass
+        time.sleep(0.5)  # polling the stack's health while it starts
+    return False
+
+
 def _print_connection_help(settings: Settings, say: Callable[[str], None]) -> None:
     exe = Path(sys.executable).parent / "tidal-mcp"
-    url = f"http://{settings.host}:{settings.port}/mcp"
+    url = f"http://127.0.0.1:{settings.port}/mcp"
     say("")
-    say(f"MCP endpoint (streamable HTTP): {url}")
+    say(f"The demo is up. MCP endpoint (streamable HTTP): {url}")
     say(f"  MCP Inspector:  npx @modelcontextprotocol/inspector --cli {url} --method tools/list")
+    say(f"  a call:         npx @modelcontextprotocol/inspector --cli {url} --method tools/call "
+        f"--tool-name tidal_get_track --tool-arg track_id={EXAMPLE_TRACK_ID}")
     say("  Claude Desktop (HTTP): add to claude_desktop_config.json")
     say(f'    {{"mcpServers": {{"tidal": {{"command": "npx", "args": ["mcp-remote", "{url}"]}}}}}}')
     say("  Claude Desktop (stdio, same workers and cache):")
     say(f'    {{"mcpServers": {{"tidal": {{"command": "{exe}", "args": ["front", "--stdio"], "env": '
-        f'{{"REDIS_URL": "{settings.redis_url}"}}}}}}}}')
-    say(f"rq-dashboard: http://127.0.0.1:{settings.dashboard_port}   health: http://{settings.host}:{settings.port}/health")
+        f'{{"TIDAL_MCP_DATA_DIR": "{settings.data_dir}", "REDIS_URL": "redis://127.0.0.1:'
+        f'{settings.redis_url.rsplit(":", 1)[-1]}"}}}}}}}}')
+    say(f"  example ids in the demo's catalog: track {EXAMPLE_TRACK_ID}, album {EXAMPLE_ALBUM_ID}")
+    say(f"Watch it: {exe} status --demo   (health: http://127.0.0.1:{settings.port}/health, "
+        f"rq-dashboard: http://127.0.0.1:{settings.dashboard_port})")
     say("Stop with Ctrl-C.")
     say("")

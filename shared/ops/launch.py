@@ -26,13 +26,14 @@ def venv_bin(name: str) -> str:
     return str(local) if local.exists() else (shutil.which(name) or name)
 
 
-def stack_environment(settings: Settings, workers: int | None = None) -> dict[str, str]:
+def stack_environment(settings: Settings, workers: int | None = None,
+                      base_env: dict[str, str] | None = None) -> dict[str, str]:
     """Environment for every process of a stack: absolute private data dir, a fresh metrics dir, PATH.
 
     When the stack will run the bundled Redis (nothing answers at ``REDIS_URL`` yet), its password
     is generated now, before any process starts, so that every process reads the same one.
     """
-    env = dict(os.environ)
+    env = dict(os.environ if base_env is None else base_env)
     data_dir = private_dir(settings.data_dir.resolve())
     prometheus_dir = data_dir / "prometheus"
     shutil.rmtree(prometheus_dir, ignore_errors=True)  # multiprocess mode needs a clean dir per run
@@ -54,6 +55,11 @@ def honcho_command(env: dict[str, str]) -> list[str]:
     """``honcho start`` on the repo's Procfile with ``TIDAL_MCP_WORKERS`` workers."""
     return [venv_bin("honcho"), "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT),
             "-c", f"worker={env['TIDAL_MCP_WORKERS']}"]
+
+
+def supervisorctl_command(args: list[str]) -> list[str]:
+    """``supervisorctl`` on this stack's config (its socket lives in the data dir)."""
+    return [venv_bin("supervisorctl"), "-c", str(ROOT / "supervisord.conf"), *args]
 
 
 def supervisord_command() -> list[str]:

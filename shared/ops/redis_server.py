@@ -117,7 +117,10 @@ def run_bundled(url: str, data_dir: Path, say: Callable[[str], None]) -> int:
     password = secret(data_dir, REDIS_PASSWORD, create=True)
     host, port = loopback_address(url)
     redis_dir = private_dir(data_dir.resolve() / "redis")
-    proc = subprocess.Popen(command(host, port, redis_dir, password=password), stdin=subprocess.DEVNULL)
+    # Its own process group, so a supervisor's signal to ours reaches only us (we stop it in order);
+    # and it dies with us even if we are SIGKILLed.
+    proc = subprocess.Popen(command(host, port, redis_dir, password=password), stdin=subprocess.DEVNULL,
+                            start_new_session=True, preexec_fn=_die_with_parent)
     client = connect(with_bundled_password(url, data_dir))
     say(f"starting the bundled redis-server on {host}:{port} (data in {redis_dir}, password in "
         f"{data_dir.resolve() / 'secrets' / REDIS_PASSWORD})")
@@ -142,6 +145,17 @@ def run_bundled(url: str, data_dir: Path, say: Callable[[str], None]) -> int:
     except subprocess.TimeoutExpired:
         proc.kill()
         return proc.wait()
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux to SIGTERM it when its parent dies (no-op elsewhere)."""
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 def _other_clients(client: redis.Redis) -> int:

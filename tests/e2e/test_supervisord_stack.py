@@ -18,7 +18,7 @@ from mcp import Client
 
 from shared.pool import live_worker_names
 from tests.e2e.conftest import Stack, login, stack_environment, start_stack, stop_stack
-from tests.support.processes import BIN, REPO_ROOT, tidal_mcp, wait_until
+from tests.support.processes import tidal_mcp, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.anyio]
 
@@ -36,8 +36,11 @@ def stack(tmp_path_factory, e2e_emulator) -> Iterator[Stack]:
 
 
 def supervisorctl(stack: Stack, *args: str) -> str:
-    result = subprocess.run([str(BIN / "supervisorctl"), "-c", str(REPO_ROOT / "supervisord.conf"), *args],
-                            env=stack.env, capture_output=True, text=True, timeout=30)
+    """As the README writes it: `tidal-mcp supervisorctl ...` (only TIDAL_MCP_DATA_DIR from the stack's env)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIDAL_", "REDIS_"))}
+    env["TIDAL_MCP_DATA_DIR"] = stack.env["TIDAL_MCP_DATA_DIR"]
+    result = subprocess.run(tidal_mcp("supervisorctl", *args), env=env, capture_output=True, text=True, timeout=30,
+                            stdin=subprocess.DEVNULL)
     return result.stdout
 
 

@@ -11,6 +11,7 @@ from mcp_front.dispatch import Dispatcher
 from mcp_front.waiter import ResultWaiter
 from shared.pool import count_live_workers, live_worker_names
 from shared.redis_conn import connect, connect_async
+from shared.settings import Settings
 from tests.support.processes import Proc, tidal_mcp, wait_until
 
 
@@ -21,7 +22,7 @@ class WorkerPool:
         self.env = dict(env)
         self.log_dir = log_dir
         self.procs: list[Proc] = []
-        self.redis = connect(self.env["REDIS_URL"])
+        self.redis = connect(Settings.from_env(self.env).redis_url)  # with the bundled Redis's password, if any
 
     def start(self, count: int = 1) -> list[Proc]:
         before = len(self.procs)
