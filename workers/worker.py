@@ -96,15 +96,19 @@ class TidalWorker(SimpleWorker):
         burst = bool(kwargs.get("burst") or (args[0] if args else False))
         max_jobs = kwargs.get("max_jobs")
         worked = False
-        while True:
-            try:
-                worked = super().work(*args, **kwargs) or worked
-            except UNAVAILABLE_ERRORS + (redis.RedisError,) as exc:
-                log.warning("lost Redis", extra={"error": type(exc).__name__})
-            if self._stopping or burst or (max_jobs is not None and self._jobs_done >= max_jobs):
-                return worked
-            log.warning("the work loop stopped without a stop request (Redis unreachable?); resuming")
-            self._wait_for_redis()
+        try:
+            while True:
+                try:
+                    worked = super().work(*args, **kwargs) or worked
+                except UNAVAILABLE_ERRORS + (redis.RedisError,) as exc:
+                    log.warning("lost Redis", extra={"error": type(exc).__name__})
+                if self._stopping or burst or (max_jobs is not None and self._jobs_done >= max_jobs):
+                    return worked
+                # RQ's loop ends on any Redis error; this worker stays registered and resumes.
+                log.warning("the work loop stopped without a stop request (Redis unreachable?); resuming")
+                self._wait_for_redis()
+        finally:
+            self._leave_pool()
 
     def request_stop(self, signum: Any, frame: Any) -> None:
         self._stopping = True  # RQ raises StopRequested when idle without recording why the loop ended
@@ -141,17 +145,23 @@ class TidalWorker(SimpleWorker):
             self._liveness.start()
 
     def teardown(self) -> None:
-        if self._liveness is not None and (self._stopping or not _redis_down(self.connection)):
-            self._liveness.stop()
-            self._liveness = None
-            try:
-                Janitor(self.connection, self.scripts, self.name).recover_own_claims()
-                self.connection.delete(alive_key(self.name))
-                self.connection.srem(WORKERS, self.name)
-            except UNAVAILABLE_ERRORS:
-                pass
-        with contextlib.suppress(UNAVAILABLE_ERRORS):
+        # RQ's own teardown (called at the end of each run of its loop): registers RQ's "death",
+        # which the liveness thread undoes if the worker resumes. Leaving the pool is _leave_pool.
+        with contextlib.suppress(*UNAVAILABLE_ERRORS, redis.RedisError):
             super().teardown()
+
+    def _leave_pool(self) -> None:
+        """The worker stops for good: stop beating, give back any held job, deregister."""
+        if self._liveness is None:
+            return
+        self._liveness.stop()
+        self._liveness = None
+        try:
+            Janitor(self.connection, self.scripts, self.name).recover_own_claims()
+            self.connection.delete(alive_key(self.name))
+            self.connection.srem(WORKERS, self.name)
+        except (*UNAVAILABLE_ERRORS, redis.RedisError):
+            pass  # the janitor of another worker deregisters us once our liveness key expires
 
     # -- dequeue: claim, or wait for the doorbell --------------------------------------------------
 
@@ -259,14 +269,6 @@ _INFRASTRUCTURE_ERRORS = ("redis.exceptions.ConnectionError", "redis.exceptions.
 def _infrastructure_failure(exc_string: str) -> bool:
     lines = [line for line in exc_string.strip().splitlines() if line.strip()]
     return bool(lines) and lines[-1].startswith(_INFRASTRUCTURE_ERRORS)
-
-
-def _redis_down(client: redis.Redis) -> bool:
-    try:
-        client.ping()
-        return False
-    except UNAVAILABLE_ERRORS + (redis.RedisError,):
-        return True
 
 
 def run_worker(settings: Settings, *, pool_size: int = 0, burst: bool = False) -> None:
