@@ -1,4 +1,4 @@
-"""The job catalog: for each TIDAL operation, its job function, queue, cache key and TTL, timeout.
+"""The job catalog's entry type: for each TIDAL operation, its job function, queue, cache key and TTL, timeout.
 
 This is the one place both sides agree on. The front looks an operation up by name, checks the
 cache under :meth:`Operation.cache_key`, and otherwise enqueues :attr:`Operation.func` (a dotted
@@ -6,8 +6,8 @@ path, so the front never imports worker code) as a new job, or joins the identic
 queued or running, found under :meth:`Operation.coalesce_key`. The worker runs the function and
 caches its result under the same key. Workers run only functions named here.
 
-Adding a TIDAL capability = one job function in ``workers/jobs/``, one entry here, one tool in
-``mcp_front/tools.py``.
+Adding a TIDAL capability = one job function in ``workers/jobs/<area>.py``, one entry in
+``shared/catalog/<area>.py``, one tool in ``mcp_front/tools/<area>.py``.
 
 Example::
 
@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from shared.queueing import READ_QUEUE
+from shared.queueing import READ_QUEUE, WRITE_QUEUE
 
 MINUTE = 60
 HOUR = 60 * MINUTE
@@ -52,6 +52,8 @@ class Operation:
     negative_ttl: int = 5 * MINUTE
     # Identical concurrent calls share one job (reads); writes never do.
     coalesce: bool = True
+    # Changes the account (refused when TIDAL_MCP_READ_ONLY is set).
+    writes: bool = False
 
     def cache_key(self, args: Mapping[str, Any]) -> str:
         """The Redis key this operation's result lives under."""
@@ -79,25 +81,14 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(canonical_json(value).encode()).hexdigest()[:32]
 
 
-def _op(name: str, func: str, kind: str, cache_id: str | None, ttl: int, timeout: int = 60) -> Operation:
-    return Operation(name=name, func=func, queue=READ_QUEUE, cache_kind=kind, cache_id=cache_id,
-                     ttl=ttl, timeout=timeout)
+def read(name: str, func: str, kind: str, cache_id: str | None, ttl: int, timeout: int = 60,
+         **extra: Any) -> Operation:
+    """A cached, coalesced read on the read queue (the common case)."""
+    return Operation(name=name, func=func, queue=READ_QUEUE, cache_kind=kind, cache_id=cache_id, ttl=ttl,
+                     timeout=timeout, **extra)
 
 
-OPERATIONS: dict[str, Operation] = {
-    op.name: op
-    for op in (
-        _op("auth.status", "workers.jobs.auth.auth_status", "auth", None, ttl=0, timeout=30),
-        _op("track.get", "workers.jobs.tracks.get_track", "track", "track_id", ttl=6 * HOUR),
-        _op("album.get", "workers.jobs.albums.get_album", "album", "album_id", ttl=6 * HOUR, timeout=120),
-        _op("artist.get", "workers.jobs.artists.get_artist", "artist", "artist_id", ttl=6 * HOUR,
-            timeout=120),
-        _op("playlist.get", "workers.jobs.playlists.get_playlist", "playlist", "playlist_id",
-            ttl=5 * MINUTE, timeout=300),
-        _op("search", "workers.jobs.search.search", "search", None, ttl=30 * MINUTE),
-    )
-}
-
-
-#: Dotted paths of every job function: the only functions a worker agrees to run.
-JOB_FUNCTIONS = frozenset(op.func for op in OPERATIONS.values())
+def write(name: str, func: str, kind: str, timeout: int = 300) -> Operation:
+    """A write on the write queue: never cached, never coalesced, refused in read-only mode."""
+    return Operation(name=name, func=func, queue=WRITE_QUEUE, cache_kind=kind, cache_id=None, ttl=0,
+                     timeout=timeout, coalesce=False, writes=True)

@@ -1,0 +1,18 @@
+"""The plain-JSON shapes of TIDAL objects as the tools return them (pydantic models), one module per area.
+
+Workers build these from tidalapi objects (``workers/normalize*.py``) and store ``model_dump()``
+output in the cache; the front validates cached JSON back into them for structured tool output.
+One definition serves both sides, so the MCP output schema and the cached data cannot drift.
+Areas mirror ``workers/jobs/<area>.py`` and ``mcp_front/tools/<area>.py`` (DESIGN §7).
+"""
+
+from shared.models.albums import Album, AlbumSummary
+from shared.models.artists import Artist
+from shared.models.auth import AuthStatus
+from shared.models.common import AlbumRef, ArtistRef, Freshness
+from shared.models.playlists import Playlist, PlaylistSummary
+from shared.models.search import SearchResult, TopHit
+from shared.models.tracks import Track, TrackResult
+
+__all__ = ["Album", "AlbumRef", "AlbumSummary", "Artist", "ArtistRef", "AuthStatus", "Freshness", "Playlist",
+           "PlaylistSummary", "SearchResult", "TopHit", "Track", "TrackResult"]
