@@ -155,14 +155,16 @@ class Dispatcher:
         try:
             for attempt in range(MAX_RESUBMITS + 1):
                 job_id, new_job = await self._submit(op, args, request_id)
-                outcome = await self._wait(job_id, new_job, deadline, started, progress)
+                outcome = await self._wait(job_id, new_job, deadline, started, progress, op.writes)
                 if isinstance(outcome, Result) and outcome.type == Result.Type.SUCCESSFUL:
                     return outcome.return_value
                 error = WorkerLost(
                     "The request was removed from the queue before it ran (an operator deleted it, or Redis lost "
                     "it); retry.") if outcome == LOST else error_from_exc_string(outcome.exc_string, job_id)
+                # a write is never sent twice by us: its job already reran after any crash, and a second
+                # job would plan the change afresh against a half-changed playlist
                 if (attempt == MAX_RESUBMITS or deadline - time.monotonic() < MIN_RETRY_TIME
-                        or not isinstance(error, _RESUBMIT)):
+                        or not isinstance(error, _RESUBMIT) or op.writes):
                     raise error
                 log.info("the job ended without an answer; submitting afresh", extra={"job_id": job_id,
                                                                                       "reason": error.code})
@@ -207,7 +209,7 @@ class Dispatcher:
         return fields
 
     async def _wait(self, job_id: str, new_job: bool, deadline: float, started: float,  # type: ignore[no-untyped-def]
-                    progress: Progress | None):
+                    progress: Progress | None, writes: bool = False):
         """Wait for the job's outcome until ``deadline``. A Redis outage meanwhile is waited out:
         the job is safe in Redis, and the waiter catches up when Redis answers again."""
         while True:
@@ -215,6 +217,10 @@ class Dispatcher:
             if remaining <= 0:
                 pause = await self._quietly(self.pool_pause, 0.0)
                 retry = f"{max(2, round(pause))} s" if pause else "a little while"
+                if writes:
+                    raise JobTimeout(
+                        f"The change is still running after {self.wait_timeout:g} s and will finish by itself (job "
+                        f"{job_id}). Do not send it again: read the result in {retry} (e.g. get the playlist).")
                 raise JobTimeout(
                     f"TIDAL did not answer within {self.wait_timeout:g} s (the request goes on and its answer will be "
                     f"cached). Retry in {retry}.")

@@ -82,7 +82,7 @@ def build_server(settings: Settings, *, http: bool = True, guard: HttpGuard | No
         log_level=settings.log_level,
         **(auth_options(settings) if http else {}),
     )
-    register_tools(mcp)
+    register_tools(mcp, read_only=settings.read_only)
 
     state_client = lambda: holder["state"].sync_redis if "state" in holder else None  # noqa: E731
     add_routes(mcp, state_client, lambda: guard.pressure() if guard is not None else None)

@@ -89,6 +89,8 @@ class Settings:
     # Where the login lives: "auto" (the desktop keyring if one works, else an encrypted file in the
     # data dir), "system" or "file".
     keyring: str = "auto"
+    # Hide every tool that changes the account and make workers refuse write jobs.
+    read_only: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -138,6 +140,7 @@ class Settings:
             dashboard_password=_get(env, "TIDAL_MCP_DASHBOARD_PASSWORD", None, _token, secret=True),
             dashboard_allow_delete=_get(env, "TIDAL_MCP_DASHBOARD_ALLOW_DELETE", False, _bool),
             keyring=_get(env, "TIDAL_MCP_KEYRING", cls.keyring, _choice("auto", "system", "file")),
+            read_only=_get(env, "TIDAL_MCP_READ_ONLY", False, _bool),
         )
 
 

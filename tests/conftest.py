@@ -23,11 +23,9 @@ from shared.settings import Settings  # noqa: E402
 from shared.tokens import StoredLogin, TokenStore  # noqa: E402
 from tests.fake_tidal import EmulatorOptions, FakeTidal  # noqa: E402
 from tests.fake_tidal.client import Control  # noqa: E402
-from tests.support.logins import emulator_login  # noqa: E402
-from tests.support.processes import free_port  # noqa: E402
 from tests.support.redis_proc import RedisProcess  # noqa: E402
+from tests.support.stack import make_stack_env, store_login  # noqa: E402
 
-KEYRING_PASSWORD = "test-keyring-password"
 
 
 @pytest.fixture(scope="session")
@@ -77,21 +75,7 @@ def catalog(control: Control) -> dict:
 @pytest.fixture
 def stack_env(tmp_path: Path, redis_url: str, emu: FakeTidal) -> dict[str, str]:
     """Environment for tidal-mcp processes: private Redis, the emulator, a keyring file, free ports."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("TIDAL_", "PROMETHEUS_"))}
-    env.update(
-        REDIS_URL=redis_url,
-        TIDAL_BASE_URL=emu.url,
-        TIDAL_MCP_KEYRING_FILE=str(tmp_path / "keyring.cfg"),
-        TIDAL_MCP_KEYRING_PASSWORD=KEYRING_PASSWORD,
-        TIDAL_MCP_DATA_DIR=str(tmp_path / "run"),
-        TIDAL_MCP_HOST="127.0.0.1",
-        TIDAL_MCP_PORT=str(free_port()),
-        TIDAL_MCP_DASHBOARD_PORT=str(free_port()),
-        TIDAL_MCP_WAIT_TIMEOUT="20",
-        TIDAL_MCP_LOG_LEVEL="INFO",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
+    return make_stack_env(tmp_path, redis_url, emu.url)
 
 
 @pytest.fixture
@@ -102,9 +86,7 @@ def settings(stack_env: dict[str, str]) -> Settings:
 @pytest.fixture
 def logged_in(settings: Settings, emu: FakeTidal) -> StoredLogin:
     """Store a login for the emulator's user, as `tidal-mcp login` would."""
-    login = emulator_login(emu)
-    TokenStore.from_settings(settings, connect(settings.redis_url)).save(login)
-    return login
+    return store_login(settings, emu)
 
 
 @pytest.fixture

@@ -196,6 +196,9 @@ def _run(op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> d
 
 
 def _call(context: WorkerContext, op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> Any:
+    if op.writes and context.settings.read_only:
+        raise InvalidRequest("This server is read-only (TIDAL_MCP_READ_ONLY is set on its workers): it does not "
+                             "change the account.")
     breaker = context.breaker
     if not breaker.allow():
         raise UpstreamUnavailable(

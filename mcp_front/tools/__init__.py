@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from mcp.server import MCPServer
 
-from mcp_front.tools import albums, artists, auth, playlists, search, tracks
+from mcp_front.tools import albums, artists, auth, favorites, folders, playlists, search, tracks
 
-AREAS = (search, tracks, albums, artists, playlists, auth)
+AREAS = (search, tracks, albums, artists, playlists, folders, favorites, auth)
+WRITING_AREAS = (playlists, folders, favorites)
 
 
-def register_tools(mcp: MCPServer) -> None:
-    """Declare every tool on ``mcp``."""
+def register_tools(mcp: MCPServer, *, read_only: bool = False) -> None:
+    """Declare every tool on ``mcp``; with ``read_only``, none of those that change the account."""
     for area in AREAS:
-        area.register(mcp)
+        if area in WRITING_AREAS:
+            area.register(mcp, writes=not read_only)
+        else:
+            area.register(mcp)

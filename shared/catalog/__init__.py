@@ -4,12 +4,11 @@ This is the one place both sides agree on (:class:`Operation` says how). Areas m
 ``workers/jobs/<area>.py`` and ``mcp_front/tools/<area>.py`` (DESIGN §7).
 """
 
-from shared.catalog import albums, artists, auth, playlists, search, tracks
+from shared.catalog import albums, artists, auth, favorites, folders, playlists, search, tracks
 from shared.catalog.operation import HOUR, MINUTE, Operation, canonical_json
 
-OPERATIONS: dict[str, Operation] = {
-    op.name: op for area in (auth, tracks, albums, artists, playlists, search) for op in area.OPERATIONS
-}
+AREAS = (auth, tracks, albums, artists, playlists, folders, favorites, search)
+OPERATIONS: dict[str, Operation] = {op.name: op for area in AREAS for op in area.OPERATIONS}
 
 #: Dotted paths of every job function: the only functions a worker agrees to run.
 JOB_FUNCTIONS = frozenset(op.func for op in OPERATIONS.values())

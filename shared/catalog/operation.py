@@ -91,4 +91,4 @@ def read(name: str, func: str, kind: str, cache_id: str | None, ttl: int, timeou
 def write(name: str, func: str, kind: str, timeout: int = 300) -> Operation:
     """A write on the write queue: never cached, never coalesced, refused in read-only mode."""
     return Operation(name=name, func=func, queue=WRITE_QUEUE, cache_kind=kind, cache_id=None, ttl=0,
-                     timeout=timeout, coalesce=False, writes=True)
+                     timeout=timeout, negative_ttl=0, coalesce=False, writes=True)

@@ -10,9 +10,34 @@ from shared.models.albums import Album, AlbumSummary
 from shared.models.artists import Artist
 from shared.models.auth import AuthStatus
 from shared.models.common import AlbumRef, ArtistRef, Freshness
-from shared.models.playlists import Playlist, PlaylistSummary
+from shared.models.favorites import (
+    FAVORITE_KINDS,
+    FAVORITE_ORDERS,
+    Favorite,
+    FavoriteList,
+    FavoritesChange,
+    FavoritesPage,
+)
+from shared.models.folders import Folder, FolderChange, FolderList
+from shared.models.playlists import (
+    Deleted,
+    Library,
+    LibraryPlaylist,
+    Playlist,
+    PlaylistChange,
+    PlaylistInfo,
+    PlaylistPage,
+    PlaylistSummary,
+    TrackPlacement,
+)
 from shared.models.search import SearchResult, TopHit
+from shared.models.snapshots import Snapshot, SnapshotList
 from shared.models.tracks import Track, TrackResult
 
-__all__ = ["Album", "AlbumRef", "AlbumSummary", "Artist", "ArtistRef", "AuthStatus", "Freshness", "Playlist",
-           "PlaylistSummary", "SearchResult", "TopHit", "Track", "TrackResult"]
+__all__ = [
+    "Album", "AlbumRef", "AlbumSummary", "Artist", "ArtistRef", "AuthStatus", "Deleted", "FAVORITE_KINDS",
+    "FAVORITE_ORDERS", "Favorite", "FavoriteList", "FavoritesChange", "FavoritesPage", "Folder", "FolderChange",
+    "FolderList", "Freshness", "Library", "LibraryPlaylist", "Playlist", "PlaylistChange", "PlaylistInfo",
+    "PlaylistPage", "PlaylistSummary", "SearchResult", "Snapshot", "SnapshotList", "TopHit", "Track",
+    "TrackPlacement", "TrackResult",
+]

@@ -24,7 +24,8 @@ class Api:
 
     def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         params = {**PARAMS, **kwargs.pop("params", {})}
-        return self.http.request(method, f"{self.base}{path}", params=params, timeout=10, **kwargs)
+        timeout = kwargs.pop("timeout", 10)
+        return self.http.request(method, f"{self.base}{path}", params=params, timeout=timeout, **kwargs)
 
     def json(self, method: str, path: str, expect: int = 200, **kwargs: Any) -> Any:
         response = self.call(method, path, **kwargs)

@@ -10,6 +10,7 @@ import tidalapi
 from tidalapi.user import LoggedInUser
 
 from tests.emulator.support import Api, own_playlist_uuid
+from tests.support.processes import wait_until
 
 
 def snapshot_ids(control, key: str) -> list[int]:
@@ -147,3 +148,19 @@ def test_per_path_latency_applies_to_write_routes(session, control, api):
     started = time.monotonic()
     assert api.call("GET", f"/v1/tracks/{control.get('catalog')['track_ids'][0]}").status_code == 200
     assert time.monotonic() - started < 0.4
+
+
+@pytest.mark.parametrize(("fault", "applied"), [("latency_ms", False), ("answer_latency_ms", True)])
+def test_a_client_that_gives_up_mid_request_loses_it_or_not_by_phase(control, api, fault, applied):
+    key = own_playlist_uuid(control, 12)
+    before = snapshot_ids(control, key)
+    track = next(t for t in control.get("catalog")["track_ids"] if t not in before)
+    etag = api.call("GET", f"/v1/playlists/{key}").headers["ETag"]
+    control.post("faults", {fault: 3000, "path_regex": r"^/v1/playlists/[^/]+/items"})
+    with pytest.raises(requests.Timeout):
+        api.call("POST", f"/v1/playlists/{key}/items", data={"trackIds": str(track), "onDupes": "SKIP"},
+                 headers={"If-None-Match": etag}, timeout=0.3)
+    # the emulator is still holding the request back: wait until it has answered (or dropped) it
+    wait_until(lambda: sum(control.get("counters")["statuses"].values()) >= control.get("counters")["total"], 10,
+               "the held-back request never finished")
+    assert snapshot_ids(control, key) == ([*before, track] if applied else before)

@@ -48,12 +48,13 @@ async def counters(request: web.Request) -> web.Response:
 
 @routes.post("/_control/reset")
 async def reset(request: web.Request) -> web.Response:
-    """Zero the counters; ``{"state": true}`` also restores playlists, favorites and tokens."""
+    """Zero the counters; ``{"state": true}`` also restores playlists, favorites and tokens
+    (``"keep_tokens": true`` keeps the logins already issued)."""
     body = await _body(request)
     state = state_of(request)
     state.reset_counters()
     if body.get("state"):
-        state.reset_mutable()
+        state.reset_mutable(keep_tokens=bool(body.get("keep_tokens")))
     return web.json_response({"ok": True, "state_reset": bool(body.get("state"))})
 
 

@@ -23,6 +23,9 @@ class FaultSettings:
     """Current fault injection; ``None`` rate_limit means unlimited."""
 
     latency_ms: int = 0
+    #: Added after the route ran, before its answer leaves: a client that dies meanwhile never learns
+    #: that its request was applied.
+    answer_latency_ms: int = 0
     error_rate: float = 0.0
     error_status: int = 503
     stall_rate: float = 0.0
@@ -67,7 +70,7 @@ def parse_fault_body(body: dict[str, Any], base: FaultSettings) -> FaultSettings
         if not 0.0 <= rate <= 1.0:
             raise ValueError(f"{key} must be within 0..1")
         merged[key] = rate
-    for key in ("latency_ms", "stall_ms"):
+    for key in ("latency_ms", "answer_latency_ms", "stall_ms"):
         merged[key] = int(merged[key])
         if merged[key] < 0:
             raise ValueError(f"{key} must be >= 0")

@@ -125,8 +125,9 @@ class State:
 
     # -- resets -------------------------------------------------------------------------
 
-    def reset_mutable(self) -> None:
-        """Restore playlists, favorites, tokens and device logins to the seeded state."""
+    def reset_mutable(self, keep_tokens: bool = False) -> None:
+        """Restore playlists, favorites, tokens and device logins to the seeded state (with
+        ``keep_tokens``, logins already issued stay valid)."""
         with self.lock:
             cat, ext = self.catalog, self.extras
             seeded = [*cat.playlists.values(), *ext.user_playlists.values()]
@@ -142,9 +143,10 @@ class State:
             self.favorite_mixes = list(ext.favorite_mixes)
             self.collection = Collection(cat.seed)
             self.settings = Settings(self.options.subscription, self.options.url_lifetime)
-            self.tokens.clear()
-            self.refresh_tokens.clear()
-            self.devices.clear()
+            if not keep_tokens:
+                self.tokens.clear()
+                self.refresh_tokens.clear()
+                self.devices.clear()
 
     def reset_counters(self) -> None:
         """Zero the request counters."""

@@ -1,8 +1,8 @@
 """The counting + fault-injection middleware that sits in front of every TIDAL route.
 
 Order per request: count (route template and concrete path) → latency → visible rate limit →
-hidden budget → openapi bucket (429s) → stall → injected error → the route; then the answer's
-status is counted and ``x-ratelimit-*`` headers are added where TIDAL sends them (openapi
+hidden budget → openapi bucket (429s) → stall → injected error → the route → answer latency (the
+route's change is made; the answer is held back); then the answer's status is counted and ``x-ratelimit-*`` headers are added where TIDAL sends them (openapi
 always; everything when ``ratelimit_headers`` is on). The control API and the device page are
 not TIDAL traffic and pass straight through; CDN media is counted but never rate limited.
 """
@@ -106,6 +106,9 @@ async def traffic(request: web.Request, handler: Handler) -> web.StreamResponse:
             response = await handler(request)
         except Exception as exc:  # noqa: BLE001 - every error becomes TIDAL-shaped JSON
             response = error_response(request, exc)
+        settings = request.app[FAULTS_KEY].settings
+        if settings.answer_latency_ms and settings.applies_to(path):
+            await asyncio.sleep(settings.answer_latency_ms / 1000)
     if headers and not response.prepared:
         response.headers.update(headers)
     state.count_status(response.status)

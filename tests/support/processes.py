@@ -114,6 +114,12 @@ class Proc:
         return (f"--- {self.name}: errors\n" + "\n".join(picked) if picked else f"--- {self.name}: no error lines") \
             + f"\n--- {self.name}: last lines\n{tail}"
 
+    def kill(self) -> None:
+        """SIGKILL the process (a crash: no cleanup of any kind) and reap it."""
+        with _ignore_missing():
+            os.kill(self.popen.pid, signal.SIGKILL)
+        self.popen.wait(10)
+
     def stop(self, timeout: float = 15) -> int:
         """SIGTERM the process group, wait, then SIGKILL what is left. Returns the exit code."""
         if self.alive():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,40 @@ from mcp_front.waiter import ResultWaiter
 from shared.pool import count_live_workers, live_worker_names
 from shared.redis_conn import connect, connect_async
 from shared.settings import Settings
-from tests.support.processes import Proc, tidal_mcp, wait_until
+from shared.tokens import StoredLogin, TokenStore
+from tests.fake_tidal import EmulatorOptions, FakeTidal
+from tests.fake_tidal.client import Control
+from tests.support.logins import emulator_login
+from tests.support.processes import Proc, free_port, tidal_mcp, wait_until
+from tests.support.redis_proc import RedisProcess
+
+KEYRING_PASSWORD = "test-keyring-password"
+
+
+def make_stack_env(tmp_path: Path, redis_url: str, tidal_url: str) -> dict[str, str]:
+    """Environment for tidal-mcp processes: private Redis, the emulator, a keyring file, free ports."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("TIDAL_", "PROMETHEUS_"))}
+    env.update(
+        REDIS_URL=redis_url,
+        TIDAL_BASE_URL=tidal_url,
+        TIDAL_MCP_KEYRING_FILE=str(tmp_path / "keyring.cfg"),
+        TIDAL_MCP_KEYRING_PASSWORD=KEYRING_PASSWORD,
+        TIDAL_MCP_DATA_DIR=str(tmp_path / "run"),
+        TIDAL_MCP_HOST="127.0.0.1",
+        TIDAL_MCP_PORT=str(free_port()),
+        TIDAL_MCP_DASHBOARD_PORT=str(free_port()),
+        TIDAL_MCP_WAIT_TIMEOUT="20",
+        TIDAL_MCP_LOG_LEVEL="INFO",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def store_login(settings: Settings, emu: FakeTidal) -> StoredLogin:
+    """Store a login for the emulator's user, as `tidal-mcp login` would."""
+    login = emulator_login(emu)
+    TokenStore.from_settings(settings, connect(settings.redis_url)).save(login)
+    return login
 
 
 class WorkerPool:
@@ -78,3 +113,46 @@ async def front(redis_url: str, wait_timeout: float = 20, **options: Any) -> Asy
         await waiter.stop()
         await async_client.aclose()
         sync_client.close()
+
+
+#: What the pool caches or records about TIDAL's content (not its own state: workers, login, queues).
+CONTENT_KEYS = ("tidal:playlist:*", "tidal:library:*", "tidal:favorites:*", "tidal:track:*", "tidal:album:*",
+                "tidal:artist:*", "tidal:search:*", "tidal:snapshot:*", "tidal:snapshots", "tidal:write:*")
+
+
+@dataclass
+class SharedStack:
+    """A stack that outlives one test (for a module of tests): its own Redis, emulator, login, workers.
+
+    :meth:`fresh` puts TIDAL's content and the pool's caches back as they were, keeping the login and
+    the worker processes, so each test still starts from the seeded catalog.
+    """
+
+    env: dict[str, str]
+    emu: FakeTidal
+    control: Control
+    pool: WorkerPool
+    redis_url: str
+
+    def fresh(self) -> None:
+        self.control.delete("faults")
+        self.control.post("reset", {"state": True, "keep_tokens": True})
+        client = connect(self.redis_url)
+        for pattern in CONTENT_KEYS:
+            keys = list(client.scan_iter(match=pattern, count=1000))
+            if keys:
+                client.delete(*keys)
+
+
+@contextmanager
+def shared_stack(tmp_path: Path, workers: int = 2, **env: str) -> Iterator[SharedStack]:
+    """Start a :class:`SharedStack` with ``workers`` worker processes and extra ``env`` settings."""
+    redis = RedisProcess(tmp_path / "redis", persist=False).start()
+    try:
+        with FakeTidal(EmulatorOptions(seed=42, auto_approve=True, device_interval=0.05)) as emu:
+            stack_env = {**make_stack_env(tmp_path, f"{redis.url}/0", emu.url), **env}
+            store_login(Settings.from_env(stack_env), emu)
+            with worker_pool(stack_env, tmp_path / "logs", count=workers) as pool:
+                yield SharedStack(stack_env, emu, Control(emu.url), pool, f"{redis.url}/0")
+    finally:
+        redis.close()
