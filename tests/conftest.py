@@ -7,7 +7,6 @@ keyring file under the test's tmp dir (the same TIDAL_MCP_KEYRING_FILE/PASSWORD 
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,12 +19,11 @@ if str(REPO_ROOT) not in sys.path:
 
 from shared.redis_conn import connect  # noqa: E402
 from shared.settings import Settings  # noqa: E402
-from shared.tokens import StoredLogin, TokenStore  # noqa: E402
+from shared.tokens import StoredLogin  # noqa: E402
 from tests.fake_tidal import EmulatorOptions, FakeTidal  # noqa: E402
 from tests.fake_tidal.client import Control  # noqa: E402
 from tests.support.redis_proc import RedisProcess  # noqa: E402
 from tests.support.stack import make_stack_env, store_login  # noqa: E402
-
 
 
 @pytest.fixture(scope="session")

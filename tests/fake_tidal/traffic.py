@@ -2,9 +2,10 @@
 
 Order per request: count (route template and concrete path) → latency → visible rate limit →
 hidden budget → openapi bucket (429s) → stall → injected error → the route → answer latency (the
-route's change is made; the answer is held back); then the answer's status is counted and ``x-ratelimit-*`` headers are added where TIDAL sends them (openapi
-always; everything when ``ratelimit_headers`` is on). The control API and the device page are
-not TIDAL traffic and pass straight through; CDN media is counted but never rate limited.
+route's change is made, its answer held back); then the answer's status is counted and
+``x-ratelimit-*`` headers are added where TIDAL sends them (openapi always; everything when
+``ratelimit_headers`` is on). The control API and the device page are not TIDAL traffic and pass
+straight through; CDN media is counted but never rate limited.
 """
 
 from __future__ import annotations
