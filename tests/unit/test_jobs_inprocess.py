@@ -8,6 +8,7 @@ of each outcome.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 
 import fakeredis
@@ -20,14 +21,14 @@ from mcp_front.waiter import ResultWaiter
 from shared.cache import Cache
 from shared.catalog import OPERATIONS
 from shared.circuit import PoolCircuitBreaker
-from shared.errors import NotFound, UpstreamUnavailable
+from shared.errors import InvalidRequest, NotFound, UpstreamUnavailable
 from shared.keyring_store import KeyringStore
-from shared.queueing import QUEUES, READ_QUEUE, WORKERS, alive_key, queue_key
+from shared.queueing import QUEUES, WORKERS, alive_key, queue_key
 from shared.ratelimit import PoolRateLimiter
 from shared.settings import Settings
 from shared.tokens import TokenStore
 from tests.support.logins import emulator_login
-from workers.runtime import WorkerContext, set_context
+from workers.runtime import WorkerContext, current_context, set_context
 from workers.session import SessionHolder
 from workers.worker import TidalWorker
 
@@ -74,7 +75,7 @@ async def pipeline(emu):
     async def call(name: str, args: dict):
         task = asyncio.ensure_future(dispatcher.call(name, args))
         deadline = time.monotonic() + 10
-        while sync.llen(queue_key(READ_QUEUE)) == 0 and not task.done():  # until enqueued (or answered)
+        while not any(sync.llen(queue_key(q)) for q in QUEUES) and not task.done():  # until enqueued (or answered)
             assert time.monotonic() < deadline, "the dispatcher neither answered nor enqueued"
             await asyncio.sleep(0.005)
         if not task.done():  # RQ workers need the main thread (signals): run it here, blocking the loop
@@ -141,3 +142,17 @@ async def test_an_expired_entry_is_answered_stale_when_tidal_fails(pipeline, con
     control.delete("faults")
     data, source = await call("track.get", args)
     assert source == "tidal" and redis_client.ttl(key) > 3600
+
+
+async def test_a_read_only_worker_refuses_write_jobs_without_calling_tidal(pipeline, control, catalog):
+    call, _, _ = pipeline
+    context = current_context()
+    set_context(dataclasses.replace(context, settings=dataclasses.replace(context.settings, read_only=True)))
+    uuid = catalog["user_playlist_uuids"][1]
+    before = control.get(f"snapshot/playlist/{uuid}")["trackIds"]
+    with pytest.raises(InvalidRequest, match="read-only"):
+        await call("playlist.clear", {"playlist_id": uuid})
+    assert control.get("counters")["total"] == 0
+    assert control.get(f"snapshot/playlist/{uuid}")["trackIds"] == before
+    data, _ = await call("playlist.get", {"playlist_id": uuid})  # reads still run
+    assert [t["id"] for t in data["tracks"]] == before
