@@ -25,11 +25,10 @@ from shared.redis_conn import connect
 from shared.settings import Settings
 from tests.e2e.conftest import Stack, login, stack_environment, start_stack, stop_stack
 from tests.support.processes import tidal_mcp, wait_until
+from tests.support.tool_names import ALL_TOOLS, DESTRUCTIVE_TOOLS, IDEMPOTENT_WRITES, READ_TOOLS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.anyio]
 
-TOOLS = {"tidal_search", "tidal_get_track", "tidal_get_album", "tidal_get_artist", "tidal_get_playlist",
-         "tidal_auth_status"}
 
 
 @pytest.fixture(scope="module")
@@ -54,12 +53,18 @@ def path_count(control, path: str) -> int:
     return control.get("counters")["paths"].get(path, 0)
 
 
-async def test_tools_declare_schemas_and_read_only_annotations(stack):
+async def test_tools_declare_schemas_and_honest_annotations(stack):
     async with Client(stack.mcp_url) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
-    assert set(tools) == TOOLS
-    for tool in tools.values():
-        assert tool.annotations.read_only_hint is True and tool.annotations.destructive_hint is False
+    assert set(tools) == ALL_TOOLS
+    for name, tool in tools.items():
+        hints = tool.annotations
+        assert hints.read_only_hint is (name in READ_TOOLS), name
+        assert hints.destructive_hint is (name in DESTRUCTIVE_TOOLS), name
+        if name not in READ_TOOLS:
+            assert hints.idempotent_hint is (name in IDEMPOTENT_WRITES), name
+        if name in DESTRUCTIVE_TOOLS:
+            assert tool.input_schema["properties"]["dry_run"]["type"] == "boolean", name
         assert tool.output_schema and tool.input_schema["type"] == "object"
     assert tools["tidal_search"].input_schema["properties"]["limit"]["maximum"] == 50
 
@@ -123,7 +128,7 @@ async def test_the_stdio_transport_serves_every_tool_from_the_same_pool(stack, c
     params = StdioServerParameters(command=tidal_mcp()[0], args=["front", "--stdio"], env=stack.env)
     async with Client(params) as client:
         names = {t.name for t in (await client.list_tools()).tools}
-        assert names == TOOLS
+        assert names == ALL_TOOLS
         auth = await client.call_tool("tidal_auth_status", {})
         track_id = catalog["track_ids"][300]
         track = await client.call_tool("tidal_get_track", {"track_id": track_id})

@@ -1,0 +1,32 @@
+"""What ``tools/list`` must offer, written out here (not read from the code it checks)."""
+
+from __future__ import annotations
+
+READ_TOOLS = frozenset({
+    "tidal_search", "tidal_get_track", "tidal_get_album", "tidal_get_artist", "tidal_get_playlist",
+    "tidal_auth_status", "tidal_list_playlists", "tidal_list_snapshots", "tidal_list_folders",
+    "tidal_list_favorites",
+})
+
+#: Writes that destroy something (each takes ``dry_run`` and keeps what it destroys where it can).
+DESTRUCTIVE_TOOLS = frozenset({
+    "tidal_edit_playlist", "tidal_delete_playlists", "tidal_remove_tracks", "tidal_clear_playlist",
+    "tidal_merge_playlists", "tidal_restore_playlist", "tidal_delete_folder", "tidal_remove_favorites",
+})
+
+#: Writes that only add or rearrange.
+ADDING_TOOLS = frozenset({
+    "tidal_create_playlist", "tidal_copy_playlist", "tidal_set_playlist_visibility", "tidal_add_tracks",
+    "tidal_move_tracks", "tidal_create_folder", "tidal_rename_folder", "tidal_move_playlists",
+    "tidal_add_favorites",
+})
+
+#: Writes whose second identical call changes nothing more.
+IDEMPOTENT_WRITES = frozenset({
+    "tidal_edit_playlist", "tidal_delete_playlists", "tidal_clear_playlist", "tidal_delete_folder",
+    "tidal_remove_favorites", "tidal_set_playlist_visibility", "tidal_rename_folder", "tidal_move_playlists",
+    "tidal_add_favorites",
+})
+
+WRITE_TOOLS = DESTRUCTIVE_TOOLS | ADDING_TOOLS
+ALL_TOOLS = READ_TOOLS | WRITE_TOOLS
