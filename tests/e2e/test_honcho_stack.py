@@ -151,11 +151,16 @@ async def test_bad_input_gets_a_clear_error_and_the_front_keeps_serving(stack, c
         unknown = await client.call_tool("tidal_get_track", {"track_id": 424242})
         blank = await client.call_tool("tidal_search", {"query": "   "})
         fine = await client.call_tool("tidal_get_track", {"track_id": control.get("catalog")["track_ids"][1]})
+        not_ids = [await client.call_tool("tidal_get_track", {"track_id": value}) for value in (True, 1.5, "42")]
+        bool_limit = await client.call_tool("tidal_search", {"query": "blue", "limit": True})
     assert negative.is_error and "greater than or equal to 1" in negative.content[0].text
     assert bad_uuid.is_error and "pattern" in bad_uuid.content[0].text
     assert unknown.is_error and "no track with id 424242" in unknown.content[0].text
     assert blank.is_error and "empty" in blank.content[0].text
     assert not fine.is_error
+    for result in [*not_ids, bool_limit]:  # strict: JSON true/1.5/"42" are not ids or counts
+        assert result.is_error and "valid integer" in result.content[0].text, result.content
+    assert path_count(control, "GET /v1/tracks/1") == 0 and path_count(control, "GET /v1/tracks/42") == 0
 
 
 def test_health_ready_metrics_and_dashboard_answer(stack):
