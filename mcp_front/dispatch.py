@@ -154,7 +154,7 @@ class Dispatcher:
         started = time.monotonic()
         try:
             for attempt in range(MAX_RESUBMITS + 1):
-                job_id, new_job = await self._submit(op, args, request_id)
+                job_id, new_job = await self.submit(op, args, request_id)
                 outcome = await self._wait(job_id, new_job, deadline, started, progress, op.writes)
                 if isinstance(outcome, Result) and outcome.type == Result.Type.SUCCESSFUL:
                     return outcome.return_value
@@ -173,7 +173,7 @@ class Dispatcher:
             self.inflight -= 1
             metrics.INFLIGHT.dec()
 
-    async def _submit(self, op: Operation, args: dict[str, Any], request_id: str | None) -> tuple[str, bool]:
+    async def submit(self, op: Operation, args: dict[str, Any], request_id: str | None) -> tuple[str, bool]:
         """Enqueue (or join) the job: its id, and whether this call created it."""
         if not await self.workers_available():
             raise NoWorkers(

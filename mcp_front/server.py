@@ -23,6 +23,7 @@ import uvicorn
 from mcp.server import MCPServer
 
 from mcp_front.auth import auth_options
+from mcp_front.batch import Batches
 from mcp_front.dispatch import Dispatcher
 from mcp_front.exposure import check_exposure, transport_security
 from mcp_front.health import add_routes
@@ -48,6 +49,7 @@ class FrontState:
 
     dispatcher: Dispatcher
     sync_redis: redis.Redis
+    batches: Batches
 
 
 def build_server(settings: Settings, *, http: bool = True, guard: HttpGuard | None = None) -> MCPServer:
@@ -62,7 +64,8 @@ def build_server(settings: Settings, *, http: bool = True, guard: HttpGuard | No
         await waiter.start()
         dispatcher = Dispatcher(async_redis, waiter, sync_redis, wait_timeout=settings.wait_timeout,
                                 max_inflight=settings.max_inflight, max_queue_depth=settings.max_queue_depth)
-        state = FrontState(dispatcher, sync_redis)
+        state = FrontState(dispatcher, sync_redis,
+                           Batches(dispatcher, job_after=settings.job_after, job_ttl=settings.job_ttl))
         holder["state"] = state
         log.info("front ready", extra={"redis": location(sync_redis)})
         try:

@@ -91,6 +91,10 @@ class Settings:
     keyring: str = "auto"
     # Hide every tool that changes the account and make workers refuse write jobs.
     read_only: bool = False
+    # Long operations: a call expected to take longer than this answers at once with a job handle;
+    # job records (state, progress, results) are kept this long.
+    job_after: float = 40.0
+    job_ttl: int = 24 * 3600
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -117,6 +121,8 @@ class Settings:
             rate_start=_get(env, "TIDAL_MCP_RATE_START", cls.rate_start, _float_range(0.1, 1000)),
             rate_floor=_get(env, "TIDAL_MCP_RATE_FLOOR", cls.rate_floor, _float_range(0.1, 1000)),
             rate_burst=_get(env, "TIDAL_MCP_RATE_BURST", cls.rate_burst, _int_range(1, 10000)),
+            job_after=_get(env, "TIDAL_MCP_JOB_AFTER", cls.job_after, _float_range(0, 3600)),
+            job_ttl=_get(env, "TIDAL_MCP_JOB_TTL", cls.job_ttl, _int_range(60, 30 * 24 * 3600)),
             max_jobs=_get(env, "TIDAL_MCP_MAX_JOBS", cls.max_jobs, _int_range(1, 10_000_000)),
             stale_grace=_get(env, "TIDAL_MCP_STALE_GRACE", cls.stale_grace, _int_range(0, 30 * 24 * 3600)),
             max_inflight=_get(env, "TIDAL_MCP_MAX_INFLIGHT", cls.max_inflight, _int_range(1, 1_000_000)),

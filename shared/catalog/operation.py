@@ -62,13 +62,14 @@ class Operation:
 
     def coalesce_key(self, args: Mapping[str, Any]) -> str | None:
         """Where the id of the job running these exact arguments is kept (None: never shared)."""
-        return f"tidal:coalesce:{self.name}:{self._args_digest(args)}" if self.coalesce else None
+        return f"tidal:coalesce:{self.name}:{self.args_digest(args)}" if self.coalesce else None
 
     def new_job_id(self, args: Mapping[str, Any]) -> str:
         """A new RQ job id, readable in rq-dashboard (RQ ids allow only ``[A-Za-z0-9_-]``)."""
-        return f"{self.name.replace('.', '_')}-{self._args_digest(args)[:12]}-{uuid.uuid4().hex[:8]}"
+        return f"{self.name.replace('.', '_')}-{self.args_digest(args)[:12]}-{uuid.uuid4().hex[:8]}"
 
-    def _args_digest(self, args: Mapping[str, Any]) -> str:
+    def args_digest(self, args: Mapping[str, Any]) -> str:
+        """The same for the same operation and arguments (in any key order)."""
         return _digest({"op": self.name, "args": dict(args)})
 
 

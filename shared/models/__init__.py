@@ -9,6 +9,27 @@ Areas mirror ``workers/jobs/<area>.py`` and ``mcp_front/tools/<area>.py`` (DESIG
 from shared.models.albums import Album, AlbumSummary
 from shared.models.artists import Artist
 from shared.models.auth import AuthStatus
+from shared.models.batch import (
+    AlbumBatch,
+    AlbumBatchAnswer,
+    ArtistBatch,
+    ArtistBatchAnswer,
+    ArtistSummary,
+    BarcodeBatch,
+    BarcodeBatchAnswer,
+    BarcodeMatch,
+    BatchResult,
+    ChunkAnswer,
+    IsrcBatch,
+    IsrcBatchAnswer,
+    IsrcMatch,
+    ItemFailure,
+    JobInfo,
+    JobList,
+    TrackBatch,
+    TrackBatchAnswer,
+    TrackSummary,
+)
 from shared.models.common import AlbumRef, ArtistRef, Freshness
 from shared.models.favorites import (
     FAVORITE_KINDS,
@@ -35,9 +56,12 @@ from shared.models.snapshots import Snapshot, SnapshotList
 from shared.models.tracks import Track, TrackResult
 
 __all__ = [
-    "Album", "AlbumRef", "AlbumSummary", "Artist", "ArtistRef", "AuthStatus", "Deleted", "FAVORITE_KINDS",
-    "FAVORITE_ORDERS", "Favorite", "FavoriteList", "FavoritesChange", "FavoritesPage", "Folder", "FolderChange",
-    "FolderList", "Freshness", "Library", "LibraryPlaylist", "Playlist", "PlaylistChange", "PlaylistInfo",
-    "PlaylistPage", "PlaylistSummary", "SearchResult", "Snapshot", "SnapshotList", "TopHit", "Track",
-    "TrackPlacement", "TrackResult",
+    "Album", "AlbumBatch", "AlbumBatchAnswer", "AlbumRef", "AlbumSummary", "Artist", "ArtistBatch",
+    "ArtistBatchAnswer", "ArtistRef", "ArtistSummary", "AuthStatus", "BarcodeBatch", "BarcodeBatchAnswer",
+    "BarcodeMatch", "BatchResult", "ChunkAnswer", "Deleted", "FAVORITE_KINDS", "FAVORITE_ORDERS", "Favorite",
+    "FavoriteList", "FavoritesChange", "FavoritesPage", "Folder", "FolderChange", "FolderList", "Freshness",
+    "IsrcBatch", "IsrcBatchAnswer", "IsrcMatch", "ItemFailure", "JobInfo", "JobList", "Library", "LibraryPlaylist",
+    "Playlist", "PlaylistChange", "PlaylistInfo", "PlaylistPage", "PlaylistSummary", "SearchResult", "Snapshot",
+    "SnapshotList", "TopHit", "Track", "TrackBatch", "TrackBatchAnswer", "TrackPlacement", "TrackResult",
+    "TrackSummary",
 ]

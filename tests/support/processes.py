@@ -6,6 +6,7 @@ until a deadline and fails with a message (and the process logs) when it never h
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -13,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -52,6 +53,18 @@ def wait_until(condition: Callable[[], T], timeout: float, message: str | Callab
         time.sleep(interval)
     text = message() if callable(message) else message
     raise AssertionError(f"{text} (waited {timeout:g} s; last error: {last_error!r})")
+
+
+async def eventually(condition: Callable[[], Awaitable[T]], timeout: float, message: str,
+                     interval: float = 0.2) -> T:
+    """:func:`wait_until` for an async condition (e.g. polling a job over MCP as a client would)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = await condition()
+        if value:
+            return value
+        await asyncio.sleep(interval)
+    raise AssertionError(f"{message} (waited {timeout:g} s)")
 
 
 def http_ok(url: str) -> bool:

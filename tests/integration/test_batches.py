@@ -1,0 +1,168 @@
+"""Batch reads and long jobs through a real front process, real workers and the emulator's openapi v2.
+
+Results are compared item by item with what the emulator holds; TIDAL requests are counted by the
+emulator. The stack is shared by the module; each test starts with empty caches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+
+import pytest
+from mcp import Client
+
+from shared.redis_conn import connect
+from tests.fake_tidal.client import Control
+from tests.support.processes import Proc, eventually, free_port, http_ok, start_listening, tidal_mcp
+from tests.support.stack import shared_stack
+
+pytestmark = [pytest.mark.integration, pytest.mark.anyio]
+
+OPENAPI_TRACKS = "GET /openapi/v2/tracks"
+
+
+def start_front(env: dict[str, str], log_dir) -> tuple[Proc, str]:
+    env["TIDAL_MCP_PORT"] = str(free_port())
+    proc = start_listening("front", tidal_mcp("front"), env, log_dir,
+                           lambda: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/ready"), ("TIDAL_MCP_PORT",))
+    return proc, f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/mcp"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("batches")
+    with shared_stack(tmp, workers=3, TIDAL_MCP_RATE_START="200", TIDAL_MCP_RATE_LIMIT="200",
+                      TIDAL_MCP_RATE_BURST="50") as stack:
+        env = dict(stack.env)
+        proc, url = start_front(env, tmp / "logs")
+        stack.mcp_url = url  # type: ignore[attr-defined]
+        try:
+            yield stack
+        finally:
+            proc.stop()
+
+
+@pytest.fixture
+def control(stack) -> Control:
+    stack.fresh()
+    client = connect(stack.redis_url)
+    for pattern in ("tidal:*-summary:*", "tidal:isrc:*", "tidal:barcode:*", "tidal:job:*", "tidal:jobs:*",
+                    "tidal:batch:*"):
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        if keys:
+            client.delete(*keys)
+    return stack.control
+
+
+@pytest.fixture
+def catalog(control) -> dict:
+    return control.get("catalog")
+
+
+def requests_to(control: Control, route: str) -> int:
+    return control.get("counters")["paths"].get(route, 0)
+
+
+async def test_a_batch_answers_the_cache_fetches_the_rest_in_chunks_and_keeps_the_order(stack, control, catalog):
+    ids = catalog["track_ids"][300:400]
+    unknown = [999_999_001, 999_999_002, 999_999_003]
+    async with Client(stack.mcp_url) as client:
+        for track_id in ids[:5]:
+            await client.call_tool("tidal_get_track", {"track_id": track_id})
+        asked = [*ids[50:], unknown[0], *ids[:50], ids[7], *unknown[1:]]
+        result = await client.call_tool("tidal_get_tracks", {"track_ids": asked, "limit": 1000})
+    assert not result.is_error, result.content
+    answer = result.structured_content
+    assert answer["state"] == "done" and answer["total"] == 103
+    batch = answer["result"]
+    assert [t["id"] for t in batch["found"]] == [*ids[50:], *ids[:50]]
+    assert batch["not_found"] == [str(u) for u in unknown] and batch["failed"] == []
+    assert batch["from_cache"] == 5
+    assert requests_to(control, OPENAPI_TRACKS) == math.ceil(98 / 20)
+    for track in batch["found"][::17]:
+        snap = control.get(f"snapshot/track/{track['id']}")
+        assert (track["title"], track["isrc"], track["duration_s"]) == (snap["title"], snap["isrc"], snap["duration"])
+        assert [a["id"] for a in track["artists"]] == [a["id"] for a in snap["artists"]]
+        assert track["album"]["id"] == snap["album"]["id"]
+
+
+async def test_a_repeat_is_all_cache_and_identical_chunks_of_two_calls_run_once(stack, control, catalog):
+    ids = catalog["track_ids"][500:560]
+    control.post("faults", {"latency_ms": 300, "path_regex": "^/openapi/v2/tracks$"})
+    async with Client(stack.mcp_url) as client:
+        first, second = await asyncio.gather(client.call_tool("tidal_get_tracks", {"track_ids": ids}),
+                                             client.call_tool("tidal_get_tracks", {"track_ids": ids[::-1]}))
+        again = await client.call_tool("tidal_get_tracks", {"track_ids": ids})
+    assert [t["id"] for t in first.structured_content["result"]["found"]] == ids
+    assert [t["id"] for t in second.structured_content["result"]["found"]] == ids[::-1]
+    assert requests_to(control, OPENAPI_TRACKS) == 3
+    assert again.structured_content["result"]["from_cache"] == 60
+
+
+async def test_isrcs_barcodes_albums_and_artists(stack, control, catalog):
+    tracks = [control.get(f"snapshot/track/{t}") for t in catalog["track_ids"][10:13]]
+    albums = [control.get(f"snapshot/album/{a}") for a in catalog["album_ids"][5:8]]
+    async with Client(stack.mcp_url) as client:
+        by_isrc = await client.call_tool("tidal_find_tracks_by_isrc",
+                                         {"isrcs": [t["isrc"].lower() for t in tracks] + ["USXXX9999999"]})
+        by_upc = await client.call_tool("tidal_find_albums_by_barcode", {"barcodes": [a["upc"] for a in albums]})
+        by_id = await client.call_tool("tidal_get_albums", {"album_ids": [a["id"] for a in albums]})
+        artists = await client.call_tool("tidal_get_artists", {"artist_ids": catalog["artist_ids"][:4]})
+    isrc = by_isrc.structured_content["result"]
+    assert [m["isrc"] for m in isrc["found"]] == [t["isrc"] for t in tracks]
+    assert all(tracks[i]["id"] in [t["id"] for t in m["tracks"]] for i, m in enumerate(isrc["found"]))
+    assert isrc["not_found"] == ["USXXX9999999"]
+    assert [m["albums"][0]["id"] for m in by_upc.structured_content["result"]["found"]] == [a["id"] for a in albums]
+    found = by_id.structured_content["result"]["found"]
+    assert [(a["id"], a["title"], a["number_of_tracks"]) for a in found] == [
+        (a["id"], a["title"], a["numberOfTracks"]) for a in albums]
+    names = [a["name"] for a in artists.structured_content["result"]["found"]]
+    assert names == [control.get(f"snapshot/artist/{a}")["name"] for a in catalog["artist_ids"][:4]]
+
+
+async def test_bad_input_is_a_clear_error(stack, control, catalog):
+    async with Client(stack.mcp_url) as client:
+        too_many = await client.call_tool("tidal_get_tracks", {"track_ids": list(range(1, 1002))})
+        empty = await client.call_tool("tidal_get_tracks", {"track_ids": []})
+        bad_isrc = await client.call_tool("tidal_find_tracks_by_isrc", {"isrcs": ["not-an-isrc"]})
+        bad_upc = await client.call_tool("tidal_find_albums_by_barcode", {"barcodes": ["12ab"]})
+        no_job = await client.call_tool("tidal_get_job", {"job_id": "b0123456789abcdef"})
+        bad_job = await client.call_tool("tidal_get_job", {"job_id": "../../etc"})
+    assert too_many.is_error and "1000" in too_many.content[0].text
+    assert empty.is_error and "at least 1" in empty.content[0].text
+    assert bad_isrc.is_error and "pattern" in bad_isrc.content[0].text
+    assert bad_upc.is_error and "pattern" in bad_upc.content[0].text
+    assert no_job.is_error and "No job b0123456789abcdef" in no_job.content[0].text
+    assert bad_job.is_error and "pattern" in bad_job.content[0].text
+    assert requests_to(control, OPENAPI_TRACKS) == 0
+
+
+async def test_a_long_batch_answers_with_a_job_that_is_polled_to_completion_and_paged(stack, control, catalog,
+                                                                                       tmp_path):
+    env = {**stack.env, "TIDAL_MCP_JOB_AFTER": "0"}  # every batch with misses answers as a job
+    proc, url = start_front(env, tmp_path / "logs")
+    ids = catalog["track_ids"][600:850]
+    try:
+        async with Client(url) as client:
+            started = (await client.call_tool("tidal_get_tracks", {"track_ids": ids})).structured_content
+            assert started["state"] == "running" and started["total"] == 250 and started["result"] is None
+            job_id = started["job_id"]
+
+            async def finished() -> dict | None:
+                info = (await client.call_tool("tidal_get_job", {"job_id": job_id, "limit": 100})).structured_content
+                return info if info["state"] != "running" else None
+
+            info = await eventually(finished, 60, "the job never finished")
+            pages = [info["result"]]
+            while pages[-1]["next_offset"] is not None:
+                pages.append((await client.call_tool("tidal_get_job", {"job_id": job_id, "limit": 100,
+                                                                       "offset": pages[-1]["next_offset"]})
+                              ).structured_content["result"])
+            listed = (await client.call_tool("tidal_list_jobs", {})).structured_content["jobs"]
+    finally:
+        proc.stop()
+    assert info["state"] == "done" and info["done"] == 250
+    assert [t["id"] for page in pages for t in page["found"]] == ids and len(pages) == 3
+    assert job_id in [j["job_id"] for j in listed]
+    assert requests_to(control, OPENAPI_TRACKS) == math.ceil(250 / 20)
