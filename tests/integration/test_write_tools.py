@@ -16,7 +16,7 @@ from shared.redis_conn import connect
 from tests.fake_tidal.client import Control
 from tests.support.processes import Proc, free_port, http_ok, start_listening, tidal_mcp, wait_until
 from tests.support.stack import shared_stack
-from tests.support.tool_names import ALL_TOOLS, READ_TOOLS
+from tests.support.tool_names import ALL_TOOLS, READ_ONLY_FRONT_TOOLS
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
@@ -123,7 +123,7 @@ async def test_a_read_only_front_offers_no_write_tool(stack, tmp_path):
                                                                                     + "0" * 12})
     finally:
         proc.stop()
-    assert names == READ_TOOLS and READ_TOOLS < ALL_TOOLS
+    assert names == READ_ONLY_FRONT_TOOLS and READ_ONLY_FRONT_TOOLS < ALL_TOOLS
     assert refused.is_error and "tidal_clear_playlist" in refused.content[0].text
 
 

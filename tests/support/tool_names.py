@@ -5,8 +5,12 @@ from __future__ import annotations
 READ_TOOLS = frozenset({
     "tidal_search", "tidal_get_track", "tidal_get_album", "tidal_get_artist", "tidal_get_playlist",
     "tidal_auth_status", "tidal_list_playlists", "tidal_list_snapshots", "tidal_list_folders",
-    "tidal_list_favorites",
+    "tidal_list_favorites", "tidal_get_tracks", "tidal_get_albums", "tidal_get_artists", "tidal_find_tracks_by_isrc",
+    "tidal_find_albums_by_barcode", "tidal_get_job", "tidal_list_jobs",
 })
+
+#: Acts on the server's own jobs, not on the account: offered in read-only mode too.
+JOB_CONTROL = frozenset({"tidal_cancel_job"})
 
 #: Writes that destroy something (each takes ``dry_run`` and keeps what it destroys where it can).
 DESTRUCTIVE_TOOLS = frozenset({
@@ -25,8 +29,9 @@ ADDING_TOOLS = frozenset({
 IDEMPOTENT_WRITES = frozenset({
     "tidal_edit_playlist", "tidal_delete_playlists", "tidal_clear_playlist", "tidal_delete_folder",
     "tidal_remove_favorites", "tidal_set_playlist_visibility", "tidal_rename_folder", "tidal_move_playlists",
-    "tidal_add_favorites",
+    "tidal_add_favorites", "tidal_cancel_job",
 })
 
 WRITE_TOOLS = DESTRUCTIVE_TOOLS | ADDING_TOOLS
-ALL_TOOLS = READ_TOOLS | WRITE_TOOLS
+ALL_TOOLS = READ_TOOLS | WRITE_TOOLS | JOB_CONTROL
+READ_ONLY_FRONT_TOOLS = READ_TOOLS | JOB_CONTROL
