@@ -226,3 +226,22 @@ async def test_a_slow_call_reports_progress_while_the_pool_works(stack, control)
     assert seen, "no progress notification arrived"
     assert all(total == 20 and "waiting for TIDAL" in message for _, total, message in seen)
     assert [p for p, _, _ in seen] == sorted(p for p, _, _ in seen)
+
+
+async def test_a_batch_answered_inline_reports_progress_in_items(stack, control):
+    control.post("faults", {"latency_ms": 1500, "path_regex": "^/openapi/v2/tracks$"})
+    ids = control.get("catalog")["track_ids"][1200:1400]
+    seen: list[tuple[float, float | None, str | None]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append((progress, total, message))
+
+    async with Client(stack.mcp_url) as client:
+        result = await client.call_tool("tidal_get_tracks", {"track_ids": ids, "limit": 1000},
+                                        progress_callback=on_progress)
+    assert not result.is_error, result.content
+    assert result.structured_content["state"] == "done"
+    assert [t["id"] for t in result.structured_content["result"]["found"]] == ids
+    assert seen, "no progress notification arrived"
+    assert all(total == 200 and message == f"{progress:g}/200 items" for progress, total, message in seen)
+    assert [p for p, _, _ in seen] == sorted(p for p, _, _ in seen) and seen[-1][0] < 200
