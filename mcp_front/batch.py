@@ -76,11 +76,13 @@ class Batches:
         job_id = await batches.create(self.client, kind=kind.tool, owner=owner, values=distinct, chunks=len(chunks),
                                       cached=cached, rate=rate, ttl=self.job_ttl)
         op = OPERATIONS[kind.chunk_op]
-        rq_ids: list[tuple[str, bool]] = []
-        for index, chunk in enumerate(chunks):
+
+        async def start(index: int, chunk: list[str]) -> tuple[str, bool]:
             args = {"values": chunk}
             await batches.subscribe(self.client, batches.subs_key(op.args_digest(args)), job_id, index, self.job_ttl)
-            rq_ids.append(await self.dispatcher.submit(op, args, request_id))
+            return await self.dispatcher.submit(op, args, request_id)
+
+        rq_ids = list(await asyncio.gather(*(start(i, chunk) for i, chunk in enumerate(chunks))))
         await batches.set_chunk_jobs(self.client, job_id, [rq_id for rq_id, _ in rq_ids])
         eta = await self._eta(len(chunks), rate)
         if chunks and eta > self.job_after:
