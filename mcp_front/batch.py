@@ -4,7 +4,7 @@ For ``await batches.run(TRACKS, ["1", "2", ...], owner, progress)``:
 
 1. **plan**: the distinct values in the order asked; each is looked up in the cache under its item
    key and, for ids, under the single-object key too (a ``tidal_get_track`` entry answers a track).
-   The misses, sorted, are cut into chunks of :data:`~shared.catalog.batch.BATCH_CHUNK`, so two calls
+   The misses, sorted, are cut into chunks of the kind's ``chunk_size``, so two calls
    missing the same values ask for the same chunks.
 2. **record** (:mod:`shared.batches`): the batch's record, the cache's answers, one subscription per
    chunk; then each chunk is enqueued on ``tidal-batch`` (joining an identical chunk job if one runs).
@@ -32,7 +32,7 @@ from mcp_front.waiter import LOST
 from shared import batches
 from shared.cache import decode
 from shared.catalog import OPERATIONS
-from shared.catalog.batch import BATCH_CHUNK, KINDS, BatchKind
+from shared.catalog.batch import KINDS, BatchKind
 from shared.errors import NotFound, TidalMcpError, error_from_exc_string
 from shared.models import AlbumSummary, ArtistSummary, TrackSummary
 from shared.queueing import BATCH_QUEUE, queue_key
@@ -71,11 +71,13 @@ class Batches:
         """Answer a batch: its first page inline, or its job (``state`` "running") when it is long."""
         distinct = list(dict.fromkeys(values))
         cached, misses = await self._from_cache(kind, distinct)
-        chunks = [misses[i:i + BATCH_CHUNK] for i in range(0, len(misses), BATCH_CHUNK)]
+        size = kind.chunk_size
+        chunks = [misses[i:i + size] for i in range(0, len(misses), size)]
         rate = await self._rate()
         job_id = await batches.create(self.client, kind=kind.tool, owner=owner, values=distinct, chunks=len(chunks),
                                       cached=cached, rate=rate, ttl=self.job_ttl)
         op = OPERATIONS[kind.chunk_op]
+        eta = await self._eta(len(chunks) * kind.requests_per_chunk, rate)
 
         async def start(index: int, chunk: list[str]) -> tuple[str, bool]:
             args = {"values": chunk}
@@ -84,7 +86,6 @@ class Batches:
 
         rq_ids = list(await asyncio.gather(*(start(i, chunk) for i, chunk in enumerate(chunks))))
         await batches.set_chunk_jobs(self.client, job_id, [rq_id for rq_id, _ in rq_ids])
-        eta = await self._eta(len(chunks), rate)
         if chunks and eta > self.job_after:
             return await self.info(job_id, owner, offset, limit)
         deadline = time.monotonic() + self.dispatcher.wait_timeout
@@ -121,10 +122,10 @@ class Batches:
         raw = await self.client.hget(BUCKET_KEY, "rate")
         return float(raw) if raw else 8.0
 
-    async def _eta(self, chunks: int, rate: float) -> float:
-        """Seconds the chunks (one TIDAL request each) need at the budget, behind the batch queue."""
+    async def _eta(self, requests: int, rate: float) -> float:
+        """Seconds ``requests`` TIDAL requests need at the budget, behind the batch queue's jobs (one each)."""
         queued = await self.client.llen(queue_key(BATCH_QUEUE))
-        return (chunks + max(0, queued - chunks)) / max(rate, 0.1)
+        return (requests + queued) / max(rate, 0.1)
 
     # -- waiting ---------------------------------------------------------------------------------------
 
@@ -167,7 +168,8 @@ class Batches:
         info: dict[str, Any] = {
             "job_id": job_id, "kind": record["kind"], "state": record["state"],
             "done": min(done_items, len(record["values"])), "total": len(record["values"]),
-            "eta_s": round(chunks_left / max(record["rate"], 0.1), 1) if record["state"] == "running" else None,
+            "eta_s": round(chunks_left * KINDS[record["kind"]].requests_per_chunk / max(record["rate"], 0.1), 1)
+            if record["state"] == "running" else None,
             "created": datetime.fromtimestamp(record["created"] / 1000, UTC).isoformat(timespec="seconds"),
         }
         if record["state"] == "running":
@@ -192,7 +194,7 @@ class Batches:
                 continue
             if isinstance(outcome, Result) and outcome.type == Result.Type.SUCCESSFUL:
                 continue  # it filed before finishing; a reload shows it
-            chunk = _chunk_values(values, answers, record["chunks"], index)
+            chunk = _chunk_values(values, answers, KINDS[record["kind"]].chunk_size, index)
             reason = (error_from_exc_string(outcome.exc_string, rq_id).message if isinstance(outcome, Result)
                       else "the chunk job was lost (Redis lost it, or an operator deleted it); retry these")
             subs = batches.subs_key(op.args_digest({"values": chunk}))
@@ -217,12 +219,12 @@ class Batches:
         return jobs
 
 
-def _chunk_values(values: list[str], answers: dict[str, Any], chunks: int, index: int) -> list[str]:
+def _chunk_values(values: list[str], answers: dict[str, Any], size: int, index: int) -> list[str]:
     """The values chunk ``index`` asked for: the misses (what the cache did not answer), sorted, cut."""
     cache = answers.get("cache", {})
     known = set(cache.get("found", {})) | set(cache.get("not_found", []))
     misses = sorted((v for v in values if v not in known), key=lambda v: (len(v), v))
-    return misses[index * BATCH_CHUNK:(index + 1) * BATCH_CHUNK]
+    return misses[index * size:(index + 1) * size]
 
 
 def _count(answers: dict[str, Any]) -> int:

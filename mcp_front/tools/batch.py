@@ -21,7 +21,7 @@ from pydantic import Field
 from mcp_front.batch import owner_of
 from mcp_front.tools.common import READ_ONLY, AlbumId, ArtistId, Isrc, TrackId
 from shared import metrics
-from shared.catalog.batch import ALBUMS, ARTISTS, BARCODES, ISRCS, TRACKS, BatchKind
+from shared.catalog.batch import ALBUMS, ARTISTS, BARCODES, ISRCS, MATCHES, TRACKS, BatchKind
 from shared.errors import TidalMcpError
 from shared.logs import request_context
 from shared.models import (
@@ -29,6 +29,7 @@ from shared.models import (
     ArtistBatchAnswer,
     BarcodeBatchAnswer,
     IsrcBatchAnswer,
+    MatchBatchAnswer,
     TrackBatchAnswer,
 )
 
@@ -52,6 +53,9 @@ AlbumIds = _list(AlbumId, "Album ids")
 ArtistIds = _list(ArtistId, "Artist ids")
 Isrcs = _list(Isrc, "ISRCs")
 Barcodes = _list(Barcode, "Barcodes")
+Line = Annotated[str, Field(min_length=1, max_length=300, description='e.g. "Daft Punk - Get Lucky"')]
+Lines = Annotated[list[Line], Field(min_length=1, max_length=500,
+                                    description="Song lines (1 to 500; repeats are answered once)")]
 
 
 def caller(ctx: Context) -> str:
@@ -119,3 +123,13 @@ def register(mcp: MCPServer) -> None:
         if len(set(barcodes)) == 0:
             raise ToolError("Give at least one barcode.")
         return BarcodeBatchAnswer.model_validate(await run_batch(ctx, BARCODES, list(barcodes), limit))
+
+    @mcp.tool(name="tidal_match_tracks", title="Match song lines to tracks", annotations=READ_ONLY)
+    async def tidal_match_tracks(lines: Lines, ctx: Context, limit: PageSize = PAGE) -> MatchBatchAnswer:
+        """Find the TIDAL track for each of up to 500 free-text lines ("Artist - Title", "Title by
+        Artist", with or without album/year): the best track with a 0-1 confidence and the runner-up.
+        Below 0.6 no track is chosen (`track` null, `candidate` and `reason` say why): check those by hand."""
+        cleaned = [" ".join(line.split()) for line in lines]
+        if not all(cleaned):
+            raise ToolError("Every line needs some text (an empty line matches nothing).")
+        return MatchBatchAnswer.model_validate(await run_batch(ctx, MATCHES, cleaned, limit))

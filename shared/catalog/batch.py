@@ -13,6 +13,7 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from shared.catalog.operation import HOUR, MINUTE, Operation
@@ -35,9 +36,15 @@ class BatchKind:
     full_kind: str | None
     #: What a value is, for messages: "track id", "ISRC".
     label: str
+    #: Values per chunk job, and the TIDAL requests one chunk costs at most (for the ETA).
+    chunk_size: int = BATCH_CHUNK
+    requests_per_chunk: int = 1
+    #: Values are free text: their item keys use a digest.
+    hashed: bool = False
 
     def item_key(self, value: str | int) -> str:
-        return f"tidal:{self.item_kind}:{value}"
+        ident = hashlib.sha256(str(value).encode()).hexdigest()[:32] if self.hashed else value
+        return f"tidal:{self.item_kind}:{ident}"
 
     def full_key(self, value: str | int) -> str | None:
         return f"tidal:{self.full_kind}:{value}" if self.full_kind else None
@@ -48,7 +55,9 @@ ALBUMS = BatchKind("tidal_get_albums", "albums.chunk", "album-summary", "album",
 ARTISTS = BatchKind("tidal_get_artists", "artists.chunk", "artist-summary", "artist", "artist id")
 ISRCS = BatchKind("tidal_find_tracks_by_isrc", "isrc.chunk", "isrc", None, "ISRC")
 BARCODES = BatchKind("tidal_find_albums_by_barcode", "barcode.chunk", "barcode", None, "barcode")
-KINDS = {kind.tool: kind for kind in (TRACKS, ALBUMS, ARTISTS, ISRCS, BARCODES)}
+MATCHES = BatchKind("tidal_match_tracks", "match.chunk", "match", None, "line", chunk_size=10,
+                    requests_per_chunk=20, hashed=True)
+KINDS = {kind.tool: kind for kind in (TRACKS, ALBUMS, ARTISTS, ISRCS, BARCODES, MATCHES)}
 
 
 def _chunk(name: str, func: str, kind: str) -> Operation:
@@ -62,4 +71,5 @@ OPERATIONS: tuple[Operation, ...] = (
     _chunk("artists.chunk", "artist_chunk", "artist-summary"),
     _chunk("isrc.chunk", "isrc_chunk", "isrc"),
     _chunk("barcode.chunk", "barcode_chunk", "barcode"),
+    _chunk("match.chunk", "match_chunk", "match"),
 )

@@ -26,8 +26,11 @@ from shared.models.batch import (
     ItemFailure,
     JobInfo,
     JobList,
+    MatchBatch,
+    MatchBatchAnswer,
     TrackBatch,
     TrackBatchAnswer,
+    TrackMatch,
     TrackSummary,
 )
 from shared.models.common import AlbumRef, ArtistRef, Freshness
@@ -61,7 +64,7 @@ __all__ = [
     "BarcodeMatch", "BatchResult", "ChunkAnswer", "Deleted", "FAVORITE_KINDS", "FAVORITE_ORDERS", "Favorite",
     "FavoriteList", "FavoritesChange", "FavoritesPage", "Folder", "FolderChange", "FolderList", "Freshness",
     "IsrcBatch", "IsrcBatchAnswer", "IsrcMatch", "ItemFailure", "JobInfo", "JobList", "Library", "LibraryPlaylist",
-    "Playlist", "PlaylistChange", "PlaylistInfo", "PlaylistPage", "PlaylistSummary", "SearchResult", "Snapshot",
-    "SnapshotList", "TopHit", "Track", "TrackBatch", "TrackBatchAnswer", "TrackPlacement", "TrackResult",
-    "TrackSummary",
+    "MatchBatch", "MatchBatchAnswer", "Playlist", "PlaylistChange", "PlaylistInfo", "PlaylistPage",
+    "PlaylistSummary", "SearchResult", "Snapshot", "SnapshotList", "TopHit", "Track", "TrackBatch",
+    "TrackBatchAnswer", "TrackMatch", "TrackPlacement", "TrackResult", "TrackSummary",
 ]

@@ -107,6 +107,25 @@ class BarcodeBatch(BatchResult):
     found: list[BarcodeMatch]
 
 
+class TrackMatch(_Model):
+    """The TIDAL track one free-text line names, or why none was chosen."""
+
+    line: str
+    parsed: dict[str, str | None] = Field(description="The title, artist, album and year read from the line")
+    track: TrackSummary | None = Field(None, description="The match; null when no candidate was confident")
+    confidence: float = Field(description="0-1 score of the best candidate")
+    candidate: TrackSummary | None = Field(None, description="The best candidate when it was not confident")
+    runner_up: TrackSummary | None = None
+    runner_up_confidence: float | None = None
+    reason: str | None = Field(None, description="Why no track was chosen")
+
+
+class MatchBatch(BatchResult):
+    """One entry per line, in the order given."""
+
+    found: list[TrackMatch]
+
+
 JobState = Literal["running", "done", "cancelled", "failed"]
 
 
@@ -152,6 +171,12 @@ class BarcodeBatchAnswer(JobInfo):
     """Albums by barcode: the result when it finished in time, else the job to poll."""
 
     result: BarcodeBatch | None = None
+
+
+class MatchBatchAnswer(JobInfo):
+    """Lines matched to tracks: the result when it finished in time, else the job to poll."""
+
+    result: MatchBatch | None = None
 
 
 class JobList(_Model):

@@ -166,3 +166,44 @@ async def test_a_long_batch_answers_with_a_job_that_is_polled_to_completion_and_
     assert [t["id"] for page in pages for t in page["found"]] == ids and len(pages) == 3
     assert job_id in [j["job_id"] for j in listed]
     assert requests_to(control, OPENAPI_TRACKS) == math.ceil(250 / 20)
+
+
+def _misspell(word: str) -> str:
+    """Swap two inner letters: 'Meadow' -> 'Maedow'."""
+    return word[0] + word[2] + word[1] + word[3:] if len(word) > 3 else word + "e"
+
+
+async def test_song_lines_match_their_tracks_despite_typos_credits_and_versions(stack, control, catalog):
+    snaps = [control.get(f"snapshot/track/{t}") for t in catalog["track_ids"][:300]]
+    available = [s for s in snaps if s["id"] not in set(catalog["unavailable_track_ids"])]
+    plain = [s for s in available if s["version"] is None and "feat." not in s["title"]]
+    featured = next(s for s in available if "feat." in s["title"] and s["version"] is None)
+    versioned = next(s for s in available if s["version"] in ("Live", "Acoustic", "Remix"))
+    main = lambda s: s["artists"][0]["name"]  # noqa: E731
+    base_title = featured["title"].split(" (feat.")[0]
+    words = plain[3]["title"].split()
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    typo_title = " ".join(_misspell(w) if i == longest else w for i, w in enumerate(words))
+    corpus = {
+        f"{main(plain[0])} - {plain[0]['title']}": plain[0]["id"],
+        f"{plain[1]['title']} by {main(plain[1])}": plain[1]["id"],
+        f"{_misspell(main(plain[2]))} - {plain[2]['title']}": plain[2]["id"],
+        f"{main(plain[3])} - {typo_title}": plain[3]["id"],
+        f"{main(featured)} feat. {featured['artists'][1]['name']} - {base_title}": featured["id"],
+        f"{main(versioned)} - {versioned['title']} ({versioned['version']})": versioned["id"],
+        f"{main(plain[4])} – {plain[4]['title']} ({plain[4]['album']['title']}, 2019)": plain[4]["id"],
+        "Zyxwv Quorbl - Nothing Like This Exists": None,
+    }
+    async with Client(stack.mcp_url) as client:
+        result = await client.call_tool("tidal_match_tracks", {"lines": list(corpus)})
+    assert not result.is_error, result.content
+    matches = result.structured_content["result"]["found"]
+    assert [m["line"] for m in matches] == list(corpus)
+    for match in matches:
+        expected = corpus[match["line"]]
+        chosen = match["track"]["id"] if match["track"] else None
+        assert chosen == expected, match
+        if expected is None:
+            assert match["reason"] and match["confidence"] < 0.6
+        else:
+            assert match["confidence"] >= 0.6 and (match["runner_up_confidence"] or 0) <= match["confidence"]

@@ -54,8 +54,8 @@ def test_chunk_values_are_the_sorted_misses_cut_in_twenties():
     values = [str(v) for v in range(100, 150)]
     answers = {"cache": {"found": {"100": {}}, "not_found": ["149"]}}
     misses = sorted(set(values) - {"100", "149"}, key=lambda v: (len(v), v))
-    assert _chunk_values(values, answers, 3, 0) == misses[:20]
-    assert _chunk_values(values, answers, 3, 2) == misses[40:]
+    assert _chunk_values(values, answers, 20, 0) == misses[:20]
+    assert _chunk_values(values, answers, 20, 2) == misses[40:]
 
 
 def test_the_result_keeps_the_order_asked_pages_found_and_explains_failures():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import tidalapi
+from tidalapi.media import Track
 
 from shared import batches, models
 from shared.catalog import OPERATIONS
@@ -19,15 +20,17 @@ from shared.catalog.batch import (
     BARCODES,
     ISRCS,
     ITEM_TTL,
+    MATCHES,
     NOT_FOUND_TTL,
     TRACKS,
     BatchKind,
 )
 from shared.errors import InvalidRequest, NotFound, ok
+from workers import matching, normalize, openapi
 from workers import normalize_v2 as v2
-from workers import openapi
 from workers.runtime import current_context, tidal_job
 
+MATCH_CANDIDATES = 10
 Fetch = Callable[[list[str]], dict[str, dict]]
 
 
@@ -108,3 +111,15 @@ def barcode_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkA
                 matches.setdefault(code, []).append(v2.album_summary(resource, doc).model_dump(mode="json"))
         return {code: {"barcode": code, "albums": albums} for code, albums in matches.items()}
     return _run("barcode.chunk", BARCODES, values, fetch)
+
+
+@tidal_job("match.chunk")
+def match_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkAnswer:
+    """Up to 10 free-text lines, each matched to a track (1 to 4 TIDAL searches a line)."""
+    def search(query: str) -> list[models.Track]:
+        found = session.search(query, models=[Track], limit=MATCH_CANDIDATES)
+        return [normalize.track(t) for t in found["tracks"]]
+
+    def fetch(lines: list[str]) -> dict[str, dict]:
+        return {line: matching.match_line(line, search).model_dump(mode="json") for line in lines}
+    return _run("match.chunk", MATCHES, values, fetch)
