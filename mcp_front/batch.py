@@ -142,9 +142,8 @@ class Batches:
                 if outcome is None:
                     continue
                 del pending[index]
-                if outcome == LOST or (isinstance(outcome, Result) and outcome.type != Result.Type.SUCCESSFUL):
-                    reason = ("the chunk job was removed before it ran; retry these" if outcome == LOST
-                              else error_from_exc_string(outcome.exc_string, rq_ids[index][0]).message)
+                reason = _failure(outcome, rq_ids[index][0])
+                if reason is not None:
                     subs = batches.subs_key(op.args_digest({"values": chunks[index]}))
                     await batches.file_chunk_async(self.client, subs, {"failed": {v: reason for v in chunks[index]}})
             if progress is not None and pending:
@@ -190,13 +189,14 @@ class Batches:
             if str(index) in answers:
                 continue
             outcome = await self.dispatcher.waiter.wait(rq_id, 0)
-            if outcome is None and await self.client.exists(f"rq:job:{rq_id}"):
-                continue
-            if isinstance(outcome, Result) and outcome.type == Result.Type.SUCCESSFUL:
+            if outcome is None:
+                if await self.client.exists(f"rq:job:{rq_id}"):
+                    continue  # queued or running
+                outcome = LOST
+            reason = _failure(outcome, rq_id)
+            if reason is None:
                 continue  # it filed before finishing; a reload shows it
             chunk = _chunk_values(values, answers, KINDS[record["kind"]].chunk_size, index)
-            reason = (error_from_exc_string(outcome.exc_string, rq_id).message if isinstance(outcome, Result)
-                      else "the chunk job was lost (Redis lost it, or an operator deleted it); retry these")
             subs = batches.subs_key(op.args_digest({"values": chunk}))
             await batches.file_chunk_async(self.client, subs, {"failed": {v: reason for v in chunk}})
 
@@ -217,6 +217,18 @@ class Batches:
             info.pop("result", None)
             jobs.append(info)
         return jobs
+
+
+def _failure(outcome: Any, rq_id: str) -> str | None:
+    """Why a finished chunk job filed nothing (None: it succeeded, and filed its answer)."""
+    if outcome == LOST:
+        return "the chunk job was lost (Redis lost it, or an operator deleted it); retry these"
+    if outcome.type != Result.Type.SUCCESSFUL:
+        return error_from_exc_string(outcome.exc_string, rq_id).message
+    envelope = outcome.return_value
+    if isinstance(envelope, dict) and not envelope.get("ok", True):
+        return (envelope.get("error") or {}).get("message") or "the chunk failed"  # e.g. not logged in
+    return None
 
 
 def _chunk_values(values: list[str], answers: dict[str, Any], size: int, index: int) -> list[str]:

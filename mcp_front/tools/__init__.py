@@ -10,9 +10,21 @@ from __future__ import annotations
 
 from mcp.server import MCPServer
 
-from mcp_front.tools import albums, artists, auth, batch, favorites, folders, jobs, playlists, search, tracks
+from mcp_front.tools import (
+    albums,
+    artists,
+    auth,
+    batch,
+    exports,
+    favorites,
+    folders,
+    jobs,
+    playlists,
+    search,
+    tracks,
+)
 
-AREAS = (search, tracks, albums, artists, batch, jobs, playlists, folders, favorites, auth)
+AREAS = (search, tracks, albums, artists, batch, jobs, exports, playlists, folders, favorites, auth)
 WRITING_AREAS = (playlists, folders, favorites)
 
 

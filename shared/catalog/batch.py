@@ -41,6 +41,8 @@ class BatchKind:
     requests_per_chunk: int = 1
     #: Values are free text: their item keys use a digest.
     hashed: bool = False
+    #: How long an answered item is cached.
+    item_ttl: int = ITEM_TTL
 
     def item_key(self, value: str | int) -> str:
         ident = hashlib.sha256(str(value).encode()).hexdigest()[:32] if self.hashed else value
@@ -57,7 +59,9 @@ ISRCS = BatchKind("tidal_find_tracks_by_isrc", "isrc.chunk", "isrc", None, "ISRC
 BARCODES = BatchKind("tidal_find_albums_by_barcode", "barcode.chunk", "barcode", None, "barcode")
 MATCHES = BatchKind("tidal_match_tracks", "match.chunk", "match", None, "line", chunk_size=10,
                     requests_per_chunk=20, hashed=True)
-KINDS = {kind.tool: kind for kind in (TRACKS, ALBUMS, ARTISTS, ISRCS, BARCODES, MATCHES)}
+EXPORT = BatchKind("tidal_export_library", "export.chunk", "export-part", None, "part", chunk_size=1,
+                   requests_per_chunk=3, item_ttl=MINUTE)  # an export is a snapshot: reuse it a minute at most
+KINDS = {kind.tool: kind for kind in (TRACKS, ALBUMS, ARTISTS, ISRCS, BARCODES, MATCHES, EXPORT)}
 
 
 def _chunk(name: str, func: str, kind: str) -> Operation:
@@ -72,4 +76,6 @@ OPERATIONS: tuple[Operation, ...] = (
     _chunk("isrc.chunk", "isrc_chunk", "isrc"),
     _chunk("barcode.chunk", "barcode_chunk", "barcode"),
     _chunk("match.chunk", "match_chunk", "match"),
+    Operation(name="export.chunk", func="workers.jobs.exports.export_chunk", queue=BATCH_QUEUE,
+              cache_kind="export-part", cache_id=None, ttl=0, timeout=300, negative_ttl=0),
 )

@@ -34,6 +34,7 @@ from shared.models.batch import (
     TrackSummary,
 )
 from shared.models.common import AlbumRef, ArtistRef, Freshness
+from shared.models.exports import ExportAnswer, ExportBatch, ExportPart
 from shared.models.favorites import (
     FAVORITE_KINDS,
     FAVORITE_ORDERS,
@@ -59,6 +60,7 @@ from shared.models.snapshots import Snapshot, SnapshotList
 from shared.models.tracks import Track, TrackResult
 
 __all__ = [
+    "ExportAnswer", "ExportBatch", "ExportPart",
     "Album", "AlbumBatch", "AlbumBatchAnswer", "AlbumRef", "AlbumSummary", "Artist", "ArtistBatch",
     "ArtistBatchAnswer", "ArtistRef", "ArtistSummary", "AuthStatus", "BarcodeBatch", "BarcodeBatchAnswer",
     "BarcodeMatch", "BatchResult", "ChunkAnswer", "Deleted", "FAVORITE_KINDS", "FAVORITE_ORDERS", "Favorite",

@@ -207,3 +207,35 @@ async def test_song_lines_match_their_tracks_despite_typos_credits_and_versions(
             assert match["reason"] and match["confidence"] < 0.6
         else:
             assert match["confidence"] >= 0.6 and (match["runner_up_confidence"] or 0) <= match["confidence"]
+
+
+async def test_the_library_export_has_every_part_whole_with_m3u_and_csv(stack, control, catalog):
+    async with Client(stack.mcp_url) as client:
+        first = (await client.call_tool("tidal_export_library", {"limit": 5})).structured_content
+        parts = list(first["result"]["found"]) if first["state"] == "done" else []
+
+        async def finished() -> dict | None:
+            info = (await client.call_tool("tidal_get_job", {"job_id": first["job_id"], "limit": 5,
+                                                             "offset": len(parts)})).structured_content
+            return info if info["state"] != "running" else None
+
+        info = first if first["state"] == "done" else await eventually(finished, 120, "the export never finished")
+        if first["state"] != "done":
+            parts = list(info["result"]["found"])
+        while len(parts) < info["result"]["found_total"]:
+            page = (await client.call_tool("tidal_get_job", {"job_id": first["job_id"], "limit": 5,
+                                                             "offset": len(parts)})).structured_content
+            parts += page["result"]["found"]
+    by_name = {p["part"]: p for p in parts}
+    library = by_name["library"]["data"]
+    own = [p["uuid"] for p in library["playlists"]]
+    assert set(catalog["user_playlist_uuids"]) <= set(own)
+    assert {f"favorites:{k}" for k in ("tracks", "albums", "artists", "playlists", "videos", "mixes")} <= set(by_name)
+    for uuid in catalog["user_playlist_uuids"]:
+        part = by_name[f"playlist:{uuid}"]
+        expected = control.get(f"snapshot/playlist/{uuid}")["trackIds"]
+        assert [t["id"] for t in part["data"]["tracks"]] == expected
+        assert part["m3u"].startswith("#EXTM3U") and part["m3u"].count("#EXTINF:") == len(expected)
+        rows = part["csv"].strip().splitlines()
+        assert rows[0].startswith("position,track_id") and [int(r.split(",")[1]) for r in rows[1:]] == expected
+    assert info["result"]["failed"] == [] and len(parts) == info["result"]["found_total"] == info["total"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import tidalapi
+from tidalapi.exceptions import ObjectNotFound
 from tidalapi.media import Track
 
 from shared import batches, models
@@ -19,7 +20,6 @@ from shared.catalog.batch import (
     ARTISTS,
     BARCODES,
     ISRCS,
-    ITEM_TTL,
     MATCHES,
     NOT_FOUND_TTL,
     TRACKS,
@@ -44,15 +44,19 @@ def not_found(kind: BatchKind, value: str) -> NotFound:
     return NotFound(f"TIDAL has no {kind.label} {value} (or not in this account's country).")
 
 
-def _run(op_name: str, kind: BatchKind, values: list[str], fetch: Fetch) -> models.ChunkAnswer:
+def run_chunk(op_name: str, kind: BatchKind, values: list[str], fetch: Fetch) -> models.ChunkAnswer:
+    """Fetch a chunk (unless every batch waiting on it was cancelled), cache each item, file the answer."""
     context = current_context()
     subs = batches.subs_key(OPERATIONS[op_name].args_digest({"values": values}))
     if batches.all_cancelled(context.redis, subs):
         answer = models.ChunkAnswer(failed={v: "cancelled before it ran" for v in values}, cancelled=True)
     else:
-        found = fetch(values)
+        try:
+            found = fetch(values)
+        except ObjectNotFound:  # a one-value chunk whose object is gone (a playlist deleted meanwhile)
+            found = {}
         missing = [v for v in values if v not in found]
-        context.cache.set_many({kind.item_key(v): ok(item) for v, item in found.items()}, ITEM_TTL)
+        context.cache.set_many({kind.item_key(v): ok(item) for v, item in found.items()}, kind.item_ttl)
         context.cache.set_many({kind.item_key(v): not_found(kind, v).to_envelope() for v in missing}, NOT_FOUND_TTL)
         answer = models.ChunkAnswer(found=found, not_found=missing)
     batches.file_chunk(context.redis, subs, answer.model_dump(mode="json"))
@@ -69,19 +73,19 @@ def _by_id(session: tidalapi.Session, collection: str, include: tuple[str, ...],
 @tidal_job("tracks.chunk")
 def track_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkAnswer:
     """Up to 20 tracks by id (1 TIDAL request)."""
-    return _run("tracks.chunk", TRACKS, values, _by_id(session, "tracks", v2.TRACK_INCLUDE, v2.track_summary))
+    return run_chunk("tracks.chunk", TRACKS, values, _by_id(session, "tracks", v2.TRACK_INCLUDE, v2.track_summary))
 
 
 @tidal_job("albums.chunk")
 def album_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkAnswer:
     """Up to 20 albums by id (1 TIDAL request)."""
-    return _run("albums.chunk", ALBUMS, values, _by_id(session, "albums", v2.ALBUM_INCLUDE, v2.album_summary))
+    return run_chunk("albums.chunk", ALBUMS, values, _by_id(session, "albums", v2.ALBUM_INCLUDE, v2.album_summary))
 
 
 @tidal_job("artists.chunk")
 def artist_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkAnswer:
     """Up to 20 artists by id (1 TIDAL request)."""
-    return _run("artists.chunk", ARTISTS, values,
+    return run_chunk("artists.chunk", ARTISTS, values,
                 _by_id(session, "artists", v2.ARTIST_INCLUDE, v2.artist_summary))
 
 
@@ -96,7 +100,7 @@ def isrc_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkAnsw
             if code in codes:
                 matches.setdefault(code, []).append(v2.track_summary(resource, doc).model_dump(mode="json"))
         return {code: {"isrc": code, "tracks": tracks} for code, tracks in matches.items()}
-    return _run("isrc.chunk", ISRCS, values, fetch)
+    return run_chunk("isrc.chunk", ISRCS, values, fetch)
 
 
 @tidal_job("barcode.chunk")
@@ -110,7 +114,7 @@ def barcode_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkA
             if code in codes:
                 matches.setdefault(code, []).append(v2.album_summary(resource, doc).model_dump(mode="json"))
         return {code: {"barcode": code, "albums": albums} for code, albums in matches.items()}
-    return _run("barcode.chunk", BARCODES, values, fetch)
+    return run_chunk("barcode.chunk", BARCODES, values, fetch)
 
 
 @tidal_job("match.chunk")
@@ -122,4 +126,4 @@ def match_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkAns
 
     def fetch(lines: list[str]) -> dict[str, dict]:
         return {line: matching.match_line(line, search).model_dump(mode="json") for line in lines}
-    return _run("match.chunk", MATCHES, values, fetch)
+    return run_chunk("match.chunk", MATCHES, values, fetch)
