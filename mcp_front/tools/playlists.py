@@ -31,9 +31,18 @@ from mcp_front.tools.common import (
     page_of,
 )
 from shared import snapshots
-from shared.models import Deleted, Library, Playlist, PlaylistChange, PlaylistInfo, PlaylistPage, SnapshotList
+from shared.models import (
+    Deleted,
+    Library,
+    PlaylistChange,
+    PlaylistInfo,
+    PlaylistPage,
+    PlaylistTracksPage,
+    SnapshotList,
+)
 
 MAX_TRACKS = 5000  # per call; a longer list is refused by the input schema
+TRACK_PAGE = 1000  # tracks per tidal_get_playlist answer
 MAX_ISRCS = 1000
 
 TrackIds = Annotated[list[TrackId], Field(max_length=MAX_TRACKS, description=f"Track ids (at most {MAX_TRACKS})")]
@@ -53,10 +62,23 @@ def register(mcp: MCPServer, writes: bool = True) -> None:
     """Declare this area's tools on ``mcp`` (without the ones that change the account unless ``writes``)."""
 
     @mcp.tool(name="tidal_get_playlist", title="Get a playlist", annotations=READ_ONLY)
-    async def tidal_get_playlist(playlist_id: PlaylistId, ctx: Context) -> Playlist:
-        """Get a TIDAL playlist with every track in order (all pages, however long)."""
+    async def tidal_get_playlist(
+        playlist_id: PlaylistId,
+        ctx: Context,
+        offset: Offset = 0,
+        limit: Annotated[int, Field(strict=True, ge=1, le=TRACK_PAGE, description="Tracks in this answer")]
+        = TRACK_PAGE,
+    ) -> PlaylistTracksPage:
+        """Get a TIDAL playlist with its tracks in order: every page TIDAL has is read (and cached), and
+        up to `limit` tracks from `offset` are returned; `next_offset` continues a long playlist."""
         args = {"playlist_id": _uuid(playlist_id)}
-        return Playlist.model_validate(await call_op(ctx, "tidal_get_playlist", "playlist.get", args))
+        data = await call_op(ctx, "tidal_get_playlist", "playlist.get", args)
+        tracks = data["tracks"]
+        page = tracks[offset:offset + limit]
+        more = offset + len(page) < len(tracks)
+        return PlaylistTracksPage.model_validate({**data, "tracks": page, "tracks_total": len(tracks),
+                                                  "offset": offset, "has_more": more,
+                                                  "next_offset": offset + len(page) if more else None})
 
     @mcp.tool(name="tidal_list_playlists", title="List my playlists", annotations=READ_ONLY)
     async def tidal_list_playlists(

@@ -53,6 +53,7 @@ from shared.models.playlists import (
     PlaylistInfo,
     PlaylistPage,
     PlaylistSummary,
+    PlaylistTracksPage,
     TrackPlacement,
 )
 from shared.models.search import SearchResult, TopHit
@@ -60,6 +61,7 @@ from shared.models.snapshots import Snapshot, SnapshotList
 from shared.models.tracks import Track, TrackResult
 
 __all__ = [
+    "PlaylistTracksPage",
     "ExportAnswer", "ExportBatch", "ExportPart",
     "Album", "AlbumBatch", "AlbumBatchAnswer", "AlbumRef", "AlbumSummary", "Artist", "ArtistBatch",
     "ArtistBatchAnswer", "ArtistRef", "ArtistSummary", "AuthStatus", "BarcodeBatch", "BarcodeBatchAnswer",

@@ -32,6 +32,15 @@ class Playlist(PlaylistSummary, Freshness):
     tracks: list[Track]
 
 
+class PlaylistTracksPage(Playlist):
+    """A playlist as ``tidal_get_playlist`` answers it: one page of its tracks, in order."""
+
+    tracks_total: int = Field(description="Tracks in the whole playlist")
+    offset: int = 0
+    has_more: bool = False
+    next_offset: int | None = Field(None, description="Pass as offset for the next tracks")
+
+
 class LibraryPlaylist(PlaylistSummary):
     """One of the user's playlists (own or favorited) as listed, with its folder."""
 

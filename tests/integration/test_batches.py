@@ -239,3 +239,22 @@ async def test_the_library_export_has_every_part_whole_with_m3u_and_csv(stack, c
         rows = part["csv"].strip().splitlines()
         assert rows[0].startswith("position,track_id") and [int(r.split(",")[1]) for r in rows[1:]] == expected
     assert info["result"]["failed"] == [] and len(parts) == info["result"]["found_total"] == info["total"]
+
+
+async def test_a_long_playlist_is_answered_page_by_page(stack, control, catalog):
+    uuid = max(catalog["user_playlist_uuids"], key=lambda u: len(control.get(f"snapshot/playlist/{u}")["trackIds"]))
+    expected = control.get(f"snapshot/playlist/{uuid}")["trackIds"]
+    pages = []
+    async with Client(stack.mcp_url) as client:
+        offset: int | None = 0
+        while offset is not None:
+            page = (await client.call_tool("tidal_get_playlist", {"playlist_id": uuid, "offset": offset,
+                                                                  "limit": 100})).structured_content
+            pages.append(page)
+            offset = page["next_offset"]
+            if len(pages) == 1:
+                fetched = control.get("counters")["total"]
+    assert control.get("counters")["total"] == fetched, "later pages came from the cache"
+    assert len(expected) > 200 and len(pages) == -(-len(expected) // 100)
+    assert [t["id"] for page in pages for t in page["tracks"]] == expected
+    assert {page["tracks_total"] for page in pages} == {len(expected)}
