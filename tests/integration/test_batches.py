@@ -258,3 +258,31 @@ async def test_a_long_playlist_is_answered_page_by_page(stack, control, catalog)
     assert len(expected) > 200 and len(pages) == -(-len(expected) // 100)
     assert [t["id"] for page in pages for t in page["tracks"]] == expected
     assert {page["tracks_total"] for page in pages} == {len(expected)}
+
+
+async def test_with_bearer_auth_a_job_is_seen_only_by_its_token(stack, control, catalog, tmp_path):
+    import httpx2
+    from mcp.client.streamable_http import streamable_http_client
+
+    token = "batch-owner-token-0123456789"
+    env = {**stack.env, "TIDAL_MCP_AUTH_TOKEN": token, "TIDAL_MCP_JOB_AFTER": "0"}
+    proc, url = start_front(env, tmp_path / "logs")
+    try:
+        async with (
+            httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30) as http,
+            Client(streamable_http_client(url, http_client=http)) as client,
+        ):
+            started = (await client.call_tool("tidal_get_tracks", {"track_ids": catalog["track_ids"][900:960]})
+                       ).structured_content
+            mine = await client.call_tool("tidal_get_job", {"job_id": started["job_id"]})
+            listed = (await client.call_tool("tidal_list_jobs", {})).structured_content["jobs"]
+        async with Client(stack.mcp_url) as other:  # the loopback front without a token: another owner
+            theirs = await other.call_tool("tidal_get_job", {"job_id": started["job_id"]})
+            cancel = await other.call_tool("tidal_cancel_job", {"job_id": started["job_id"]})
+            their_list = (await other.call_tool("tidal_list_jobs", {})).structured_content["jobs"]
+    finally:
+        proc.stop()
+    assert not mine.is_error and [j["job_id"] for j in listed] == [started["job_id"]]
+    assert theirs.is_error and f"No job {started['job_id']}" in theirs.content[0].text
+    assert cancel.is_error and started["job_id"] not in [j["job_id"] for j in their_list]
+    assert token not in proc.logs()
