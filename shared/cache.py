@@ -77,10 +77,11 @@ class Cache:
         raw, pttl = pipe.execute()
         return decode(raw, pttl)
 
-    def set(self, key: str, envelope: dict[str, Any], ttl: int) -> None:
-        """Store an envelope: data get the stale grace on top of ``ttl``, errors do not."""
+    def set(self, key: str, envelope: dict[str, Any], ttl: int, *, stale_ok: bool = True) -> None:
+        """Store an envelope: data get the stale grace on top of ``ttl``, errors (and, with ``stale_ok``
+        false, data that must never be served late, such as signed URLs) do not."""
         if ttl > 0:
-            grace = self.grace if envelope.get("ok") else 0
+            grace = self.grace if envelope.get("ok") and stale_ok else 0
             with _best_effort(key):
                 self.client.set(key, encode(envelope, ttl, grace), ex=ttl + grace)
 

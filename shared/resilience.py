@@ -60,9 +60,20 @@ def retry_after_seconds(response: requests.Response) -> float | None:
 
 
 def raise_if_transient(response: requests.Response) -> requests.Response:
-    if response.status_code in TRANSIENT_STATUSES:
+    if response.status_code in TRANSIENT_STATUSES and not is_final_500(response):
         raise TransientResponse(response)
     return response
+
+
+def is_final_500(response: requests.Response) -> bool:
+    """TIDAL's 500/999 "Unexpected error": what playback info answers for a track that does not exist
+    or is not licensed in the country (tidalapi.md); asking again cannot change it."""
+    if response.status_code != 500:
+        return False
+    try:
+        return int(response.json().get("subStatus", 0)) == 999
+    except (ValueError, AttributeError, TypeError):
+        return False
 
 
 class _wait_retry_after(wait_base):

@@ -95,6 +95,8 @@ class Settings:
     # job records (state, progress, results) are kept this long.
     job_after: float = 40.0
     job_ttl: int = 24 * 3600
+    # A client never gets a stream URL with less than this many seconds left.
+    stream_min_lifetime: int = 60
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -123,6 +125,8 @@ class Settings:
             rate_burst=_get(env, "TIDAL_MCP_RATE_BURST", cls.rate_burst, _int_range(1, 10000)),
             job_after=_get(env, "TIDAL_MCP_JOB_AFTER", cls.job_after, _float_range(0, 3600)),
             job_ttl=_get(env, "TIDAL_MCP_JOB_TTL", cls.job_ttl, _int_range(60, 30 * 24 * 3600)),
+            stream_min_lifetime=_get(env, "TIDAL_MCP_STREAM_MIN_LIFETIME", cls.stream_min_lifetime,
+                                     _int_range(0, 3600)),
             max_jobs=_get(env, "TIDAL_MCP_MAX_JOBS", cls.max_jobs, _int_range(1, 10_000_000)),
             stale_grace=_get(env, "TIDAL_MCP_STALE_GRACE", cls.stale_grace, _int_range(0, 30 * 24 * 3600)),
             max_inflight=_get(env, "TIDAL_MCP_MAX_INFLIGHT", cls.max_inflight, _int_range(1, 1_000_000)),

@@ -27,6 +27,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import redis
@@ -60,6 +61,8 @@ from shared.upstream import UpstreamHealth
 from workers.session import REJECTED_MESSAGE, SessionHolder
 
 log = logging.getLogger(__name__)
+
+DEFAULT_URL_LIFETIME = 300  # seconds a signed URL is assumed to live when TIDAL's answer does not say
 
 
 @dataclass
@@ -177,7 +180,10 @@ def _run(op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> d
             outcome = "not_logged_in"
             return exc.to_envelope()
         envelope = ok(data)
-        context.cache.set(op.cache_key(args), envelope, op.ttl)
+        if op.expiring:
+            context.cache.set(op.cache_key(args), envelope, expiring_ttl(op, data, context.settings), stale_ok=False)
+        else:
+            context.cache.set(op.cache_key(args), envelope, op.ttl)
         outcome = "ok"
         return envelope
     except JobTimeoutException:
@@ -193,6 +199,14 @@ def _run(op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> d
         metrics.JOBS.labels(op=op.name, outcome=outcome).inc()
         metrics.JOB_SECONDS.labels(op=op.name).observe(elapsed)
         log.info("job done", extra={"op": op.name, "outcome": outcome, "ms": round(elapsed * 1000, 1)})
+
+
+def expiring_ttl(op: Operation, data: dict[str, Any], settings: Settings) -> int:
+    """Seconds to cache an answer that expires: until ``expires_at`` less the minimum lifetime (0: not at all)."""
+    expires_at = data.get("expires_at")
+    lifetime = (datetime.fromisoformat(expires_at).timestamp() - time.time() if expires_at
+                else DEFAULT_URL_LIFETIME)
+    return max(0, min(op.ttl, int(lifetime - settings.stream_min_lifetime)))
 
 
 def _call(context: WorkerContext, op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> Any:

@@ -21,10 +21,11 @@ from mcp_front.tools import (
     jobs,
     playlists,
     search,
+    streams,
     tracks,
 )
 
-AREAS = (search, tracks, albums, artists, batch, jobs, exports, playlists, folders, favorites, auth)
+AREAS = (search, tracks, albums, artists, streams, batch, jobs, exports, playlists, folders, favorites, auth)
 WRITING_AREAS = (playlists, folders, favorites)
 
 

@@ -54,6 +54,9 @@ class Operation:
     coalesce: bool = True
     # Changes the account (refused when TIDAL_MCP_READ_ONLY is set).
     writes: bool = False
+    # The answer expires (signed URLs): cached until its ``expires_at`` less the minimum lifetime a
+    # client must get (``TIDAL_MCP_STREAM_MIN_LIFETIME``), at most ``ttl``, never served stale.
+    expiring: bool = False
 
     def cache_key(self, args: Mapping[str, Any]) -> str:
         """The Redis key this operation's result lives under."""

@@ -58,9 +58,18 @@ from shared.models.playlists import (
 )
 from shared.models.search import SearchResult, TopHit
 from shared.models.snapshots import Snapshot, SnapshotList
+from shared.models.streams import (
+    AUDIO_QUALITIES,
+    VIDEO_QUALITIES,
+    PlaybackInfo,
+    SegmentTemplate,
+    Stream,
+    VideoStream,
+)
 from shared.models.tracks import Track, TrackResult
 
 __all__ = [
+    "AUDIO_QUALITIES", "VIDEO_QUALITIES", "PlaybackInfo", "SegmentTemplate", "Stream", "VideoStream",
     "PlaylistTracksPage",
     "ExportAnswer", "ExportBatch", "ExportPart",
     "Album", "AlbumBatch", "AlbumBatchAnswer", "AlbumRef", "AlbumSummary", "Artist", "ArtistBatch",
