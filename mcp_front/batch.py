@@ -71,6 +71,8 @@ class Batches:
         """Answer a batch: its first page inline, or its job (``state`` "running") when it is long."""
         distinct = list(dict.fromkeys(values))
         cached, misses = await self._from_cache(kind, distinct)
+        if kind.volatile:  # the record keeps no credentials: found items are read from the cache when shown
+            cached = {**cached, "found": {value: None for value in cached["found"]}}
         size = kind.chunk_size
         chunks = [misses[i:i + size] for i in range(0, len(misses), size)]
         rate = await self._rate()
@@ -175,10 +177,30 @@ class Batches:
             info["message"] = (f"Still running: {info['done']} of {info['total']} done. Call tidal_get_job with "
                                f"job_id {job_id} in about {max(2, round(info['eta_s'] or 2))} s.")
         else:
+            if KINDS[record["kind"]].volatile:
+                answers = await self._with_volatile_items(KINDS[record["kind"]], answers)
             info["result"] = _result(record, answers, offset, limit)
             if record["state"] == "cancelled":
                 info["message"] = f"Cancelled: {info['done']} of {info['total']} were done; the rest never ran."
         return info
+
+    async def _with_volatile_items(self, kind: BatchKind, answers: dict[str, Any]) -> dict[str, Any]:
+        """The answers with found items read back from the cache; those gone (expired) become failures."""
+        values = [v for answer in answers.values() for v in answer.get("found", {})]
+        pipe = self.client.pipeline(transaction=False)
+        for value in values:
+            pipe.get(kind.item_key(value))
+            pipe.pttl(kind.item_key(value))
+        replies = iter(await pipe.execute())
+        found: dict[str, Any] = {}
+        expired: dict[str, str] = {}
+        for value in values:
+            entry = decode(next(replies), next(replies))
+            if entry is not None and entry.fresh and entry.envelope.get("ok"):
+                found[value] = entry.envelope["data"]
+            else:
+                expired[value] = "its URLs are about to expire: ask again for a fresh one"
+        return {**answers, "volatile": {"found": found, "not_found": [], "failed": expired}}
 
     async def _settle(self, record: dict[str, Any]) -> None:
         """File the chunks of a running job whose jobs failed or vanished without filing (no one waited)."""
@@ -251,7 +273,7 @@ def _result(record: dict[str, Any], answers: dict[str, Any], offset: int, limit:
     not_found: set[str] = set()
     failed: dict[str, str] = {}
     for name, answer in answers.items():
-        found.update(answer.get("found", {}))
+        found.update({v: item for v, item in answer.get("found", {}).items() if item is not None})
         not_found.update(answer.get("not_found", []))
         if name != "cache":
             failed.update(answer.get("failed", {}))

@@ -201,12 +201,12 @@ def _run(op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> d
         log.info("job done", extra={"op": op.name, "outcome": outcome, "ms": round(elapsed * 1000, 1)})
 
 
-def expiring_ttl(op: Operation, data: dict[str, Any], settings: Settings) -> int:
+def expiring_ttl(op: Operation, data: dict[str, Any], settings: Settings, ceiling: int | None = None) -> int:
     """Seconds to cache an answer that expires: until ``expires_at`` less the minimum lifetime (0: not at all)."""
     expires_at = data.get("expires_at")
     lifetime = (datetime.fromisoformat(expires_at).timestamp() - time.time() if expires_at
                 else DEFAULT_URL_LIFETIME)
-    return max(0, min(op.ttl, int(lifetime - settings.stream_min_lifetime)))
+    return max(0, min(ceiling or op.ttl, int(lifetime - settings.stream_min_lifetime)))
 
 
 def _call(context: WorkerContext, op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> Any:

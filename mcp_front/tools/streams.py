@@ -11,12 +11,16 @@ from typing import Annotated
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
-from mcp_front.tools.common import READ_ONLY, TrackId, call_op
-from shared.models import PlaybackInfo, Stream, VideoStream
+from mcp_front.tools.batch import PAGE, PageSize, run_batch
+from mcp_front.tools.common import READ_ONLY, AlbumId, PlaylistId, TrackId, call_op
+from shared.catalog.batch import STREAMS
+from shared.models import PlaybackInfo, Stream, StreamBatchAnswer, VideoStream
 from shared.models.streams import AudioQuality, VideoQuality
 
+MAX_STREAMS = 500
 VideoId = Annotated[int, Field(strict=True, ge=1, le=10**12, description="TIDAL video id")]
 Quality = Annotated[AudioQuality, Field(description="LOW, HIGH, LOSSLESS or HI_RES_LOSSLESS (default: the best "
                                                     "the track and the subscription allow)")]
@@ -51,3 +55,29 @@ def register(mcp: MCPServer) -> None:
         not share it."""
         args = {"video_id": video_id, "quality": quality}
         return VideoStream.model_validate(await call_op(ctx, "tidal_get_video_stream", "video_stream.get", args))
+
+    @mcp.tool(name="tidal_get_streams", title="Get playable streams of many tracks", annotations=READ_ONLY)
+    async def tidal_get_streams(
+        ctx: Context,
+        track_ids: Annotated[list[TrackId], Field(max_length=MAX_STREAMS,
+                                                  description=f"Up to {MAX_STREAMS} track ids")] = [],  # noqa: B006
+        album_id: Annotated[AlbumId | None, Field(description="Every track of this album")] = None,
+        playlist_id: Annotated[PlaylistId | None, Field(description="Every track of this playlist")] = None,
+        quality: Quality = "HI_RES_LOSSLESS",
+        limit: PageSize = PAGE,
+    ) -> StreamBatchAnswer:
+        """Streams for up to 500 tracks (given, or every track of an album or playlist), resolved across
+        the pool; a long one answers with a job_id (tidal_get_job). Ids are "<track id>:<quality>"."""
+        ids = list(track_ids)
+        if album_id is not None:
+            album = await call_op(ctx, "tidal_get_streams", "album.get", {"album_id": album_id})
+            ids += [t["id"] for t in album["tracks"]]
+        if playlist_id is not None:
+            playlist = await call_op(ctx, "tidal_get_streams", "playlist.get", {"playlist_id": playlist_id.lower()})
+            ids += [t["id"] for t in playlist["tracks"]]
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            raise ToolError("Give track_ids, an album_id or a playlist_id.")
+        if len(ids) > MAX_STREAMS:
+            raise ToolError(f"That is {len(ids)} tracks; at most {MAX_STREAMS} per call (page the playlist).")
+        return StreamBatchAnswer.model_validate(await run_batch(ctx, STREAMS, [f"{t}:{quality}" for t in ids], limit))

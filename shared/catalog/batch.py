@@ -43,6 +43,9 @@ class BatchKind:
     hashed: bool = False
     #: How long an answered item is cached.
     item_ttl: int = ITEM_TTL
+    #: Items are credentials that expire (stream URLs): cached only until shortly before their
+    #: ``expires_at``, and never copied into the job's record (a job shows them while the cache has them).
+    volatile: bool = False
 
     def item_key(self, value: str | int) -> str:
         ident = hashlib.sha256(str(value).encode()).hexdigest()[:32] if self.hashed else value
@@ -61,7 +64,9 @@ MATCHES = BatchKind("tidal_match_tracks", "match.chunk", "match", None, "line", 
                     requests_per_chunk=20, hashed=True)
 EXPORT = BatchKind("tidal_export_library", "export.chunk", "export-part", None, "part", chunk_size=1,
                    requests_per_chunk=3, item_ttl=MINUTE)  # an export is a snapshot: reuse it a minute at most
-KINDS = {kind.tool: kind for kind in (TRACKS, ALBUMS, ARTISTS, ISRCS, BARCODES, MATCHES, EXPORT)}
+STREAMS = BatchKind("tidal_get_streams", "streams.chunk", "stream-item", None, "track", chunk_size=5,
+                    requests_per_chunk=5, item_ttl=30 * MINUTE, volatile=True)
+KINDS = {kind.tool: kind for kind in (TRACKS, ALBUMS, ARTISTS, ISRCS, BARCODES, MATCHES, EXPORT, STREAMS)}
 
 
 def _chunk(name: str, func: str, kind: str) -> Operation:
@@ -76,6 +81,8 @@ OPERATIONS: tuple[Operation, ...] = (
     _chunk("isrc.chunk", "isrc_chunk", "isrc"),
     _chunk("barcode.chunk", "barcode_chunk", "barcode"),
     _chunk("match.chunk", "match_chunk", "match"),
+    Operation(name="streams.chunk", func="workers.jobs.streams.streams_chunk", queue=BATCH_QUEUE,
+              cache_kind="stream-item", cache_id=None, ttl=0, timeout=120, negative_ttl=0),
     Operation(name="export.chunk", func="workers.jobs.exports.export_chunk", queue=BATCH_QUEUE,
               cache_kind="export-part", cache_id=None, ttl=0, timeout=300, negative_ttl=0),
 )

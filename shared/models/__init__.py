@@ -64,11 +64,14 @@ from shared.models.streams import (
     PlaybackInfo,
     SegmentTemplate,
     Stream,
+    StreamBatch,
+    StreamBatchAnswer,
     VideoStream,
 )
 from shared.models.tracks import Track, TrackResult
 
 __all__ = [
+    "StreamBatch", "StreamBatchAnswer",
     "AUDIO_QUALITIES", "VIDEO_QUALITIES", "PlaybackInfo", "SegmentTemplate", "Stream", "VideoStream",
     "PlaylistTracksPage",
     "ExportAnswer", "ExportBatch", "ExportPart",

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from shared.models.batch import BatchResult, JobInfo
 from shared.models.common import _Model
 
 AUDIO_QUALITIES = ("LOW", "HIGH", "LOSSLESS", "HI_RES_LOSSLESS")
@@ -68,3 +69,16 @@ class VideoStream(_Model):
     mime_type: str
     url: str
     expires_at: str | None = None
+
+
+class StreamBatch(BatchResult):
+    """Streams of many tracks, in the order asked (ids are ``<track id>:<quality>``)."""
+
+    found: list[Stream]
+
+
+class StreamBatchAnswer(JobInfo):
+    """Streams of many tracks: the result when it finished in time, else the job to poll (while a job
+    waits, its URLs stay in the cache only until shortly before they expire)."""
+
+    result: StreamBatch | None = None

@@ -162,3 +162,33 @@ async def test_bad_tracks_and_videos_are_clear_errors_and_urls_stay_out_of_logs(
         assert token not in logs and token.split("~")[1] not in logs
     assert not re.search(r"token=\d{9,}~", logs)
     assert base64.b64encode(track["urls"][0].encode()).decode()[:40] not in logs
+
+
+async def test_an_album_resolves_as_a_batch_and_its_job_record_holds_no_url(stack, control, catalog, tmp_path):
+    from shared.redis_conn import connect
+
+    skip = set(catalog["unavailable_track_ids"]) | set(catalog["encrypted_track_ids"])
+    album_id = next(a for a in catalog["album_ids"]
+                    if not skip & set(control.get(f"snapshot/album/{a}")["trackIds"]))
+    expected = control.get(f"snapshot/album/{album_id}")["trackIds"]
+    env = {**stack.env, "TIDAL_MCP_JOB_AFTER": "0"}  # answered as a job, polled
+    proc, url = start_front(env, tmp_path / "logs")
+    try:
+        async with Client(url) as client:
+            started = (await client.call_tool("tidal_get_streams", {"album_id": album_id, "quality": "LOSSLESS"})
+                       ).structured_content
+
+            async def finished() -> dict | None:
+                info = (await client.call_tool("tidal_get_job", {"job_id": started["job_id"]})).structured_content
+                return info if info["state"] != "running" else None
+
+            from tests.support.processes import eventually
+            done = await eventually(finished, 60, "the streams job never finished")
+    finally:
+        proc.stop()
+    streams = done["result"]["found"]
+    assert [s["track_id"] for s in streams] == expected and done["result"]["failed"] == []
+    assert all(s["urls"] and s["quality"] in ("LOW", "HIGH", "LOSSLESS") for s in streams)
+    assert requests.get(streams[-1]["urls"][0], timeout=10).status_code == 200
+    record = b"".join(v for v in connect(stack.redis_url).hgetall(f"tidal:job:{started['job_id']}:chunks").values())
+    assert b"token=" not in record and b"http" not in record, "the job record keeps a URL"

@@ -7,7 +7,7 @@ READ_TOOLS = frozenset({
     "tidal_auth_status", "tidal_list_playlists", "tidal_list_snapshots", "tidal_list_folders",
     "tidal_list_favorites", "tidal_get_tracks", "tidal_get_albums", "tidal_get_artists", "tidal_find_tracks_by_isrc",
     "tidal_find_albums_by_barcode", "tidal_match_tracks", "tidal_get_job", "tidal_list_jobs", "tidal_export_library",
-    "tidal_get_stream", "tidal_get_playback_info", "tidal_get_video_stream",
+    "tidal_get_stream", "tidal_get_playback_info", "tidal_get_video_stream", "tidal_get_streams",
 })
 
 #: Acts on the server's own jobs, not on the account: offered in read-only mode too.

@@ -28,7 +28,7 @@ from shared.catalog.batch import (
 from shared.errors import InvalidRequest, NotFound, ok
 from workers import matching, normalize, openapi
 from workers import normalize_v2 as v2
-from workers.runtime import current_context, tidal_job
+from workers.runtime import current_context, expiring_ttl, tidal_job
 
 MATCH_CANDIDATES = 10
 Fetch = Callable[[list[str]], dict[str, dict]]
@@ -56,7 +56,13 @@ def run_chunk(op_name: str, kind: BatchKind, values: list[str], fetch: Fetch) ->
         except ObjectNotFound:  # a one-value chunk whose object is gone (a playlist deleted meanwhile)
             found = {}
         missing = [v for v in values if v not in found]
-        context.cache.set_many({kind.item_key(v): ok(item) for v, item in found.items()}, kind.item_ttl)
+        if kind.volatile:
+            for value, item in found.items():
+                ttl = expiring_ttl(OPERATIONS[op_name], {**item}, context.settings, kind.item_ttl)
+                context.cache.set(kind.item_key(value), ok(item), ttl, stale_ok=False)
+            found = {value: None for value in found}  # the record keeps no credentials
+        else:
+            context.cache.set_many({kind.item_key(v): ok(item) for v, item in found.items()}, kind.item_ttl)
         context.cache.set_many({kind.item_key(v): not_found(kind, v).to_envelope() for v in missing}, NOT_FOUND_TTL)
         answer = models.ChunkAnswer(found=found, not_found=missing)
     batches.file_chunk(context.redis, subs, answer.model_dump(mode="json"))

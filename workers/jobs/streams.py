@@ -14,9 +14,11 @@ import requests
 import tidalapi
 
 from shared import models
+from shared.catalog.batch import STREAMS
 from shared.errors import NotFound
 from shared.models import AUDIO_QUALITIES, VIDEO_QUALITIES
 from workers import manifests
+from workers.jobs.batch import run_chunk
 from workers.runtime import tidal_job
 
 PLAYBACK = {"playbackmode": "STREAM", "assetpresentation": "FULL"}
@@ -95,3 +97,19 @@ def get_video_stream(session: tidalapi.Session, video_id: int, quality: str) -> 
         video_id=int(info.get("videoId") or video_id), requested_quality=quality, quality=granted,
         downgraded=lower, presentation=str(info.get("assetPresentation") or "FULL"),
         mime_type=manifest.mime_type, url=manifest.urls[0], expires_at=_iso(manifest.expires_at))
+
+
+@tidal_job("streams.chunk")
+def streams_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkAnswer:
+    """Up to 5 ``<track id>:<quality>`` streams (1-2 requests each); unknown tracks are "not found"."""
+    def fetch(wanted: list[str]) -> dict[str, dict]:
+        found: dict[str, dict] = {}
+        for value in wanted:
+            track_id, _, quality = value.partition(":")
+            try:
+                stream = get_stream.__wrapped__(session, int(track_id), quality)  # type: ignore[attr-defined]
+            except NotFound:
+                continue
+            found[value] = stream.model_dump(mode="json")
+        return found
+    return run_chunk("streams.chunk", STREAMS, values, fetch)
