@@ -115,7 +115,7 @@ async def test_a_cancelled_job_drops_the_chunks_not_started(stack_env, logged_in
                 await batches.info(started["job_id"], "someone-else")
     assert cancelled["state"] == after["state"] == "cancelled"
     assert "Cancelled" in after["message"]
-    sent = control.get("counters")["paths"][OPENAPI_TRACKS]
+    sent = control.get("counters")["paths"].get(OPENAPI_TRACKS, 0)  # 0 when the cancel beat the first chunk
     assert sent <= 6, f"{sent} of 20 chunks reached TIDAL after the cancel"
     assert len(after["result"]["found"]) == 20 * sent  # the chunks that ran are kept
     assert {f["error"] for f in after["result"]["failed"]} == {"cancelled before it ran"}
