@@ -22,27 +22,27 @@ from shared.models.streams import AudioQuality, VideoQuality
 
 MAX_STREAMS = 500
 VideoId = Annotated[int, Field(strict=True, ge=1, le=10**12, description="TIDAL video id")]
-Quality = Annotated[AudioQuality, Field(description="LOW, HIGH, LOSSLESS or HI_RES_LOSSLESS (default: the best "
-                                                    "the track and the subscription allow)")]
+Quality = Annotated[AudioQuality | None, Field(description="LOW, HIGH, LOSSLESS or HI_RES_LOSSLESS; omitted: the "
+                                                           "best the track and the subscription allow")]
 
 
 def register(mcp: MCPServer) -> None:
     """Declare this area's tools on ``mcp``."""
 
     @mcp.tool(name="tidal_get_stream", title="Get a playable stream", annotations=READ_ONLY)
-    async def tidal_get_stream(track_id: TrackId, ctx: Context, quality: Quality = "HI_RES_LOSSLESS") -> Stream:
+    async def tidal_get_stream(track_id: TrackId, ctx: Context, quality: Quality = None) -> Stream:
         """A track's playable stream: direct URLs (BTS) or the DASH manifest and its segment template,
         with codec, sample rate, bit depth and the quality TIDAL granted (and why, when lower than asked).
         The URLs are temporary credentials for this account: play them, do not share them."""
-        args = {"track_id": track_id, "quality": quality}
+        args = {"track_id": track_id, "quality": quality or "BEST"}
         return Stream.model_validate(await call_op(ctx, "tidal_get_stream", "stream.get", args))
 
     @mcp.tool(name="tidal_get_playback_info", title="Get playback info", annotations=READ_ONLY)
     async def tidal_get_playback_info(track_id: TrackId, ctx: Context,
-                                      quality: Quality = "HI_RES_LOSSLESS") -> PlaybackInfo:
+                                      quality: Quality = None) -> PlaybackInfo:
         """What TIDAL would play for a track at a quality: the granted quality (and why, when lower),
         codec, sample rate, bit depth, DASH or direct, encryption; without any URL."""
-        args = {"track_id": track_id, "quality": quality}
+        args = {"track_id": track_id, "quality": quality or "BEST"}
         data = await call_op(ctx, "tidal_get_playback_info", "stream.get", args)
         return PlaybackInfo.model_validate(data)  # the URLs and manifest are dropped here
 
@@ -63,7 +63,7 @@ def register(mcp: MCPServer) -> None:
                                                   description=f"Up to {MAX_STREAMS} track ids")] = [],  # noqa: B006
         album_id: Annotated[AlbumId | None, Field(description="Every track of this album")] = None,
         playlist_id: Annotated[PlaylistId | None, Field(description="Every track of this playlist")] = None,
-        quality: Quality = "HI_RES_LOSSLESS",
+        quality: Quality = None,
         limit: PageSize = PAGE,
     ) -> StreamBatchAnswer:
         """Streams for up to 500 tracks (given, or every track of an album or playlist), resolved across
@@ -80,4 +80,5 @@ def register(mcp: MCPServer) -> None:
             raise ToolError("Give track_ids, an album_id or a playlist_id.")
         if len(ids) > MAX_STREAMS:
             raise ToolError(f"That is {len(ids)} tracks; at most {MAX_STREAMS} per call (page the playlist).")
-        return StreamBatchAnswer.model_validate(await run_batch(ctx, STREAMS, [f"{t}:{quality}" for t in ids], limit))
+        values = [f"{t}:{quality or 'BEST'}" for t in ids]
+        return StreamBatchAnswer.model_validate(await run_batch(ctx, STREAMS, values, limit))

@@ -33,9 +33,9 @@ class PlaybackInfo(_Model):
     """What TIDAL grants for a track at a quality, without anything playable."""
 
     track_id: int
-    requested_quality: str
+    requested_quality: str = Field(description="The quality asked, or BEST when none was")
     quality: str = Field(description="The quality TIDAL granted")
-    downgraded: bool = Field(description="Whether that is lower than asked")
+    downgraded: bool = Field(description="Whether that is lower than an explicitly asked quality (or a preview)")
     downgrade_reason: str | None = Field(None, description="Why (the track's own best, the subscription)")
     presentation: str = Field(description="FULL, or PREVIEW (30 s) when the subscription allows no more")
     audio_mode: str | None = None

@@ -114,12 +114,17 @@ async def test_a_lower_grant_says_why_track_or_subscription(stack, control, cata
     lossless = track_with(control, catalog, "LOSSLESS")
     hires = track_with(control, catalog, "HI_RES_LOSSLESS")
     async with Client(stack.mcp_url) as client:
-        by_track = (await client.call_tool("tidal_get_stream", {"track_id": lossless})).structured_content
+        best = (await client.call_tool("tidal_get_stream", {"track_id": lossless})).structured_content
+        by_track = (await client.call_tool("tidal_get_stream", {"track_id": lossless, "quality": "HI_RES_LOSSLESS"})
+                    ).structured_content
         control.post("settings", {"subscription": "HIFI"})
-        by_plan = (await client.call_tool("tidal_get_playback_info", {"track_id": hires})).structured_content
+        by_plan = (await client.call_tool("tidal_get_playback_info", {"track_id": hires,
+                                                                      "quality": "HI_RES_LOSSLESS"})
+                   ).structured_content
         control.post("settings", {"subscription": "FREE"})
         preview = (await client.call_tool("tidal_get_playback_info", {"track_id": hires, "quality": "LOW"})
                    ).structured_content
+    assert (best["requested_quality"], best["quality"], best["downgraded"]) == ("BEST", "LOSSLESS", False)
     assert (by_track["quality"], by_track["downgraded"]) == ("LOSSLESS", True)
     assert by_track["downgrade_reason"] == "the track is not available above LOSSLESS"
     assert (by_plan["quality"], by_plan["downgrade_reason"]) == (

@@ -22,6 +22,7 @@ from workers.jobs.batch import run_chunk
 from workers.runtime import tidal_job
 
 PLAYBACK = {"playbackmode": "STREAM", "assetpresentation": "FULL"}
+BEST = "BEST"  # no quality asked: the best the track and the subscription allow, nothing "downgraded"
 
 
 def _get(session: tidalapi.Session, path: str, params: dict[str, str], missing: str) -> dict[str, Any]:
@@ -50,14 +51,17 @@ def _why(session: tidalapi.Session, track_id: int, granted: str, preview: bool) 
 
 @tidal_job("stream.get")
 def get_stream(session: tidalapi.Session, track_id: int, quality: str) -> models.Stream:
-    """A track's playable stream at ``quality`` or the best TIDAL grants below it (1-2 requests)."""
-    info = _get(session, f"tracks/{track_id}/playbackinfopostpaywall", {**PLAYBACK, "audioquality": quality},
+    """A track's playable stream at ``quality`` (or BEST: the best the track and the subscription allow),
+    or the best TIDAL grants below it (1 request; 2 when an explicit quality was not granted)."""
+    best = quality == BEST
+    asked = "HI_RES_LOSSLESS" if best else quality
+    info = _get(session, f"tracks/{track_id}/playbackinfopostpaywall", {**PLAYBACK, "audioquality": asked},
                 f"TIDAL has no streamable track {track_id} (it does not exist, is not licensed in the account's "
                 "country, or is a video: use tidal_get_video_stream).")
-    granted = str(info.get("audioQuality") or quality)
+    granted = str(info.get("audioQuality") or asked)
     granted = "HI_RES_LOSSLESS" if granted == "HI_RES" else granted
     preview = info.get("assetPresentation") == "PREVIEW"
-    lower = granted in AUDIO_QUALITIES and AUDIO_QUALITIES.index(granted) < AUDIO_QUALITIES.index(quality)
+    lower = not best and granted in AUDIO_QUALITIES and AUDIO_QUALITIES.index(granted) < AUDIO_QUALITIES.index(asked)
     manifest = manifests.parse(str(info.get("manifestMimeType") or ""), str(info.get("manifest") or ""))
     template = manifest.segment_template
     return models.Stream(
