@@ -61,9 +61,9 @@ async def hit_and_cold(bin_dir: Path, tmp: Path) -> dict[str, Any]:
         try:
             tracks = _playable(stack)
             async with Client(f"{stack.url}/mcp") as client:
-                cold = [(await call(client, "tidal_get_stream", {"track_id": t, "quality": "LOSSLESS"})).seconds
+                cold = [(await call(client, "tidal_get_stream", {"track_id": t})).seconds
                         for t in tracks[:50]]
-                hits = [(await call(client, "tidal_get_stream", {"track_id": tracks[0], "quality": "LOSSLESS"})
+                hits = [(await call(client, "tidal_get_stream", {"track_id": tracks[0]})
                          ).seconds for _ in range(200)]
         finally:
             stack.stop()
@@ -80,7 +80,7 @@ async def batch(bin_dir: Path, tmp: Path, rate: float) -> dict[str, Any]:
             stack.control.post("faults", {"budget_rate": rate, "budget_burst": 3})
             stack.control.post("reset")
             async with Client(f"{stack.url}/mcp") as client:
-                result = await call(client, "tidal_get_streams", {"track_ids": tracks, "quality": "LOSSLESS"})
+                result = await call(client, "tidal_get_streams", {"track_ids": tracks})
             counters = stack.control.get("counters")
         finally:
             stack.stop()
