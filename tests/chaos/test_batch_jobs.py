@@ -18,8 +18,8 @@ from mcp_front.batch import Batches
 from shared.catalog.batch import TRACKS
 from shared.queueing import BATCH_QUEUE, CLAIMS, queue_key
 from shared.redis_conn import connect
-from tests.support.processes import eventually, free_port, http_ok, start_listening, tidal_mcp, wait_until
-from tests.support.stack import front, worker_pool
+from tests.support.processes import eventually, wait_until
+from tests.support.stack import front, start_front, worker_pool
 
 pytestmark = [pytest.mark.chaos, pytest.mark.anyio]
 
@@ -71,20 +71,14 @@ async def test_the_front_killed_mid_job_another_front_reports_it_complete(
     ids = catalog["track_ids"][200:400]
     env = {**stack_env, "TIDAL_MCP_JOB_AFTER": "0"}
 
-    def start_front():  # type: ignore[no-untyped-def]
-        env["TIDAL_MCP_PORT"] = str(free_port())
-        return start_listening("front", tidal_mcp("front"), env, tmp_path / "logs",
-                               lambda: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/ready"),
-                               ("TIDAL_MCP_PORT",))
-
     with worker_pool(stack_env, tmp_path / "logs", count=2):
-        first = start_front()
-        async with Client(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/mcp") as client:
+        first, url = start_front(env, tmp_path / "logs")
+        async with Client(url) as client:
             started = (await client.call_tool("tidal_get_tracks", {"track_ids": ids})).structured_content
         first.kill()
-        second = start_front()
+        second, url = start_front(env, tmp_path / "logs")
         try:
-            async with Client(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/mcp") as client:
+            async with Client(url) as client:
                 async def finished() -> dict | None:
                     info = (await client.call_tool("tidal_get_job", {"job_id": started["job_id"], "limit": 1000})
                             ).structured_content

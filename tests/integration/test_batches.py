@@ -12,46 +12,26 @@ import math
 import pytest
 from mcp import Client
 
-from shared.redis_conn import connect
 from tests.fake_tidal.client import Control
-from tests.support.processes import Proc, eventually, free_port, http_ok, start_listening, tidal_mcp
-from tests.support.stack import shared_stack
+from tests.support.processes import eventually
+from tests.support.stack import shared_stack, start_front
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
 OPENAPI_TRACKS = "GET /openapi/v2/tracks"
 
 
-def start_front(env: dict[str, str], log_dir) -> tuple[Proc, str]:
-    env["TIDAL_MCP_PORT"] = str(free_port())
-    proc = start_listening("front", tidal_mcp("front"), env, log_dir,
-                           lambda: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/ready"), ("TIDAL_MCP_PORT",))
-    return proc, f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/mcp"
-
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("batches")
-    with shared_stack(tmp, workers=3, TIDAL_MCP_RATE_START="200", TIDAL_MCP_RATE_LIMIT="200",
-                      TIDAL_MCP_RATE_BURST="50") as stack:
-        env = dict(stack.env)
-        proc, url = start_front(env, tmp / "logs")
-        stack.mcp_url = url  # type: ignore[attr-defined]
-        try:
-            yield stack
-        finally:
-            proc.stop()
+    with shared_stack(tmp_path_factory.mktemp("batches"), workers=3, front=True, TIDAL_MCP_RATE_START="200",
+                      TIDAL_MCP_RATE_LIMIT="200", TIDAL_MCP_RATE_BURST="50") as stack:
+        yield stack
 
 
 @pytest.fixture
 def control(stack) -> Control:
     stack.fresh()
-    client = connect(stack.redis_url)
-    for pattern in ("tidal:*-summary:*", "tidal:isrc:*", "tidal:barcode:*", "tidal:job:*", "tidal:jobs:*",
-                    "tidal:batch:*"):
-        keys = list(client.scan_iter(match=pattern, count=1000))
-        if keys:
-            client.delete(*keys)
     return stack.control
 
 

@@ -16,31 +16,17 @@ import requests
 from mcp import Client
 
 from tests.fake_tidal.client import Control
-from tests.support.processes import Proc, free_port, http_ok, start_listening, tidal_mcp
-from tests.support.stack import shared_stack
+from tests.support.stack import shared_stack, start_front
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
 
-def start_front(env: dict[str, str], log_dir) -> tuple[Proc, str]:
-    env["TIDAL_MCP_PORT"] = str(free_port())
-    proc = start_listening("front", tidal_mcp("front"), env, log_dir,
-                           lambda: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/ready"), ("TIDAL_MCP_PORT",))
-    return proc, f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/mcp"
-
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("streams")
-    with shared_stack(tmp, workers=2, TIDAL_MCP_RATE_START="200", TIDAL_MCP_RATE_LIMIT="200",
-                      TIDAL_MCP_RATE_BURST="50") as stack:
-        proc, url = start_front(dict(stack.env), tmp / "logs")
-        stack.mcp_url = url  # type: ignore[attr-defined]
-        stack.front = proc  # type: ignore[attr-defined]
-        try:
-            yield stack
-        finally:
-            proc.stop()
+    with shared_stack(tmp_path_factory.mktemp("streams"), workers=2, front=True, TIDAL_MCP_RATE_START="200",
+                      TIDAL_MCP_RATE_LIMIT="200", TIDAL_MCP_RATE_BURST="50") as stack:
+        yield stack
 
 
 @pytest.fixture
@@ -48,12 +34,6 @@ def control(stack) -> Control:
     stack.fresh()
     control = stack.control
     control.post("settings", {"subscription": "HIFI_PLUS", "url_lifetime": 3600})
-    from shared.redis_conn import connect
-    client = connect(stack.redis_url)
-    for pattern in ("tidal:stream:*", "tidal:video-stream:*"):
-        keys = list(client.scan_iter(match=pattern, count=1000))
-        if keys:
-            client.delete(*keys)
     return control
 
 
@@ -161,7 +141,7 @@ async def test_bad_tracks_and_videos_are_clear_errors_and_urls_stay_out_of_logs(
     assert bad_quality.is_error and "HI_RES_LOSSLESS" in bad_quality.content[0].text
     assert video["mime_type"] == "application/vnd.apple.mpegurl" and ".m3u8" in video["url"]
     assert requests.get(video["url"], timeout=10).status_code == 200
-    logs = stack.pool.logs() + stack.front.logs(tail=None)  # type: ignore[attr-defined]
+    logs = stack.pool.logs() + stack.front.logs(tail=None)
     for url in (video["url"], *track["urls"]):
         token = parse_qs(urlsplit(url).query)["token"][0]
         assert token not in logs and token.split("~")[1] not in logs

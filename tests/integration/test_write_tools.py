@@ -14,30 +14,19 @@ from mcp import Client
 
 from shared.redis_conn import connect
 from tests.fake_tidal.client import Control
-from tests.support.processes import Proc, free_port, http_ok, start_listening, tidal_mcp, wait_until
-from tests.support.stack import shared_stack
+from tests.support.processes import wait_until
+from tests.support.stack import shared_stack, start_front
 from tests.support.tool_names import ALL_TOOLS, READ_ONLY_FRONT_TOOLS
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
 
-def start_front(env: dict[str, str], log_dir) -> tuple[Proc, str]:
-    proc = start_listening("front", tidal_mcp("front"), env, log_dir,
-                           lambda: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/ready"), ("TIDAL_MCP_PORT",))
-    return proc, f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/mcp"
-
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("write-tools")
-    with shared_stack(tmp, workers=3, TIDAL_MCP_RATE_START="200", TIDAL_MCP_RATE_LIMIT="200",
-                      TIDAL_MCP_RATE_BURST="50") as stack:
-        proc, url = start_front(stack.env, tmp / "logs")
-        stack.mcp_url = url  # type: ignore[attr-defined]
-        try:
-            yield stack
-        finally:
-            proc.stop()
+    with shared_stack(tmp_path_factory.mktemp("write-tools"), workers=3, front=True, TIDAL_MCP_RATE_START="200",
+                      TIDAL_MCP_RATE_LIMIT="200", TIDAL_MCP_RATE_BURST="50") as stack:
+        yield stack
 
 
 @pytest.fixture
@@ -114,7 +103,7 @@ async def test_duplicate_ids_and_a_position_past_the_end_are_documented_clamps(s
 
 
 async def test_a_read_only_front_offers_no_write_tool(stack, tmp_path):
-    env = {**stack.env, "TIDAL_MCP_READ_ONLY": "1", "TIDAL_MCP_PORT": str(free_port())}
+    env = {**stack.env, "TIDAL_MCP_READ_ONLY": "1"}
     proc, url = start_front(env, tmp_path / "logs")
     try:
         async with Client(url) as client:

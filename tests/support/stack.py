@@ -18,7 +18,7 @@ from shared.tokens import StoredLogin, TokenStore
 from tests.fake_tidal import EmulatorOptions, FakeTidal
 from tests.fake_tidal.client import Control
 from tests.support.logins import emulator_login
-from tests.support.processes import Proc, free_port, tidal_mcp, wait_until
+from tests.support.processes import Proc, free_port, http_ok, start_listening, tidal_mcp, wait_until
 from tests.support.redis_proc import RedisProcess
 
 KEYRING_PASSWORD = "test-keyring-password"
@@ -117,7 +117,18 @@ async def front(redis_url: str, wait_timeout: float = 20, **options: Any) -> Asy
 
 #: What the pool caches or records about TIDAL's content (not its own state: workers, login, queues).
 CONTENT_KEYS = ("tidal:playlist:*", "tidal:library:*", "tidal:favorites:*", "tidal:track:*", "tidal:album:*",
-                "tidal:artist:*", "tidal:search:*", "tidal:snapshot:*", "tidal:snapshots", "tidal:write:*")
+                "tidal:artist:*", "tidal:search:*", "tidal:snapshot:*", "tidal:snapshots", "tidal:write:*",
+                "tidal:*-summary:*", "tidal:isrc:*", "tidal:barcode:*", "tidal:match:*", "tidal:export-part:*",
+                "tidal:job:*", "tidal:jobs:*", "tidal:batch:*", "tidal:stream:*", "tidal:video-stream:*",
+                "tidal:stream-item:*")
+
+
+def start_front(env: dict[str, str], log_dir: Path) -> tuple[Proc, str]:
+    """``tidal-mcp front`` on a fresh port (written into ``env``), ready; its MCP URL."""
+    env["TIDAL_MCP_PORT"] = str(free_port())
+    proc = start_listening("front", tidal_mcp("front"), env, log_dir,
+                           lambda: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/ready"), ("TIDAL_MCP_PORT",))
+    return proc, f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/mcp"
 
 
 @dataclass
@@ -133,6 +144,9 @@ class SharedStack:
     control: Control
     pool: WorkerPool
     redis_url: str
+    #: With ``front=True``: the ``tidal-mcp front`` process and its MCP URL.
+    front: Proc | None = None
+    mcp_url: str = ""
 
     def fresh(self) -> None:
         self.control.delete("faults")
@@ -145,14 +159,22 @@ class SharedStack:
 
 
 @contextmanager
-def shared_stack(tmp_path: Path, workers: int = 2, **env: str) -> Iterator[SharedStack]:
-    """Start a :class:`SharedStack` with ``workers`` worker processes and extra ``env`` settings."""
+def shared_stack(tmp_path: Path, workers: int = 2, front: bool = False, **env: str) -> Iterator[SharedStack]:
+    """Start a :class:`SharedStack` with ``workers`` worker processes, extra ``env`` settings and, with
+    ``front``, a front process for MCP clients."""
     redis = RedisProcess(tmp_path / "redis", persist=False).start()
     try:
         with FakeTidal(EmulatorOptions(seed=42, auto_approve=True, device_interval=0.05)) as emu:
             stack_env = {**make_stack_env(tmp_path, f"{redis.url}/0", emu.url), **env}
             store_login(Settings.from_env(stack_env), emu)
             with worker_pool(stack_env, tmp_path / "logs", count=workers) as pool:
-                yield SharedStack(stack_env, emu, Control(emu.url), pool, f"{redis.url}/0")
+                stack = SharedStack(stack_env, emu, Control(emu.url), pool, f"{redis.url}/0")
+                if front:
+                    stack.front, stack.mcp_url = start_front(dict(stack_env), tmp_path / "logs")
+                try:
+                    yield stack
+                finally:
+                    if stack.front is not None:
+                        stack.front.stop()
     finally:
         redis.close()
