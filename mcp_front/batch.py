@@ -134,12 +134,13 @@ class Batches:
     async def _wait(self, job_id: str, kind: BatchKind, chunks: list[list[str]], rq_ids: list[tuple[str, bool]],
                     deadline: float, progress: Progress | None, total: int) -> None:
         op = OPERATIONS[kind.chunk_op]
-        pending = {index: rq for index, rq in enumerate(rq_ids)}
+        # every wait checks its job once first: a chunk may have finished while the others were enqueued
+        pending = {index: rq_id for index, (rq_id, _new) in enumerate(rq_ids)}
         started = time.monotonic()
         while pending and time.monotonic() < deadline:
             slice_s = min(PROGRESS_INTERVAL, deadline - time.monotonic())
-            outcomes = await asyncio.gather(*(self.dispatcher.waiter.wait(rq_id, slice_s, new_job=new)
-                                              for rq_id, new in pending.values()))
+            outcomes = await asyncio.gather(*(self.dispatcher.waiter.wait(rq_id, slice_s)
+                                              for rq_id in pending.values()))
             for index, outcome in zip(list(pending), outcomes, strict=True):
                 if outcome is None:
                     continue
