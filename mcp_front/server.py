@@ -22,6 +22,7 @@ import redis
 import uvicorn
 from mcp.server import MCPServer
 
+from mcp_front import prompts, resources
 from mcp_front.auth import auth_options
 from mcp_front.batch import Batches
 from mcp_front.dispatch import Dispatcher
@@ -86,6 +87,8 @@ def build_server(settings: Settings, *, http: bool = True, guard: HttpGuard | No
         **(auth_options(settings) if http else {}),
     )
     register_tools(mcp, read_only=settings.read_only)
+    resources.register(mcp, lambda: holder["state"].dispatcher if "state" in holder else None)
+    prompts.register(mcp)
 
     state_client = lambda: holder["state"].sync_redis if "state" in holder else None  # noqa: E731
     add_routes(mcp, state_client, lambda: guard.pressure() if guard is not None else None)
