@@ -10,6 +10,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -102,6 +103,20 @@ def album_summary(item: Album) -> models.AlbumSummary:
 
 def album(item: Album, tracks: list[Track]) -> models.Album:
     return models.Album(**_album_fields(item), tracks=[track(t) for t in tracks])
+
+
+def artist_summary(item: Artist) -> models.ArtistSummary:
+    popularity = getattr(item, "popularity", None)
+    return models.ArtistSummary(id=int(item.id), name=item.name, popularity=popularity,
+                                picture_url=_image(item.session, item.picture, 320), url=item.share_url)
+
+
+_LINK = re.compile(r"\[wimpLink [^\]]*\](.*?)\[/wimpLink\]")
+
+
+def plain_text(text: str) -> str:
+    """TIDAL's ``[wimpLink artistId="1"]Name[/wimpLink]`` markup reduced to the linked words; breaks kept."""
+    return _LINK.sub(r"\1", text).replace("<br/>", "\n").replace("<br />", "\n").strip()
 
 
 def artist(item: Artist, top_tracks: list[Track], albums: list[Album]) -> models.Artist:

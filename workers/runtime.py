@@ -235,9 +235,11 @@ def _call(context: WorkerContext, op: Operation, fn: Callable[..., BaseModel], a
 def translate(exc: Exception, op: Operation, args: dict[str, Any]) -> Exception:
     """Map a tidalapi/requests failure onto an error the client can act on (or return it as is)."""
     if isinstance(exc, ObjectNotFound):
-        ident = args.get(op.cache_id) if op.cache_id else None
+        ident = args.get(op.cache_id) if op.cache_id else next(
+            (value for name, value in args.items() if name.endswith("_id")), None)
         return NotFound(
-            f"TIDAL has no {op.cache_kind} with id {ident} (or it is not available in this account's country)."
+            f"TIDAL has no {op.cache_kind.replace('-', ' ')} with id {ident} (or it is not available in this "
+            "account's country)."
         )
     if isinstance(exc, TooManyRequests):
         wait = exc.retry_after if exc.retry_after and exc.retry_after > 0 else 5

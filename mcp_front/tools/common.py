@@ -42,6 +42,7 @@ Description = Annotated[str, Field(max_length=2000, description="A description (
 DryRun = Annotated[bool, Field(strict=True, description="Only report the exact change, without making it")]
 Limit = Annotated[int, Field(strict=True, ge=1, le=500, description="Items per page")]
 Offset = Annotated[int, Field(strict=True, ge=0, le=1_000_000, description="Items to skip (paging)")]
+PageLimit = Annotated[int, Field(strict=True, ge=1, le=100, description="Items per page")]
 PlaylistId = Annotated[
     str,
     Field(
@@ -94,6 +95,12 @@ def page_of(items: list[Any], offset: int, limit: int) -> dict[str, Any]:
     more = offset + len(chosen) < len(items)
     return {"total": len(items), "offset": offset, "limit": limit, "has_more": more,
             "next_offset": offset + len(chosen) if more else None, "items": chosen}
+
+
+async def paged(ctx: Context, tool: str, op: str, args: dict[str, Any], offset: int, limit: int) -> dict[str, Any]:
+    """Run a read that answers a whole list (``{"items": [...]}``, cached whole) and hand out one page."""
+    data = await call_op(ctx, tool, op, args)
+    return {**page_of(data["items"], offset, limit), **freshness(data)}
 
 
 def freshness(data: dict[str, Any]) -> dict[str, Any]:

@@ -44,6 +44,7 @@ from shared.models.favorites import (
     FavoritesPage,
 )
 from shared.models.folders import Folder, FolderChange, FolderList
+from shared.models.lists import AlbumList, AlbumPage, ArtistList, ArtistPage, Lyrics, Text, TrackList, TrackPage
 from shared.models.playlists import (
     Deleted,
     Library,
@@ -71,6 +72,7 @@ from shared.models.streams import (
 from shared.models.tracks import Track, TrackResult
 
 __all__ = [
+    "AlbumList", "AlbumPage", "ArtistList", "ArtistPage", "Lyrics", "Text", "TrackList", "TrackPage",
     "StreamBatch", "StreamBatchAnswer",
     "AUDIO_QUALITIES", "VIDEO_QUALITIES", "PlaybackInfo", "SegmentTemplate", "Stream", "VideoStream",
     "PlaylistTracksPage",

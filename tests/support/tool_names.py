@@ -8,6 +8,8 @@ READ_TOOLS = frozenset({
     "tidal_list_favorites", "tidal_get_tracks", "tidal_get_albums", "tidal_get_artists", "tidal_find_tracks_by_isrc",
     "tidal_find_albums_by_barcode", "tidal_match_tracks", "tidal_get_job", "tidal_list_jobs", "tidal_export_library",
     "tidal_get_stream", "tidal_get_playback_info", "tidal_get_video_stream", "tidal_get_streams",
+    "tidal_get_track_lyrics", "tidal_get_track_radio", "tidal_get_album_review", "tidal_get_similar_albums",
+    "tidal_get_artist_albums", "tidal_get_similar_artists", "tidal_get_artist_radio", "tidal_get_artist_bio",
 })
 
 #: Acts on the server's own jobs, not on the account: offered in read-only mode too.

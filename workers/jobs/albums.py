@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tidalapi
+from tidalapi.exceptions import ObjectNotFound
 
 from shared import models
 from workers import normalize
@@ -18,3 +19,21 @@ def get_album(session: tidalapi.Session, album_id: int) -> models.Album:
     result = normalize.album(album, tracks)
     cache_tracks(result.tracks)
     return result
+
+
+@tidal_job("album.review")
+def get_album_review(session: tidalapi.Session, album_id: int) -> models.Text:
+    """The album's review, link markup removed (1 request; none is "not found")."""
+    body = session.request.request("GET", f"albums/{album_id}/review").json()
+    return models.Text(id=album_id, text=normalize.plain_text(body.get("text") or ""), source=body.get("source"))
+
+
+@tidal_job("album.similar")
+def get_similar_albums(session: tidalapi.Session, album_id: int) -> models.AlbumList:
+    """The albums TIDAL lists as similar (2 requests; none is an empty list)."""
+    album = session.album(album_id)  # an unknown album is "not found"
+    try:
+        similar = album.similar()
+    except ObjectNotFound:  # TIDAL answers 404 when it knows no similar album
+        similar = []
+    return models.AlbumList(items=[normalize.album_summary(a) for a in similar])

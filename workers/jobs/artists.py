@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import tidalapi
+from tidalapi.exceptions import ObjectNotFound
 
 from shared import models
 from workers import normalize
+from workers.paging import fetch_all
 from workers.runtime import cache_tracks, tidal_job
 
 TOP_TRACKS = 20
@@ -21,3 +23,43 @@ def get_artist(session: tidalapi.Session, artist_id: int) -> models.Artist:
     result = normalize.artist(artist, top_tracks, albums)
     cache_tracks(result.top_tracks)
     return result
+
+
+ALBUM_KINDS = {"albums": "get_albums", "eps_singles": "get_ep_singles", "other": "get_other"}
+RADIO = 100
+
+
+@tidal_job("artist.albums")
+def get_artist_albums(session: tidalapi.Session, artist_id: int, kind: str) -> models.AlbumList:
+    """Every album of one kind (albums, EPs and singles, other appearances), every page."""
+    artist = session.artist(artist_id)
+    fetch = getattr(artist, ALBUM_KINDS[kind])
+    albums = fetch_all(lambda limit, offset: fetch(limit=limit, offset=offset), total=None, page_size=50)
+    return models.AlbumList(items=[normalize.album_summary(a) for a in albums])
+
+
+@tidal_job("artist.similar")
+def get_similar_artists(session: tidalapi.Session, artist_id: int) -> models.ArtistList:
+    """The artists TIDAL lists as similar (2 requests; none is an empty list)."""
+    artist = session.artist(artist_id)  # an unknown artist is "not found"
+    try:
+        similar = artist.get_similar()
+    except ObjectNotFound:  # TIDAL answers 404 when it knows no similar artist
+        similar = []
+    return models.ArtistList(items=[normalize.artist_summary(a) for a in similar])
+
+
+@tidal_job("artist.radio")
+def get_artist_radio(session: tidalapi.Session, artist_id: int) -> models.TrackList:
+    """Tracks in the spirit of the artist (TIDAL's artist radio, up to 100)."""
+    tracks = session.artist(artist_id).get_radio(limit=RADIO)
+    result = models.TrackList(items=[normalize.track(t) for t in tracks])
+    cache_tracks(result.items)
+    return result
+
+
+@tidal_job("artist.bio")
+def get_artist_bio(session: tidalapi.Session, artist_id: int) -> models.Text:
+    """The artist's biography, link markup removed (1 request)."""
+    body = session.request.request("GET", f"artists/{artist_id}/bio").json()
+    return models.Text(id=artist_id, text=normalize.plain_text(body.get("text") or ""), source=body.get("source"))

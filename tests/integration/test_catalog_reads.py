@@ -1,0 +1,100 @@
+"""Catalog reads beyond the basics (lyrics, radios, similar, bios, reviews, an artist's albums by kind),
+through a real front, workers and the emulator; each compared with the emulator's own answer."""
+
+from __future__ import annotations
+
+import pytest
+from mcp import Client
+
+from tests.fake_tidal.client import Control, logged_in_session
+from tests.support.stack import shared_stack
+
+pytestmark = [pytest.mark.integration, pytest.mark.anyio]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    with shared_stack(tmp_path_factory.mktemp("catalog-reads"), workers=2, front=True, TIDAL_MCP_RATE_START="200",
+                      TIDAL_MCP_RATE_LIMIT="200", TIDAL_MCP_RATE_BURST="50") as stack:
+        yield stack
+
+
+@pytest.fixture(scope="module")
+def tidal(stack):
+    """A tidalapi session of the test's own: what the emulator answers, as the oracle."""
+    return logged_in_session(stack.emu)
+
+
+@pytest.fixture
+def control(stack) -> Control:
+    stack.fresh()
+    return stack.control
+
+
+def raw(tidal, path: str, **params):  # type: ignore[no-untyped-def]
+    return tidal.request.request("GET", path, params=params or None).json()
+
+
+async def test_lyrics_radio_and_paging_match_tidal(stack, control, tidal):
+    catalog = control.get("catalog")
+    track_id = next(t for t in catalog["track_ids"][:200]
+                    if tidal.request.request("GET", f"tracks/{t}/lyrics").ok)
+    expected_radio = [t["id"] for t in raw(tidal, f"tracks/{track_id}/radio", limit=100)["items"]]
+    async with Client(stack.mcp_url) as client:
+        lyrics = (await client.call_tool("tidal_get_track_lyrics", {"track_id": track_id})).structured_content
+        pages, offset = [], 0
+        while offset is not None:
+            page = (await client.call_tool("tidal_get_track_radio", {"track_id": track_id, "offset": offset,
+                                                                     "limit": 40})).structured_content
+            pages.append(page)
+            offset = page["next_offset"]
+    lyrics_raw = raw(tidal, f"tracks/{track_id}/lyrics")
+    assert (lyrics["text"], lyrics["synced"]) == (lyrics_raw["lyrics"], lyrics_raw["subtitles"] or None)
+    assert [t["id"] for p in pages for t in p["items"]] == expected_radio and pages[0]["total"] == len(expected_radio)
+
+
+async def test_artist_reads_match_tidal(stack, control, tidal):
+    artist_id = control.get("catalog")["artist_ids"][3]
+    async with Client(stack.mcp_url) as client:
+        albums = (await client.call_tool("tidal_get_artist_albums", {"artist_id": artist_id, "limit": 100})
+                  ).structured_content
+        singles = (await client.call_tool("tidal_get_artist_albums", {"artist_id": artist_id,
+                                                                      "kind": "eps_singles", "limit": 100})
+                   ).structured_content
+        similar = (await client.call_tool("tidal_get_similar_artists", {"artist_id": artist_id})).structured_content
+        radio = (await client.call_tool("tidal_get_artist_radio", {"artist_id": artist_id, "limit": 100})
+                 ).structured_content
+        bio = (await client.call_tool("tidal_get_artist_bio", {"artist_id": artist_id})).structured_content
+    assert [a["id"] for a in albums["items"]] == [a["id"] for a in raw(tidal, f"artists/{artist_id}/albums",
+                                                                            limit=100)["items"]]
+    assert [a["id"] for a in singles["items"]] == [a["id"] for a in raw(
+        tidal, f"artists/{artist_id}/albums", filter="EPSANDSINGLES", limit=100)["items"]]
+    similar_raw = tidal.request.request("GET", f"artists/{artist_id}/similar")
+    expected = [a["id"] for a in similar_raw.json()["items"]] if similar_raw.ok else []
+    assert [a["id"] for a in similar["items"]] == expected
+    assert [t["id"] for t in radio["items"]] == [t["id"] for t in raw(tidal, f"artists/{artist_id}/radio",
+                                                                          limit=100)["items"]]
+    assert bio["text"] and "[wimpLink" not in bio["text"]
+
+
+async def test_album_reads_and_bad_ids(stack, control, tidal):
+    album_id = control.get("catalog")["album_ids"][4]
+    async with Client(stack.mcp_url) as client:
+        review = await client.call_tool("tidal_get_album_review", {"album_id": album_id})
+        similar = (await client.call_tool("tidal_get_similar_albums", {"album_id": album_id})).structured_content
+        no_album = await client.call_tool("tidal_get_similar_albums", {"album_id": 999_999_999})
+        no_track = await client.call_tool("tidal_get_track_radio", {"track_id": 999_999_999})
+        bad_kind = await client.call_tool("tidal_get_artist_albums", {"artist_id": 1, "kind": "bootlegs"})
+        bad_page = await client.call_tool("tidal_get_track_radio", {"track_id": 1, "limit": 1000})
+    review_raw = tidal.request.request("GET", f"albums/{album_id}/review")
+    if review_raw.ok:
+        assert not review.is_error and review.structured_content["text"]
+    else:
+        assert review.is_error and "no album review" in review.content[0].text
+    similar_raw = tidal.request.request("GET", f"albums/{album_id}/similar")
+    assert [a["id"] for a in similar["items"]] == ([a["id"] for a in similar_raw.json()["items"]]
+                                                   if similar_raw.ok else [])
+    assert no_album.is_error and "999999999" in no_album.content[0].text
+    assert no_track.is_error and "999999999" in no_track.content[0].text
+    assert bad_kind.is_error and "eps_singles" in bad_kind.content[0].text
+    assert bad_page.is_error and "100" in bad_page.content[0].text
