@@ -105,6 +105,16 @@ def album(item: Album, tracks: list[Track]) -> models.Album:
     return models.Album(**_album_fields(item), tracks=[track(t) for t in tracks])
 
 
+def video(item: Any) -> models.Video:
+    """A tidalapi Video."""
+    return models.Video(
+        id=int(item.id), title=item.name, duration_s=int(item.duration or 0),
+        quality=getattr(item, "video_quality", None),
+        explicit=getattr(item, "explicit", None), release_date=_date(getattr(item, "release_date", None)),
+        artists=[artist_ref(a) for a in getattr(item, "artists", None) or []],
+        url=f"https://tidal.com/browse/video/{item.id}")
+
+
 def artist_summary(item: Artist) -> models.ArtistSummary:
     popularity = getattr(item, "popularity", None)
     return models.ArtistSummary(id=int(item.id), name=item.name, popularity=popularity,

@@ -19,13 +19,14 @@ from mcp_front.tools import (
     favorites,
     folders,
     jobs,
+    mixes,
     playlists,
     search,
     streams,
     tracks,
 )
 
-AREAS = (search, tracks, albums, artists, streams, batch, jobs, exports, playlists, folders, favorites, auth)
+AREAS = (search, tracks, albums, artists, mixes, streams, batch, jobs, exports, playlists, folders, favorites, auth)
 WRITING_AREAS = (playlists, folders, favorites)
 
 

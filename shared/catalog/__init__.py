@@ -4,10 +4,22 @@ This is the one place both sides agree on (:class:`Operation` says how). Areas m
 ``workers/jobs/<area>.py`` and ``mcp_front/tools/<area>.py`` (DESIGN §7).
 """
 
-from shared.catalog import albums, artists, auth, batch, favorites, folders, playlists, search, streams, tracks
+from shared.catalog import (
+    albums,
+    artists,
+    auth,
+    batch,
+    favorites,
+    folders,
+    mixes,
+    playlists,
+    search,
+    streams,
+    tracks,
+)
 from shared.catalog.operation import HOUR, MINUTE, Operation, canonical_json
 
-AREAS = (auth, tracks, albums, artists, playlists, folders, favorites, search, batch, streams)
+AREAS = (auth, tracks, albums, artists, playlists, folders, favorites, search, batch, streams, mixes)
 OPERATIONS: dict[str, Operation] = {op.name: op for area in AREAS for op in area.OPERATIONS}
 
 #: Dotted paths of every job function: the only functions a worker agrees to run.

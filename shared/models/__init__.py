@@ -45,6 +45,7 @@ from shared.models.favorites import (
 )
 from shared.models.folders import Folder, FolderChange, FolderList
 from shared.models.lists import AlbumList, AlbumPage, ArtistList, ArtistPage, Lyrics, Text, TrackList, TrackPage
+from shared.models.mixes import Mix, MixPage, Video
 from shared.models.playlists import (
     Deleted,
     Library,
@@ -72,6 +73,7 @@ from shared.models.streams import (
 from shared.models.tracks import Track, TrackResult
 
 __all__ = [
+    "Mix", "MixPage", "Video",
     "AlbumList", "AlbumPage", "ArtistList", "ArtistPage", "Lyrics", "Text", "TrackList", "TrackPage",
     "StreamBatch", "StreamBatchAnswer",
     "AUDIO_QUALITIES", "VIDEO_QUALITIES", "PlaybackInfo", "SegmentTemplate", "Stream", "VideoStream",

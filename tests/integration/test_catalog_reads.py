@@ -98,3 +98,24 @@ async def test_album_reads_and_bad_ids(stack, control, tidal):
     assert no_track.is_error and "999999999" in no_track.content[0].text
     assert bad_kind.is_error and "eps_singles" in bad_kind.content[0].text
     assert bad_page.is_error and "100" in bad_page.content[0].text
+
+
+async def test_a_mix_comes_whole_and_paged_and_a_video_reads(stack, control, tidal):
+    catalog = control.get("catalog")
+    mix_id, video_id = catalog["personal_mix_ids"][0], catalog["video_ids"][0]
+    expected = raw(tidal, f"mixes/{mix_id}/items", limit=100)["items"]
+    async with Client(stack.mcp_url) as client:
+        pages, offset = [], 0
+        while offset is not None:
+            page = (await client.call_tool("tidal_get_mix", {"mix_id": mix_id, "offset": offset, "limit": 10})
+                    ).structured_content
+            pages.append(page)
+            offset = page["next_offset"]
+        video = (await client.call_tool("tidal_get_video", {"video_id": video_id})).structured_content
+        no_mix = await client.call_tool("tidal_get_mix", {"mix_id": "ffffffffffffffffffffffffffffff"})
+    assert [t["id"] for p in pages for t in p["items"]] == [e["item"]["id"] for e in expected if e["type"] == "track"]
+    assert [v["id"] for v in pages[0]["videos"]] == [e["item"]["id"] for e in expected if e["type"] == "video"]
+    video_raw = raw(tidal, f"videos/{video_id}")
+    assert (video["title"], video["duration_s"], video["quality"]) == (video_raw["title"], video_raw["duration"],
+                                                                       video_raw["quality"])
+    assert no_mix.is_error and "no mix" in no_mix.content[0].text

@@ -10,6 +10,7 @@ READ_TOOLS = frozenset({
     "tidal_get_stream", "tidal_get_playback_info", "tidal_get_video_stream", "tidal_get_streams",
     "tidal_get_track_lyrics", "tidal_get_track_radio", "tidal_get_album_review", "tidal_get_similar_albums",
     "tidal_get_artist_albums", "tidal_get_similar_artists", "tidal_get_artist_radio", "tidal_get_artist_bio",
+    "tidal_get_mix", "tidal_get_video",
 })
 
 #: Acts on the server's own jobs, not on the account: offered in read-only mode too.
