@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import socket
 import time
 from typing import Any
@@ -40,6 +41,7 @@ from rq import Queue, SimpleWorker
 from rq.exceptions import NoSuchJobError, StopRequested
 from rq.job import Job
 from rq.serializers import JSONSerializer
+from rq.utils import now
 from rq.worker.base import WorkerStatus
 from rq.worker_pool import WorkerPool
 
@@ -85,6 +87,7 @@ class TidalWorker(SimpleWorker):
         self._liveness: Liveness | None = None
         self._jobs_done = 0
         self._stopping = False
+        self._waiting = False  # blocked on the doorbell (the one place a stop may interrupt)
 
     # -- start, stop, survive Redis outages ------------------------------------------------------
 
@@ -111,8 +114,21 @@ class TidalWorker(SimpleWorker):
             self._leave_pool()
 
     def request_stop(self, signum: Any, frame: Any) -> None:
-        self._stopping = True  # RQ raises StopRequested when idle without recording why the loop ended
-        super().request_stop(signum, frame)
+        """Ctrl-C / SIGTERM: stop after the running job, or within a second when idle.
+
+        RQ raises StopRequested from the signal handler when idle, wherever the signal lands; landing
+        inside a logging call (the worker logs a lot while starting) the logging module swallows it,
+        and the worker never stopped. Here the handler only records the request; the dequeue loop
+        acts on it, and a worker blocked waiting for the doorbell is interrupted there.
+        """
+        self._stopping = True
+        self._stop_requested = True
+        self._shutdown_requested_date = now()
+        signal.signal(signal.SIGINT, self.request_force_stop)
+        signal.signal(signal.SIGTERM, self.request_force_stop)
+        self.handle_warm_shutdown_request()
+        if self._waiting:  # blocked on the doorbell: interrupting that read is safe, and stops at once
+            raise StopRequested()
 
     def _wait_for_redis(self) -> None:
         while True:
@@ -172,6 +188,8 @@ class TidalWorker(SimpleWorker):
         idle_since = time.monotonic()
         backoff = 0.25
         while True:
+            if self._stop_requested:
+                raise StopRequested()
             try:
                 if self.should_run_maintenance_tasks:
                     self.run_maintenance_tasks()
@@ -185,7 +203,11 @@ class TidalWorker(SimpleWorker):
                     return None
                 if max_idle_time is not None and time.monotonic() - idle_since > max_idle_time:
                     return None
-                self.connection.blpop([DOORBELL], DOORBELL_WAIT)
+                self._waiting = True
+                try:
+                    self.connection.blpop([DOORBELL], DOORBELL_WAIT)
+                finally:
+                    self._waiting = False
                 backoff = 0.25
             except StopRequested:
                 raise
