@@ -22,12 +22,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from rq.results import Result
 
-from mcp_front.dispatch import PROGRESS_INTERVAL, Dispatcher, Progress
+from mcp_front.dispatch import PROGRESS_INTERVAL, Dispatcher
 from mcp_front.waiter import LOST
 from shared import batches
 from shared.cache import decode
@@ -40,6 +41,10 @@ from shared.ratelimit import BUCKET_KEY
 
 #: Converts a single-object cache entry (a full track, album or artist) into a batch item.
 _SUMMARY_OF = {"track": TrackSummary, "album": AlbumSummary, "artist": ArtistSummary}
+
+
+ItemProgress = Callable[[int, int], Awaitable[None]]
+"""``progress(done, total)`` in items, awaited every ``PROGRESS_INTERVAL`` s while a batch waits."""
 
 
 def owner_of(authorization: str | None) -> str:
@@ -66,7 +71,7 @@ class Batches:
 
     # -- starting --------------------------------------------------------------------------------------
 
-    async def run(self, kind: BatchKind, values: list[str], owner: str, progress: Progress | None,
+    async def run(self, kind: BatchKind, values: list[str], owner: str, progress: ItemProgress | None,
                   request_id: str | None = None, offset: int = 0, limit: int = 200) -> dict[str, Any]:
         """Answer a batch: its first page inline, or its job (``state`` "running") when it is long."""
         distinct = list(dict.fromkeys(values))
@@ -132,11 +137,10 @@ class Batches:
     # -- waiting ---------------------------------------------------------------------------------------
 
     async def _wait(self, job_id: str, kind: BatchKind, chunks: list[list[str]], rq_ids: list[tuple[str, bool]],
-                    deadline: float, progress: Progress | None, total: int) -> None:
+                    deadline: float, progress: ItemProgress | None, total: int) -> None:
         op = OPERATIONS[kind.chunk_op]
         # every wait checks its job once first: a chunk may have finished while the others were enqueued
         pending = {index: rq_id for index, (rq_id, _new) in enumerate(rq_ids)}
-        started = time.monotonic()
         while pending and time.monotonic() < deadline:
             slice_s = min(PROGRESS_INTERVAL, deadline - time.monotonic())
             outcomes = await asyncio.gather(*(self.dispatcher.waiter.wait(rq_id, slice_s)
@@ -151,7 +155,7 @@ class Batches:
                     await batches.file_chunk_async(self.client, subs, {"failed": {v: reason for v in chunks[index]}})
             if progress is not None and pending:
                 done = _count(await batches.answers(self.client, job_id))
-                await progress(time.monotonic() - started, f"{done}/{total} items")
+                await progress(done, total)
 
     # -- jobs ------------------------------------------------------------------------------------------
 

@@ -69,11 +69,9 @@ async def run_batch(ctx: Context, kind: BatchKind, values: list[str], limit: int
     """Run a batch for a tool, reporting done/total items as progress; tool errors for the model."""
     state = ctx.request_context.lifespan_context
     request_id = uuid.uuid4().hex[:12]
-    total = len(set(values))
 
-    async def progress(_waited: float, message: str) -> None:
-        done = int(message.split("/", 1)[0]) if message[:1].isdigit() else 0
-        await ctx.report_progress(done, total=total, message=message)
+    async def progress(done: int, total: int) -> None:
+        await ctx.report_progress(done, total=total, message=f"{done}/{total} items")
 
     start = time.perf_counter()
     outcome = "error"
