@@ -176,3 +176,22 @@ def top_hit(hit: Any) -> models.TopHit | None:
         if isinstance(hit, cls):
             return models.TopHit(type=kind, id=str(hit.id), name=hit.name)
     return None
+
+
+def credits(groups: list[dict[str, Any]] | None) -> list[models.Credit]:
+    """TIDAL's ``[{"type": role, "contributors": [{"name", "id"?}]}]`` as :class:`models.Credit` rows."""
+    return [
+        models.Credit(role=str(group.get("type") or "Other"),
+                      names=[str(c["name"]) for c in group.get("contributors") or [] if c.get("name")],
+                      artist_ids=[int(c["id"]) for c in group.get("contributors") or [] if c.get("id")])
+        for group in groups or []
+    ]
+
+
+def user_profile(session: tidalapi.Session, body: dict[str, Any], *, is_me: bool) -> models.UserProfile:
+    """``GET users/{id}`` as a profile (never the e-mail address)."""
+    first, last = body.get("firstName"), body.get("lastName")
+    name = " ".join(part for part in (first, last) if part) or None
+    return models.UserProfile(id=int(body["id"]), name=name, username=body.get("username") if is_me else None,
+                              first_name=first, last_name=last,
+                              picture_url=_image(session, body.get("picture"), 600), is_me=is_me)

@@ -15,18 +15,22 @@ from mcp_front.tools import (
     artists,
     auth,
     batch,
+    discovery,
     exports,
     favorites,
     folders,
     jobs,
     mixes,
     playlists,
+    recommend,
     search,
     streams,
     tracks,
+    users,
 )
 
-AREAS = (search, tracks, albums, artists, mixes, streams, batch, jobs, exports, playlists, folders, favorites, auth)
+AREAS = (search, tracks, albums, artists, mixes, discovery, recommend, users, streams, batch, jobs, exports, playlists,
+         folders, favorites, auth)
 WRITING_AREAS = (playlists, folders, favorites)
 
 

@@ -9,7 +9,7 @@ from mcp.server.mcpserver import Context
 from pydantic import Field
 
 from mcp_front.tools.common import READ_ONLY, ArtistId, Offset, PageLimit, call_op, paged
-from shared.models import AlbumPage, Artist, ArtistPage, Text, TrackPage
+from shared.models import AlbumPage, Artist, ArtistPage, Text, TrackPage, VideoPage
 
 
 def register(mcp: MCPServer) -> None:
@@ -51,3 +51,17 @@ def register(mcp: MCPServer) -> None:
     async def tidal_get_artist_bio(artist_id: ArtistId, ctx: Context) -> Text:
         """An artist's biography as TIDAL shows it (links reduced to their words)."""
         return Text.model_validate(await call_op(ctx, "tidal_get_artist_bio", "artist.bio", {"artist_id": artist_id}))
+
+    @mcp.tool(name="tidal_get_artist_top_tracks", title="Get an artist's top tracks", annotations=READ_ONLY)
+    async def tidal_get_artist_top_tracks(artist_id: ArtistId, ctx: Context, offset: Offset = 0,
+                                          limit: PageLimit = 50) -> TrackPage:
+        """An artist's most popular tracks, best first (up to 300), one page at a time."""
+        return TrackPage.model_validate(await paged(ctx, "tidal_get_artist_top_tracks", "artist.top_tracks",
+                                                    {"artist_id": artist_id}, offset, limit))
+
+    @mcp.tool(name="tidal_get_artist_videos", title="Get an artist's videos", annotations=READ_ONLY)
+    async def tidal_get_artist_videos(artist_id: ArtistId, ctx: Context, offset: Offset = 0,
+                                      limit: PageLimit = 50) -> VideoPage:
+        """An artist's music videos (an empty page when there are none), one page at a time."""
+        return VideoPage.model_validate(await paged(ctx, "tidal_get_artist_videos", "artist.videos",
+                                                    {"artist_id": artist_id}, offset, limit))

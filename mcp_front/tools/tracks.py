@@ -6,7 +6,7 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 
 from mcp_front.tools.common import READ_ONLY, Offset, PageLimit, TrackId, call_op, paged
-from shared.models import Lyrics, TrackPage, TrackResult
+from shared.models import Lyrics, TrackCredits, TrackPage, TrackResult
 
 
 def register(mcp: MCPServer) -> None:
@@ -29,3 +29,9 @@ def register(mcp: MCPServer) -> None:
         """Tracks in the spirit of this one (TIDAL's track radio, up to 100), one page at a time."""
         return TrackPage.model_validate(await paged(ctx, "tidal_get_track_radio", "track.radio",
                                                     {"track_id": track_id}, offset, limit))
+
+    @mcp.tool(name="tidal_get_track_credits", title="Get a track's credits", annotations=READ_ONLY)
+    async def tidal_get_track_credits(track_id: TrackId, ctx: Context) -> TrackCredits:
+        """Who wrote, produced, mixed and published a track, grouped by role (empty when TIDAL has none)."""
+        return TrackCredits.model_validate(await call_op(ctx, "tidal_get_track_credits", "track.credits",
+                                                         {"track_id": track_id}))

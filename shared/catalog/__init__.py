@@ -9,6 +9,7 @@ from shared.catalog import (
     artists,
     auth,
     batch,
+    discovery,
     favorites,
     folders,
     mixes,
@@ -16,10 +17,12 @@ from shared.catalog import (
     search,
     streams,
     tracks,
+    users,
 )
 from shared.catalog.operation import HOUR, MINUTE, Operation, canonical_json
 
-AREAS = (auth, tracks, albums, artists, playlists, folders, favorites, search, batch, streams, mixes)
+AREAS = (auth, tracks, albums, artists, playlists, folders, favorites, search, batch, streams, mixes,
+         users, discovery)
 OPERATIONS: dict[str, Operation] = {op.name: op for area in AREAS for op in area.OPERATIONS}
 
 #: Dotted paths of every job function: the only functions a worker agrees to run.

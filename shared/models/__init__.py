@@ -6,7 +6,7 @@ One definition serves both sides, so the MCP output schema and the cached data c
 Areas mirror ``workers/jobs/<area>.py`` and ``mcp_front/tools/<area>.py`` (DESIGN §7).
 """
 
-from shared.models.albums import Album, AlbumSummary
+from shared.models.albums import Album, AlbumSummary, AlbumTracksPage
 from shared.models.artists import Artist
 from shared.models.auth import AuthStatus
 from shared.models.batch import (
@@ -34,6 +34,8 @@ from shared.models.batch import (
     TrackSummary,
 )
 from shared.models.common import AlbumRef, ArtistRef, Freshness
+from shared.models.credits import AlbumCreditList, AlbumCreditsPage, Credit, TrackCredits, TrackCreditsRow
+from shared.models.discovery import DiscoveryPage, Genre, GenreList, GenrePage, PageRow, PageRows
 from shared.models.exports import ExportAnswer, ExportBatch, ExportPart
 from shared.models.favorites import (
     FAVORITE_KINDS,
@@ -45,7 +47,7 @@ from shared.models.favorites import (
 )
 from shared.models.folders import Folder, FolderChange, FolderList
 from shared.models.lists import AlbumList, AlbumPage, ArtistList, ArtistPage, Lyrics, Text, TrackList, TrackPage
-from shared.models.mixes import Mix, MixPage, Video
+from shared.models.mixes import Mix, MixPage, Video, VideoList, VideoPage
 from shared.models.playlists import (
     Deleted,
     Library,
@@ -58,6 +60,7 @@ from shared.models.playlists import (
     PlaylistTracksPage,
     TrackPlacement,
 )
+from shared.models.recommend import Recommendation, Recommendations, SeedFailure
 from shared.models.search import SearchResult, TopHit
 from shared.models.snapshots import Snapshot, SnapshotList
 from shared.models.streams import (
@@ -71,8 +74,14 @@ from shared.models.streams import (
     VideoStream,
 )
 from shared.models.tracks import Track, TrackResult
+from shared.models.users import UserPlaylistList, UserPlaylistPage, UserProfile
 
 __all__ = [
+    "AlbumTracksPage",
+    "AlbumCreditList", "AlbumCreditsPage", "Credit", "TrackCredits", "TrackCreditsRow",
+    "DiscoveryPage", "Genre", "GenreList", "GenrePage", "PageRow", "PageRows",
+    "Recommendation", "Recommendations", "SeedFailure", "UserPlaylistList", "UserPlaylistPage", "UserProfile",
+    "VideoList", "VideoPage",
     "Mix", "MixPage", "Video",
     "AlbumList", "AlbumPage", "ArtistList", "ArtistPage", "Lyrics", "Text", "TrackList", "TrackPage",
     "StreamBatch", "StreamBatchAnswer",

@@ -34,3 +34,12 @@ class Album(AlbumSummary, Freshness):
     """An album with every track."""
 
     tracks: list[Track]
+
+
+class AlbumTracksPage(Album):
+    """An album as ``tidal_get_album`` answers it: one page of its tracks, in order."""
+
+    tracks_total: int = Field(description="Tracks on the whole album")
+    offset: int = 0
+    has_more: bool = False
+    next_offset: int | None = Field(None, description="Pass as offset for the next tracks")

@@ -40,3 +40,20 @@ class MixPage(Freshness):
     next_offset: int | None = None
     items: list[Track]
     videos: list[Video]
+
+
+class VideoList(_Model):
+    """Every video of a list (an artist's videos)."""
+
+    items: list[Video]
+
+
+class VideoPage(Freshness):
+    """One page of videos."""
+
+    total: int = Field(description="Videos in the whole list")
+    offset: int = 0
+    limit: int
+    has_more: bool = False
+    next_offset: int | None = None
+    items: list[Video]

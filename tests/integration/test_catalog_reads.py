@@ -119,3 +119,57 @@ async def test_a_mix_comes_whole_and_paged_and_a_video_reads(stack, control, tid
     assert (video["title"], video["duration_s"], video["quality"]) == (video_raw["title"], video_raw["duration"],
                                                                        video_raw["quality"])
     assert no_mix.is_error and "no mix" in no_mix.content[0].text
+
+
+def _credits(groups):  # type: ignore[no-untyped-def]
+    return [(g["type"], [c["name"] for c in g["contributors"]]) for g in groups]
+
+
+async def test_credits_match_tidal_and_wrong_kinds_are_refused(stack, control, tidal):
+    catalog = control.get("catalog")
+    track_id, album_id = catalog["track_ids"][7], catalog["album_ids"][2]
+    items = raw(tidal, f"albums/{album_id}/items/credits", limit=100)["items"]
+    async with Client(stack.mcp_url) as client:
+        track = (await client.call_tool("tidal_get_track_credits", {"track_id": track_id})).structured_content
+        first = (await client.call_tool("tidal_get_album_credits", {"album_id": album_id, "limit": 2})
+                 ).structured_content
+        rest = (await client.call_tool("tidal_get_album_credits", {"album_id": album_id, "offset": 2,
+                                                                   "limit": 100})).structured_content
+        album_as_track = await client.call_tool("tidal_get_track_credits", {"track_id": album_id})
+        unknown = await client.call_tool("tidal_get_album_credits", {"album_id": 999_999_999})
+    assert [(c["role"], c["names"]) for c in track["credits"]] == _credits(raw(tidal, f"tracks/{track_id}/credits"))
+    assert [(c["role"], c["names"]) for c in first["credits"]] == _credits(raw(tidal, f"albums/{album_id}/credits"))
+    assert first["credits"][0]["artist_ids"], "primary artists carry their TIDAL ids"
+    rows = first["items"] + rest["items"]
+    assert [(r["track_id"], [(c["role"], c["names"]) for c in r["credits"]]) for r in rows] == [
+        (i["item"]["id"], _credits(i["credits"])) for i in items]
+    assert first["total"] == len(items) and first["next_offset"] == 2 and rest["has_more"] is False
+    assert album_as_track.is_error and f"no track credits with id {album_id}" in album_as_track.content[0].text
+    assert unknown.is_error and "999999999" in unknown.content[0].text
+
+
+async def test_top_tracks_videos_and_album_pages_match_tidal(stack, control, tidal):
+    catalog = control.get("catalog")
+    artist_id = catalog["artist_ids"][0]
+    album_id = max(catalog["album_ids"][:50], key=lambda a: raw(tidal, f"albums/{a}")["numberOfTracks"])
+    expected_top = [t["id"] for t in raw(tidal, f"artists/{artist_id}/toptracks", limit=300)["items"]]
+    expected_videos = [v["id"] for v in raw(tidal, f"artists/{artist_id}/videos", limit=100)["items"]]
+    expected_tracks = [t["id"] for t in raw(tidal, f"albums/{album_id}/tracks", limit=100)["items"]]
+    async with Client(stack.mcp_url) as client:
+        top, offset = [], 0
+        while offset is not None:
+            page = (await client.call_tool("tidal_get_artist_top_tracks", {"artist_id": artist_id, "offset": offset,
+                                                                           "limit": 7})).structured_content
+            top += [t["id"] for t in page["items"]]
+            offset = page["next_offset"]
+        videos = (await client.call_tool("tidal_get_artist_videos", {"artist_id": artist_id, "limit": 100})
+                  ).structured_content
+        album = (await client.call_tool("tidal_get_album", {"album_id": album_id, "offset": 1, "limit": 2})
+                 ).structured_content
+        beyond = (await client.call_tool("tidal_get_album", {"album_id": album_id, "offset": 500})
+                  ).structured_content
+    assert top == expected_top[:300] and len(top) > 7
+    assert [v["id"] for v in videos["items"]] == expected_videos and videos["total"] == len(expected_videos)
+    assert [t["id"] for t in album["tracks"]] == expected_tracks[1:3]
+    assert album["tracks_total"] == len(expected_tracks) and album["next_offset"] == 3
+    assert beyond["tracks"] == [] and beyond["has_more"] is False and beyond["tracks_total"] == len(expected_tracks)

@@ -10,7 +10,10 @@ READ_TOOLS = frozenset({
     "tidal_get_stream", "tidal_get_playback_info", "tidal_get_video_stream", "tidal_get_streams",
     "tidal_get_track_lyrics", "tidal_get_track_radio", "tidal_get_album_review", "tidal_get_similar_albums",
     "tidal_get_artist_albums", "tidal_get_similar_artists", "tidal_get_artist_radio", "tidal_get_artist_bio",
-    "tidal_get_mix", "tidal_get_video",
+    "tidal_get_mix", "tidal_get_video", "tidal_get_track_credits", "tidal_get_album_credits",
+    "tidal_get_artist_top_tracks", "tidal_get_artist_videos", "tidal_get_user", "tidal_get_user_playlists",
+    "tidal_get_page", "tidal_list_genres", "tidal_list_moods", "tidal_get_genre_items", "tidal_get_mood_playlists",
+    "tidal_recommend_tracks",
 })
 
 #: Acts on the server's own jobs, not on the account: offered in read-only mode too.

@@ -63,3 +63,28 @@ def get_artist_bio(session: tidalapi.Session, artist_id: int) -> models.Text:
     """The artist's biography, link markup removed (1 request)."""
     body = session.request.request("GET", f"artists/{artist_id}/bio").json()
     return models.Text(id=artist_id, text=normalize.plain_text(body.get("text") or ""), source=body.get("source"))
+
+
+TOP_TRACKS_MAX = 300  # TIDAL ranks far more for a big artist; past a few hundred it is the whole catalog
+
+
+def _capped(fetch, cap: int):  # noqa: ANN001, ANN202 - a tidalapi paged getter
+    return lambda limit, offset: fetch(limit=limit, offset=offset) if offset < cap else []
+
+
+@tidal_job("artist.top_tracks")
+def get_artist_top_tracks(session: tidalapi.Session, artist_id: int) -> models.TrackList:
+    """An artist's tracks by popularity, up to 300 (pages of 50)."""
+    artist = session.artist(artist_id)
+    tracks = fetch_all(_capped(artist.get_top_tracks, TOP_TRACKS_MAX), total=None, page_size=50)
+    result = models.TrackList(items=[normalize.track(t) for t in tracks[:TOP_TRACKS_MAX]])
+    cache_tracks(result.items)
+    return result
+
+
+@tidal_job("artist.videos")
+def get_artist_videos(session: tidalapi.Session, artist_id: int) -> models.VideoList:
+    """Every music video of an artist (pages of 50)."""
+    artist = session.artist(artist_id)
+    videos = fetch_all(_capped(artist.get_videos, 1000), total=None, page_size=50)
+    return models.VideoList(items=[normalize.video(v) for v in videos])

@@ -33,3 +33,10 @@ def get_track_radio(session: tidalapi.Session, track_id: int) -> models.TrackLis
     result = models.TrackList(items=[normalize.track(t) for t in tracks])
     cache_tracks(result.items)
     return result
+
+
+@tidal_job("track.credits")
+def get_track_credits(session: tidalapi.Session, track_id: int) -> models.TrackCredits:
+    """Everyone credited on the track, grouped by role (1 request; an unknown id is "not found")."""
+    groups = session.request.request("GET", f"tracks/{track_id}/credits", params={"includeContributors": "true"})
+    return models.TrackCredits(track_id=track_id, credits=normalize.credits(groups.json()))
