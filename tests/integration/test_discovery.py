@@ -223,3 +223,24 @@ async def test_recommendations_leave_out_favorites_and_a_playlists_tracks(stack,
     assert listed not in [t["id"] for t in not_listed["items"]] and liked in [t["id"] for t in not_listed["items"]]
     assert no_favorites["excluded"]["excluded_track"] >= 1 and not_listed["excluded"]["excluded_track"] >= 1
     assert no_such_playlist.is_error and "00000000-0000-4000-8000-000000000000" in no_such_playlist.content[0].text
+
+
+async def test_every_single_id_read_says_which_id_tidal_does_not_have(stack, control):
+    """Bad input across the surface: each read whose one required argument is a numeric id, given one TIDAL
+    lacks, answers a tool error naming that id (and the front keeps serving)."""
+    unknown = 999_999_937
+    async with Client(stack.mcp_url) as client:
+        tools = (await client.list_tools()).tools
+        checked = []
+        for tool in tools:
+            schema = tool.input_schema
+            required = schema.get("required") or []
+            if (len(required) != 1 or not required[0].endswith("_id") or not tool.annotations.read_only_hint
+                    or schema["properties"][required[0]].get("type") != "integer"):
+                continue
+            answer = await client.call_tool(tool.name, {required[0]: unknown})
+            assert answer.is_error and str(unknown) in answer.content[0].text, (tool.name, answer.content)
+            checked.append(tool.name)
+        assert not (await client.call_tool("tidal_get_user", {})).is_error
+    assert {"tidal_get_track_credits", "tidal_get_album_credits", "tidal_get_artist_top_tracks",
+            "tidal_get_artist_videos", "tidal_get_track", "tidal_get_video"} <= set(checked)
