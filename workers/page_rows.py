@@ -52,13 +52,18 @@ def row(module: str, item: Any) -> models.PageRow | None:
     return None
 
 
-def rows(page: Page) -> list[models.PageRow]:
-    """Every openable item of every module of ``page``, in the page's order."""
+def rows(page: Page) -> tuple[list[models.PageRow], dict[str, str]]:
+    """Every openable item of every module of ``page``, in the page's order, and the API path of the
+    whole list behind each module that shows only its first items ("show more")."""
     found: list[models.PageRow] = []
+    more: dict[str, str] = {}
     for category in page.categories or []:
         module = getattr(category, "title", None) or page.title or ""
         for item in getattr(category, "items", None) or []:
             converted = row(module, item)
             if converted is not None:
                 found.append(converted)
-    return found
+        link = getattr(category, "_more", None)
+        if link is not None and getattr(link, "api_path", None):
+            more[module] = link.api_path
+    return found, more

@@ -12,9 +12,13 @@ from pydantic import Field
 from mcp_front.tools.common import READ_ONLY, Offset, PageLimit, call_op, freshness, page_of
 from shared.models import DiscoveryPage, GenrePage
 
-PageName = Annotated[Literal["home", "explore", "for_you", "hires", "videos", "my_mixes"],
+PageName = Annotated[Literal["home", "explore", "for_you", "hires", "videos", "my_mixes", "genres", "local_genres",
+                             "moods"],
                      Field(description="home, explore, for_you (personal picks), hires (Hi-Res), videos, "
-                                       "my_mixes (the user's daily and personal mixes)")]
+                                       "my_mixes (the user's daily and personal mixes), genres, local_genres, moods")]
+PagePath = Annotated[str, Field(max_length=200, pattern=r"^pages/[A-Za-z0-9_/-]+(\?[A-Za-z]+=[A-Za-z0-9_-]+)?$",
+                                description="A page's API path: the id of a row of kind page, a value of `more`, "
+                                            "or e.g. pages/artist?artistId=3042905")]
 Path = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_&.-]+$",
                             description="A path from tidal_list_genres / tidal_list_moods, e.g. Pop")]
 
@@ -30,7 +34,8 @@ def register(mcp: MCPServer) -> None:
         if module is not None and not chosen:
             raise ToolError(f"This page has no row titled {module!r}; its rows are: {', '.join(modules) or 'none'}.")
         return DiscoveryPage.model_validate({"page": data["page"], "title": data["title"], "modules": modules,
-                                             **page_of(chosen, offset, limit), **freshness(data)})
+                                             "more": data.get("more") or {}, **page_of(chosen, offset, limit),
+                                             **freshness(data)})
 
     @mcp.tool(name="tidal_get_page", title="Browse a TIDAL page", annotations=READ_ONLY)
     async def tidal_get_page(
@@ -44,6 +49,18 @@ def register(mcp: MCPServer) -> None:
         """What TIDAL shows on one of its pages, as rows of (module, kind, id, name, artists); each `kind`
         says which tool opens the item, e.g. page="for_you" then tidal_get_mix on a row of kind mix."""
         return await rows(ctx, "tidal_get_page", "page.get", {"page": page}, offset, limit, module)
+
+    @mcp.tool(name="tidal_open_page", title="Open a TIDAL page by path", annotations=READ_ONLY)
+    async def tidal_open_page(
+        path: PagePath,
+        ctx: Context,
+        module: Annotated[str | None, Field(max_length=200, description="Only the items of this row")] = None,
+        offset: Offset = 0,
+        limit: PageLimit = 50,
+    ) -> DiscoveryPage:
+        """Open any TIDAL page by its path, as rows: a row of kind page, the whole list behind a row's
+        `more` link, or an artist's or album's page (pages/artist?artistId=..., pages/album?albumId=...)."""
+        return await rows(ctx, "tidal_open_page", "page.open", {"path": path}, offset, limit, module)
 
     @mcp.tool(name="tidal_list_genres", title="List genres", annotations=READ_ONLY)
     async def tidal_list_genres(ctx: Context, offset: Offset = 0, limit: PageLimit = 100) -> GenrePage:

@@ -35,6 +35,7 @@ class PageRows(_Model):
     page: str
     title: str
     items: list[PageRow]
+    more: dict[str, str] = {}
 
 
 class DiscoveryPage(_Page):
@@ -43,6 +44,8 @@ class DiscoveryPage(_Page):
     page: str
     title: str
     modules: list[str]
+    more: dict[str, str] = Field({}, description="Row title -> path for tidal_open_page, for rows TIDAL shows "
+                                                 "only the start of")
     items: list[PageRow]
 
 

@@ -244,3 +244,24 @@ async def test_every_single_id_read_says_which_id_tidal_does_not_have(stack, con
         assert not (await client.call_tool("tidal_get_user", {})).is_error
     assert {"tidal_get_track_credits", "tidal_get_album_credits", "tidal_get_artist_top_tracks",
             "tidal_get_artist_videos", "tidal_get_track", "tidal_get_video"} <= set(checked)
+
+
+async def test_show_more_links_and_page_paths_open(stack, control, tidal):
+    artist_id = control.get("catalog")["artist_ids"][1]
+    async with Client(stack.mcp_url) as client:
+        hires = (await client.call_tool("tidal_get_page", {"page": "hires", "limit": 100})).structured_content
+        module, path = next(iter(hires["more"].items()))
+        whole = await walk(client, "tidal_open_page", {"path": path}, limit=40)
+        artist = (await client.call_tool("tidal_open_page", {"path": f"pages/artist?artistId={artist_id}",
+                                                             "limit": 100})).structured_content
+        genres = (await client.call_tool("tidal_get_page", {"page": "genres", "limit": 100})).structured_content
+        missing = await client.call_tool("tidal_open_page", {"path": "pages/nothing_here"})
+        sneaky = await client.call_tool("tidal_open_page", {"path": "pages/../v1/users/1"})
+    shown = [r["id"] for r in hires["items"] if r["module"] == module]
+    assert [r["id"] for r in whole] == [str(i["id"]) for i in raw(tidal, path, deviceType="BROWSER")["rows"][0][
+        "modules"][0]["pagedList"]["items"]]
+    assert len(whole) > len(shown) and [r["id"] for r in whole][:len(shown)] == shown
+    assert artist["items"] and any(r["kind"] == "album" for r in artist["items"])
+    assert genres["items"] and {r["kind"] for r in genres["items"]} == {"genre"}
+    assert missing.is_error and "pages/nothing_here" in missing.content[0].text
+    assert sneaky.is_error and "pattern" in sneaky.content[0].text

@@ -13,7 +13,7 @@ READ_TOOLS = frozenset({
     "tidal_get_mix", "tidal_get_video", "tidal_get_track_credits", "tidal_get_album_credits",
     "tidal_get_artist_top_tracks", "tidal_get_artist_videos", "tidal_get_user", "tidal_get_user_playlists",
     "tidal_get_page", "tidal_list_genres", "tidal_list_moods", "tidal_get_genre_items", "tidal_get_mood_playlists",
-    "tidal_recommend_tracks",
+    "tidal_recommend_tracks", "tidal_open_page",
 })
 
 #: Acts on the server's own jobs, not on the account: offered in read-only mode too.

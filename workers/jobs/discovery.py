@@ -21,6 +21,9 @@ PAGES: dict[str, Callable[[tidalapi.Session], Any]] = {
     "hires": lambda s: s.hires_page(),
     "videos": lambda s: s.videos(),
     "my_mixes": lambda s: s.mixes(),
+    "genres": lambda s: s.genres(),
+    "local_genres": lambda s: s.local_genres(),
+    "moods": lambda s: s.moods(),
 }
 ITEMS_PAGE = 50
 ITEMS_MAX = 500  # a genre's catalog is far longer; its most popular few hundred are what people browse
@@ -30,7 +33,19 @@ ITEMS_MAX = 500  # a genre's catalog is far longer; its most popular few hundred
 def get_page(session: tidalapi.Session, page: str) -> models.PageRows:
     """One discovery page as plain rows (1 request)."""
     fetched = PAGES[page](session)
-    return models.PageRows(page=page, title=getattr(fetched, "title", None) or page, items=page_rows.rows(fetched))
+    items, more = page_rows.rows(fetched)
+    return models.PageRows(page=page, title=getattr(fetched, "title", None) or page, items=items, more=more)
+
+
+@tidal_job("page.open")
+def open_page(session: tidalapi.Session, path: str) -> models.PageRows:
+    """Any TIDAL page by its API path: a row of kind page, a module's "show more" (1 request)."""
+    try:
+        fetched = session.page.get(path)
+    except ObjectNotFound:
+        raise NotFound(f"TIDAL has no page '{path}' (paths come from rows of kind page or from `more`).") from None
+    items, more = page_rows.rows(fetched)
+    return models.PageRows(page=path, title=getattr(fetched, "title", None) or path, items=items, more=more)
 
 
 def _genres(session: tidalapi.Session, path: str) -> list[models.Genre]:
