@@ -71,7 +71,7 @@ class PoolCollector(Collector):
         from shared.circuit import STATES, circuit_state
         from shared.pool import count_live_workers
         from shared.queueing import QUEUES
-        from shared.ratelimit import BUCKET_KEY, paused_for
+        from shared.ratelimit import FAMILIES, bucket_key, paused_for
 
         depth = GaugeMetricFamily("tidal_mcp_queue_jobs", "Jobs per queue and state", labels=["queue", "state"])
         for name in QUEUES:
@@ -81,12 +81,17 @@ class PoolCollector(Collector):
             depth.add_metric([name, "failed"], FailedJobRegistry(queue=queue).get_job_count(cleanup=False))
         yield depth
         yield GaugeMetricFamily("tidal_mcp_workers", "Live worker processes", value=count_live_workers(self.client))
-        yield GaugeMetricFamily("tidal_mcp_rate_limit_pause_seconds", "Seconds left on the pool's 429 pause",
-                                value=paused_for(self.client))
-        rate = self.client.hget(BUCKET_KEY, "rate")
-        if rate is not None:
-            yield GaugeMetricFamily("tidal_mcp_rate_limit_rate", "The pool's current TIDAL budget (requests/s)",
-                                    value=float(rate))
+        pause = GaugeMetricFamily("tidal_mcp_rate_limit_pause_seconds", "Seconds left on the pool's 429 pause",
+                                  labels=["api"])
+        budget = GaugeMetricFamily("tidal_mcp_rate_limit_rate", "The pool's current TIDAL budget (requests/s)",
+                                   labels=["api"])
+        for family in FAMILIES:
+            pause.add_metric([family], paused_for(self.client, family))
+            rate = self.client.hget(bucket_key(family), "rate")
+            if rate is not None:
+                budget.add_metric([family], float(rate))
+        yield pause
+        yield budget
         circuit = circuit_state(self.client)
         state = GaugeMetricFamily("tidal_mcp_circuit_state", "The pool-wide circuit breaker (1 = current state)",
                                   labels=["state"])

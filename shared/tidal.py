@@ -30,7 +30,7 @@ import requests
 import tidalapi
 from requests.adapters import HTTPAdapter
 
-from shared.ratelimit import PoolRateLimiter
+from shared.ratelimit import PoolRateLimiter, stated_budget
 from shared.resilience import TransientResponse, http_retrying, raise_if_transient, retry_after_seconds
 from shared.settings import Settings
 from shared.tokens import StoredLogin
@@ -61,6 +61,12 @@ def rewrite_url(url: str, base_url: str) -> str:
         if url.startswith(origin):
             return base_url + prefix + url[len(origin):]
     return url
+
+
+def api_family(url: str) -> str:
+    """Which TIDAL budget a request draws on: ``openapi`` (openapi.tidal.com) or ``v1`` (everything else)."""
+    parts = urlsplit(url)
+    return "openapi" if parts.netloc.startswith("openapi.") or parts.path.startswith("/openapi/") else "v1"
 
 
 def make_config(base_url: str | None) -> tidalapi.Config:
@@ -99,9 +105,11 @@ class TidalAdapter(HTTPAdapter):
         self.remaining = remaining or (lambda: 20.0)
         self.attempts = attempts
         self.observer = observer
-        self._accepted = 0  # requests TIDAL accepted since the last token, reported with the next one
+        # requests TIDAL accepted since the last token, per API family, reported with the next one
+        self._accepted: dict[str, int] = {}
 
     def send(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:  # type: ignore[override]
+        family = api_family(request.url or "")
         if self.base_url and request.url:
             request.url = rewrite_url(request.url, self.base_url)
         if kwargs.get("timeout") is None:
@@ -110,15 +118,16 @@ class TidalAdapter(HTTPAdapter):
         try:
             for attempt in http_retrying(idempotent=idempotent, remaining=self.remaining, attempts=self.attempts):
                 with attempt:
-                    return raise_if_transient(self._send_once(request, **kwargs))
+                    return raise_if_transient(self._send_once(request, family, **kwargs))
         except TransientResponse as exc:
             return exc.response  # out of retries or time: let tidalapi map the status as usual
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _send_once(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:
-        if self.limiter is not None:
-            accepted, self._accepted = self._accepted, 0
-            self.limiter.acquire(timeout=max(0.0, self.remaining()), accepted=accepted)
+    def _send_once(self, request: requests.PreparedRequest, family: str, **kwargs) -> requests.Response:
+        limiter = self.limiter.family(family) if self.limiter is not None else None
+        if limiter is not None:
+            accepted, self._accepted[family] = self._accepted.get(family, 0), 0
+            limiter.acquire(timeout=max(0.0, self.remaining()), accepted=accepted)
         path = urlsplit(request.url or "").path
         start = time.perf_counter()
         status = 0
@@ -131,11 +140,16 @@ class TidalAdapter(HTTPAdapter):
                 self.observer(request.method or "", path, status, elapsed)
             log.debug("tidal http", extra={"method": request.method, "path": path, "status": status,
                                            "ms": round(elapsed * 1000, 1)})
-        if status == 429 and self.limiter is not None:
-            rate = self.limiter.throttled(retry_after_seconds(response) or 1.0)
-            log.warning("TIDAL answered 429: the pool slows down", extra={"rate": round(rate, 2)})
-        elif status:
-            self._accepted += 1
+        if limiter is None or not status:
+            return response
+        if status == 429:
+            rate = limiter.throttled(retry_after_seconds(response) or 1.0)
+            log.warning("TIDAL answered 429: the pool slows down", extra={"rate": round(rate, 2), "api": family})
+        else:
+            self._accepted[family] = self._accepted.get(family, 0) + 1
+            stated = stated_budget(response.headers)
+            if stated is not None:
+                limiter.told(*stated)
         return response
 
 

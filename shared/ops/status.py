@@ -19,7 +19,7 @@ from shared.keyring_store import keyring_file, uses_file
 from shared.ops.dashboard import dashboard_password
 from shared.pool import live_worker_names
 from shared.queueing import QUEUES
-from shared.ratelimit import BUCKET_KEY, paused_for
+from shared.ratelimit import bucket_key, paused_for
 from shared.redis_conn import UNAVAILABLE_ERRORS, connect, redacted
 from shared.settings import Settings
 from shared.tokens import TokenStore, TokenStoreError
@@ -63,10 +63,11 @@ def _pool(client: redis.Redis, report: dict[str, Any]) -> None:
                 "failed_jobs": worker.failed_job_count,
             })
     upstream = read_upstream(client)
-    rate = client.hget(BUCKET_KEY, "rate")
+    rate, openapi_rate = (client.hget(bucket_key(f), "rate") for f in ("v1", "openapi"))
     report["tidal"].update(state=upstream["tidal"], last_status=upstream["last_status"],
                            circuit=circuit_state(client), rate_limit_pause_s=paused_for(client),
-                           rate_limit_rate=round(float(rate), 2) if rate is not None else None)
+                           rate_limit_rate=round(float(rate), 2) if rate is not None else None,
+                           openapi_rate_limit_rate=round(float(openapi_rate), 2) if openapi_rate is not None else None)
     report["login"]["pool"] = upstream["login"]
 
 
@@ -150,6 +151,8 @@ def render_text(report: dict[str, Any]) -> str:
     if tidal.get("rate_limit_rate") is not None:
         lines.append(f"          budget {tidal['rate_limit_rate']} requests/s (adapts to TIDAL's 429s)"
                      + (f"; paused {pause:.1f} s after a 429" if pause else ""))
+    if tidal.get("openapi_rate_limit_rate") is not None:
+        lines.append(f"          openapi budget {tidal['openapi_rate_limit_rate']} requests/s (as TIDAL states it)")
     circuit = tidal.get("circuit")
     if circuit:
         detail = f", open for {circuit['open_for_s']} s more" if circuit["state"] == "open" else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fakeredis
 import pytest
 
-from shared.ratelimit import TRIP_KEY, PoolRateLimiter, RateLimitTimeout
+from shared.ratelimit import TRIP_KEY, PoolRateLimiter, RateLimitTimeout, stated_budget
 
 
 @pytest.fixture
@@ -84,3 +84,33 @@ def test_after_a_429_the_rate_creeps_up_slowly_and_never_below_the_floor(client)
     client.hset(bucket, mapping={"rate": 3, "wmax": 3.2})
     granted(limiter, client, 40)
     assert 3.05 < limiter.current_rate() < 3.2, "near the remembered limit the rate probes upwards slowly"
+
+
+def test_a_stated_budget_sets_the_rate_and_caps_the_tokens_until_tidal_stops_stating_it(client):
+    limiter = PoolRateLimiter(client, ceiling=100, floor=1, start=5, burst=50)
+    assert limiter.told(rate=40, remaining=2) == 40
+    assert [limiter.try_acquire() for _ in range(3)][:2] == [0, 0], "only what TIDAL says remains"
+    assert limiter.try_acquire() > 0
+    for _ in range(50):
+        limiter.try_acquire(accepted=1)
+    assert limiter.current_rate() == 40, "no probing past a stated budget"
+    assert limiter.told(rate=500, remaining=500) == 100, "the operator's ceiling still bounds it"
+    assert limiter.told(rate=0.01, remaining=0) == 1, "and the floor"
+
+
+def test_each_api_family_has_its_own_bucket_and_pause(client):
+    v1 = PoolRateLimiter(client, ceiling=50, start=20, burst=20)
+    openapi = v1.family("openapi")
+    assert openapi is v1.family("openapi") and openapi.family("v1") is v1
+    openapi.told(rate=0.2, remaining=0)
+    openapi.throttled(retry_after=5)
+    assert openapi.try_acquire() > 0 and openapi.paused_for() > 4
+    assert v1.try_acquire() == 0 and v1.paused_for() == 0 and v1.current_rate() == pytest.approx(20.1)
+
+
+def test_stated_budget_reads_tidals_headers():
+    assert stated_budget({"x-ratelimit-replenish-rate": "20", "x-ratelimit-remaining": "199",
+                          "x-ratelimit-burst-capacity": "200", "x-ratelimit-requested-tokens": "1"}) == (20, 199)
+    assert stated_budget({"x-ratelimit-remaining": "3"}) is None
+    assert stated_budget({"x-ratelimit-replenish-rate": "0", "x-ratelimit-remaining": "3"}) is None
+    assert stated_budget({"x-ratelimit-replenish-rate": "x", "x-ratelimit-remaining": "3"}) is None

@@ -13,7 +13,7 @@ import requests
 
 from shared.ratelimit import PoolRateLimiter
 from shared.settings import Settings
-from shared.tidal import TidalAdapter, make_config, new_session, rewrite_url
+from shared.tidal import TidalAdapter, api_family, make_config, new_session, rewrite_url
 
 
 def test_every_tidal_host_maps_onto_the_base_url():
@@ -152,3 +152,21 @@ def test_sessions_get_a_fresh_config_and_the_adapter():
     assert first.config is not second.config
     adapter = first.request_session.get_adapter("https://api.tidal.com/v1/")
     assert isinstance(adapter, TidalAdapter) and adapter.timeout == settings.http_timeout
+
+
+def test_stated_budgets_steer_their_own_familys_bucket(script):
+    """openapi's x-ratelimit-* set the openapi bucket; v1 answers (without them) leave it alone and vice versa."""
+    stated = {"x-ratelimit-replenish-rate": "10", "x-ratelimit-remaining": "9", "x-ratelimit-burst-capacity": "10",
+              "x-ratelimit-requested-tokens": "2"}
+    server = script((200, stated), (200, {}))
+    limiter = RecordingLimiter()
+    adapter = TidalAdapter(base_url=server.url, timeout=5, remaining=lambda: 20.0, limiter=limiter)
+    http_session = requests.Session()
+    http_session.mount("https://", adapter)
+    http_session.mount("http://", adapter)
+    assert http_session.get("https://openapi.tidal.com/v2/tracks").status_code == 200
+    assert http_session.get("https://api.tidal.com/v1/tracks/1").status_code == 200
+    assert limiter.family("openapi").current_rate() == 5, "10 tokens/s at 2 tokens a request"
+    assert limiter.current_rate() == pytest.approx(100), "the v1 budget is not what openapi states"
+    assert api_family("https://openapi.tidal.com/v2/x") == "openapi" == api_family(f"{server.url}/openapi/v2/x")
+    assert api_family("https://api.tidal.com/v1/x") == "v1" == api_family("https://api.tidal.com/v2/home")
