@@ -33,6 +33,11 @@ REVIEWED_ALBUM_UPC = "0664411643116"
 PERSONAL_MIX_ID = "002b606e088c4fa6ece5ce16e63e4a"
 VIDEO_ID = 401710300
 FAVORITE_TRACK_ID = 86944141
+#: Another user (a playlist creator), an artist with music videos, a genre and a mood path.
+OTHER_USER_ID = 181741299
+VIDEO_ARTIST_ID = 3103438
+GENRE_PATH = "Pop"
+MOOD_PATH = "party"
 #: Shown for ids that exist only at recording time (the recorded answers use the same placeholders).
 JOB_ID = "b0000000000000001"
 SNAPSHOT_ID = "aaf658f5-00000001"
@@ -55,9 +60,11 @@ TOOLS: dict[str, dict[str, Any]] = {
     "tidal_get_track": {"track_id": EXAMPLE_TRACK_ID},
     "tidal_get_track_lyrics": {"track_id": EXAMPLE_TRACK_ID},
     "tidal_get_track_radio": {"track_id": EXAMPLE_TRACK_ID, "limit": 3},
+    "tidal_get_track_credits": {"track_id": EXAMPLE_TRACK_ID},
     # albums
     "tidal_get_album": {"album_id": EXAMPLE_ALBUM_ID},
     "tidal_get_album_review": {"album_id": REVIEWED_ALBUM_ID},
+    "tidal_get_album_credits": {"album_id": EXAMPLE_ALBUM_ID, "limit": 2},
     "tidal_get_similar_albums": {"album_id": EXAMPLE_ALBUM_ID, "limit": 3},
     # artists
     "tidal_get_artist": {"artist_id": EXAMPLE_ARTIST_ID},
@@ -65,6 +72,21 @@ TOOLS: dict[str, dict[str, Any]] = {
     "tidal_get_similar_artists": {"artist_id": EXAMPLE_ARTIST_ID, "limit": 3},
     "tidal_get_artist_radio": {"artist_id": EXAMPLE_ARTIST_ID, "limit": 3},
     "tidal_get_artist_bio": {"artist_id": EXAMPLE_ARTIST_ID},
+    "tidal_get_artist_top_tracks": {"artist_id": EXAMPLE_ARTIST_ID, "limit": 3},
+    "tidal_get_artist_videos": {"artist_id": VIDEO_ARTIST_ID, "limit": 2},
+    # discovery
+    "tidal_get_page": {"page": "for_you", "limit": 4},
+    "tidal_open_page": {"path": f"pages/artist?artistId={EXAMPLE_ARTIST_ID}", "limit": 3},
+    "tidal_list_genres": {"limit": 3},
+    "tidal_list_moods": {"limit": 3},
+    "tidal_get_genre_items": {"path": GENRE_PATH, "kind": "albums", "limit": 3},
+    "tidal_get_mood_playlists": {"path": MOOD_PATH, "limit": 3},
+    # recommendations
+    "tidal_recommend_tracks": {"seed_track_ids": [EXAMPLE_TRACK_ID], "seed_artist_ids": [EXAMPLE_ARTIST_ID],
+                               "year_from": 2000, "max_per_artist": 2, "limit": 3},
+    # users
+    "tidal_get_user": {"user_id": OTHER_USER_ID},
+    "tidal_get_user_playlists": {"user_id": OTHER_USER_ID, "limit": 2},
     # mixes
     "tidal_get_mix": {"mix_id": PERSONAL_MIX_ID, "limit": 3},
     "tidal_get_video": {"video_id": VIDEO_ID},
