@@ -1,4 +1,5 @@
-# tidal-mcp: `make run` (the stack against TIDAL), `make test` (the whole suite), `make demo` (emulator).
+# tidal-mcp: `make run` (the stack against TIDAL), `make test` (the whole suite), `make demo` (emulator),
+# `make conformance` (the MCP Inspector and conformance suite against a real stack).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ STAMP := $(VENV)/.installed
 WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: install run demo supervise test lint bench chaos clean
+.PHONY: install run demo supervise test conformance lint bench chaos clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "tidal-mcp needs Python 3.11 or newer (set PYTHON=...)")'
@@ -28,6 +29,10 @@ supervise: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+# The MCP Inspector (--strict tools/list) and the MCP conformance suite against a real stack (docs/operations.md).
+conformance: $(STAMP)
+	$(BIN)/python -m tests.conformance
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff && $(BIN)/ruff check shared workers mcp_front tests bench

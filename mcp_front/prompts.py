@@ -1,15 +1,37 @@
-"""MCP prompts for the jobs people do with a TIDAL library: each a short plan written around our tools."""
+"""MCP prompts for the jobs people do with a TIDAL library: each a short plan written around our tools.
+
+``prompts/get`` for a name that is not declared is an invalid-params error (-32602, "Unknown prompt:
+NAME"), as the spec says; the SDK alone answers it as an internal error and logs a traceback.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
+from mcp import types
 from mcp.server import MCPServer
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.shared.exceptions import MCPError
 from pydantic import Field
 
 
+class UnknownPrompts:
+    """Server middleware: refuse ``prompts/get`` for an undeclared prompt with -32602 before the SDK sees it."""
+
+    def __init__(self, mcp: MCPServer) -> None:
+        self._mcp = mcp
+
+    async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        if ctx.method == "prompts/get" and ctx.request_id is not None:
+            name = (ctx.params or {}).get("name")
+            if isinstance(name, str) and name not in {p.name for p in await self._mcp.list_prompts()}:
+                raise MCPError(types.INVALID_PARAMS, f"Unknown prompt: {name}")
+        return await call_next(ctx)
+
+
 def register(mcp: MCPServer) -> None:
-    """Declare the prompts on ``mcp``."""
+    """Declare the prompts on ``mcp`` (and answer unknown ones as invalid params)."""
+    mcp._lowlevel_server.middleware.append(UnknownPrompts(mcp))
 
     @mcp.prompt(name="playlist_from_description", title="A playlist from a description")
     def playlist_from_description(

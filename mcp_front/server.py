@@ -21,14 +21,16 @@ from dataclasses import dataclass
 import redis
 import uvicorn
 from mcp.server import MCPServer
+from mcp.server.subscriptions import InMemorySubscriptionBus
 
-from mcp_front import prompts, resources
+from mcp_front import prompts, resources, resumability
 from mcp_front.auth import auth_options
 from mcp_front.batch import Batches
 from mcp_front.dispatch import Dispatcher
 from mcp_front.exposure import check_exposure, transport_security
 from mcp_front.health import add_routes
 from mcp_front.http_guard import HttpGuard
+from mcp_front.subscriptions import LegacySubscriptions
 from mcp_front.tools import register_tools
 from mcp_front.waiter import ResultWaiter
 from shared.redis_conn import connect, connect_async, location
@@ -56,6 +58,7 @@ class FrontState:
 def build_server(settings: Settings, *, http: bool = True, guard: HttpGuard | None = None) -> MCPServer:
     """The MCP server with every tool and HTTP route declared (``http``: apply the bearer token)."""
     holder: dict[str, FrontState] = {}
+    bus = InMemorySubscriptionBus()  # 2026 subscriptions/listen and legacy resources/subscribe alike
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer) -> AsyncIterator[FrontState]:
@@ -84,11 +87,13 @@ def build_server(settings: Settings, *, http: bool = True, guard: HttpGuard | No
         instructions=INSTRUCTIONS,
         lifespan=lifespan,
         log_level=settings.log_level,
+        subscriptions=bus,
         **(auth_options(settings) if http else {}),
     )
     register_tools(mcp, read_only=settings.read_only)
     resources.register(mcp, lambda: holder["state"].dispatcher if "state" in holder else None)
     prompts.register(mcp)
+    LegacySubscriptions(bus).register(mcp)
 
     state_client = lambda: holder["state"].sync_redis if "state" in holder else None  # noqa: E731
     add_routes(mcp, state_client, lambda: guard.pressure() if guard is not None else None)
@@ -110,7 +115,9 @@ async def serve_http(settings: Settings) -> None:
         transport_security=transport_security(settings),
         session_idle_timeout=settings.session_idle_timeout,
         max_sessions=None,  # the guard caps sessions per client and in total, reclaiming idle ones
+        retry_interval=resumability.RETRY_MS,  # with each session's event store: resumable SSE streams
     )
+    resumability.install(mcp.session_manager, resumability.EventLog())  # each legacy session: its own event store
     config = uvicorn.Config(
         guard.wrap(app, mcp.session_manager),
         host=settings.host,

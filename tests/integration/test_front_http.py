@@ -98,3 +98,46 @@ def test_a_short_token_is_refused_without_echoing_it(stack_env):
     assert result.returncode == 2
     assert "TIDAL_MCP_AUTH_TOKEN must be at least 16 characters" in result.stderr
     assert "tooshort" not in result.stderr
+
+
+def sse_events(response: requests.Response, until_id: int) -> list[dict]:
+    """The SSE events of ``response`` (``id``, ``retry``, ``data``) up to the JSON-RPC answer to ``until_id``."""
+    import json
+
+    events, event = [], {}
+    for line in response.iter_lines(decode_unicode=True):
+        if line:
+            field, _, value = line.partition(":")
+            event[field] = value.removeprefix(" ")
+            continue
+        if event:
+            events.append(event)
+            if event.get("data") and json.loads(event["data"]).get("id") == until_id:
+                return events
+        event = {}
+    raise AssertionError(f"the stream ended before the answer to {until_id}: {events}")
+
+
+def test_a_legacy_client_resumes_a_lost_sse_stream_with_last_event_id(front):
+    """Each POST stream starts with a priming event (id, retry hint, no data); a GET with that id as
+    Last-Event-ID replays what followed it on that stream."""
+    headers = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+    init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                       "clientInfo": {"name": "t", "version": "1"}}}
+    with requests.Session() as http:
+        opened = http.post(f"{front}/mcp", json=init, headers=headers, timeout=10, stream=True)
+        sse_events(opened, 1)
+        headers |= {"Mcp-Session-Id": opened.headers["mcp-session-id"], "MCP-Protocol-Version": "2025-11-25"}
+        http.post(f"{front}/mcp", json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=headers,
+                  timeout=10)
+        listed = http.post(f"{front}/mcp", json={"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+                           headers=headers, timeout=10, stream=True)
+        priming, *_rest, answer = sse_events(listed, 2)
+        assert priming["id"] and priming["retry"] == "1000" and priming.get("data", "") == ""
+        resumed = http.get(f"{front}/mcp", headers={**headers, "Last-Event-ID": priming["id"]}, timeout=10,
+                           stream=True)
+        assert resumed.status_code == 200
+        replayed = sse_events(resumed, 2)[-1]
+        resumed.close()
+    assert (replayed["id"], replayed["data"]) == (answer["id"], answer["data"])

@@ -95,3 +95,23 @@ async def test_completions_prompts_and_log_level(stack, control, catalog):
     assert kinds.completion.values == ["albums"]
     assert prompts == {"playlist_from_description", "playlist_review", "discovery_digest", "library_audit"}
     assert uuid in review.messages[0].content.text and "tidal_get_playlist" in review.messages[0].content.text
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_an_unknown_prompt_is_an_invalid_params_error(stack, control, mode):
+    async with Client(stack.mcp_url, mode=mode) as client:
+        with pytest.raises(MCPError, match="Unknown prompt: nope") as raised:
+            await client.get_prompt("nope", {})
+        assert raised.value.error.code == -32602
+        assert (await client.list_prompts()).prompts  # still serving
+    assert "Traceback" not in stack.front.logs(tail=None)
+
+
+async def test_legacy_sessions_subscribe_to_resources(stack, control):
+    async with Client(stack.mcp_url, mode="legacy") as legacy:
+        assert legacy.server_capabilities.resources.subscribe is True
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # resources/subscribe is deprecated for 2026-07-28 clients
+            await legacy.session.subscribe_resource("tidal://me/playlists")
+            await legacy.session.unsubscribe_resource("tidal://me/playlists")
+            await legacy.session.unsubscribe_resource("tidal://never/subscribed")
