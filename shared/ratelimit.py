@@ -7,7 +7,9 @@ TIDAL does not publish its limits, so the bucket's *rate* adapts. Every 429 also
 pool for TIDAL's ``Retry-After`` (the *trip*), which is expensive, so the aim is few 429s and a rate
 just under what TIDAL accepts:
 
-* **slow start**: from ``start`` req/s the rate grows by about 10 % per second while TIDAL answers;
+* **slow start**: from ``start`` req/s the rate grows by about 10 % per second while TIDAL answers,
+  but never past 1.5 times what the pool actually uses (an idle or worker-bound pool would
+  otherwise "learn" a budget it never tried, and flood TIDAL when demand comes);
 * **on a 429**: workers report, with each token they take, how many of their requests TIDAL
   accepted, so the bucket knows the *accepted rate* of the last seconds - which is TIDAL's budget
   while we overshoot it. The rate drops to 90 % of that (or to half when it is not known yet), at
@@ -90,6 +92,8 @@ if wait <= 0 then
     tokens = tokens - 1
     if mode == 'told' then
       if now - (tonumber(s[10]) or 0) > {TOLD_FOR_MS} then mode = 'avoid' end
+    elseif ok_rate and rate > 1.5 * ok_rate + 1 then
+      -- the pool uses far less than its budget: growing it further would only learn nothing
     elseif mode == 'slow' then
       rate = rate + 0.1
     elseif rate < 0.9 * wmax then

@@ -114,3 +114,13 @@ def test_stated_budget_reads_tidals_headers():
     assert stated_budget({"x-ratelimit-remaining": "3"}) is None
     assert stated_budget({"x-ratelimit-replenish-rate": "0", "x-ratelimit-remaining": "3"}) is None
     assert stated_budget({"x-ratelimit-replenish-rate": "x", "x-ratelimit-remaining": "3"}) is None
+
+
+def test_the_rate_does_not_grow_far_past_what_the_pool_uses(client):
+    """A pool that uses ~10 requests/s (worker-bound) does not grow a 20/s budget; one that uses 18/s does."""
+    limiter = PoolRateLimiter(client, ceiling=500, start=20, burst=1000)
+    for used, grows in ((10.0, False), (18.0, True)):
+        client.hset("tidal:ratelimit:bucket", mapping={"rate": "20", "mode": "slow", "ok_rate": str(used),
+                                                        "tokens": "5", "win_start": str(10**15), "win_ok": "0"})
+        assert limiter.try_acquire() == 0
+        assert (limiter.current_rate() > 20) is grows
