@@ -7,9 +7,10 @@ TIDAL does not publish its limits, so the bucket's *rate* adapts. Every 429 also
 pool for TIDAL's ``Retry-After`` (the *trip*), which is expensive, so the aim is few 429s and a rate
 just under what TIDAL accepts:
 
-* **slow start**: from ``start`` req/s the rate grows by about 10 % per second while TIDAL answers,
-  but never past 1.5 times what the pool actually uses (an idle or worker-bound pool would
-  otherwise "learn" a budget it never tried, and flood TIDAL when demand comes);
+* **slow start**: from ``start`` req/s the rate grows by about 40 % per second while TIDAL answers,
+  but only while the pool presses on it (tokens are taken before the bucket refills): an idle or
+  worker-bound pool would otherwise "learn" a budget it never tried, and flood TIDAL when demand
+  comes;
 * **on a 429**: workers report, with each token they take, how many of their requests TIDAL
   accepted, so the bucket knows the *accepted rate* of the last seconds - which is TIDAL's budget
   while we overshoot it. The rate drops to 90 % of that (or to half when it is not known yet), at
@@ -47,6 +48,7 @@ TRIP_KEY = "tidal:ratelimit:trip"
 FAMILIES = ("v1", "openapi")
 WINDOW_MS = 2000
 TOLD_FOR_MS = 10_000  # a statement of the budget holds this long
+SLOW_START_STEP = 0.4  # req/s added per token taken in slow start: +40 % per second while pressed
 
 
 def bucket_key(family: str = "v1") -> str:
@@ -87,15 +89,16 @@ if wait <= 0 then
   local tokens = tonumber(s[1]) or cap
   local ts = tonumber(s[2]) or now
   tokens = math.min(cap, tokens + math.max(0, now - ts) * rate / 1000)
+  local pressed = tokens < cap
   wait = 0
   if tokens >= 1 then
     tokens = tokens - 1
     if mode == 'told' then
       if now - (tonumber(s[10]) or 0) > {TOLD_FOR_MS} then mode = 'avoid' end
-    elseif ok_rate and rate > 1.5 * ok_rate + 1 then
-      -- the pool uses far less than its budget: growing it further would only learn nothing
+    elseif not pressed then
+      -- a full bucket: the pool uses less than its budget, and growing it would learn nothing
     elseif mode == 'slow' then
-      rate = rate + 0.1
+      rate = rate + {SLOW_START_STEP}
     elseif rate < 0.9 * wmax then
       rate = rate + 0.05 * wmax / rate
     elseif rate < 1.1 * wmax then

@@ -55,8 +55,8 @@ class Settings:
     http_timeout: float = 15.0
     # Pool-wide TIDAL request budget shared by every worker on every host: it adapts to TIDAL's 429s
     # between the floor and the ceiling (rate_limit), starting at rate_start (requests per second).
-    rate_limit: float = 50.0
-    rate_start: float = 8.0
+    rate_limit: float = 200.0
+    rate_start: float = 20.0
     rate_floor: float = 1.0
     rate_burst: int = 16
     # A worker process restarts itself after this many jobs (bounds leaks of a long-lived session).

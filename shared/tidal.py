@@ -13,7 +13,7 @@ timeout and no retry. :class:`TidalAdapter` is mounted on it and, for every HTTP
 
 Example::
 
-    session = new_session(settings, limiter=PoolRateLimiter(r, ceiling=50, start=8))
+    session = new_session(settings, limiter=PoolRateLimiter(r, ceiling=200, start=20))
     restore_login(session, token_store.load())
     session.track(77646170).name
 """

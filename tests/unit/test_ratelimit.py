@@ -5,7 +5,7 @@ from __future__ import annotations
 import fakeredis
 import pytest
 
-from shared.ratelimit import TRIP_KEY, PoolRateLimiter, RateLimitTimeout, stated_budget
+from shared.ratelimit import SLOW_START_STEP, TRIP_KEY, PoolRateLimiter, RateLimitTimeout, stated_budget
 
 
 @pytest.fixture
@@ -40,16 +40,16 @@ def test_acquire_waits_for_a_refill(client):
 
 
 def granted(limiter: PoolRateLimiter, client, count: int) -> None:
-    """``count`` tokens taken back to back (the bucket refilled before each, as time would)."""
+    """``count`` tokens taken back to back by a pool pressing on its budget (one token has just come in)."""
     for _ in range(count):
-        client.hset("tidal:ratelimit:bucket", "tokens", 1000)
+        client.hset("tidal:ratelimit:bucket", mapping={"tokens": 1, "ts": 10**15})
         assert limiter.try_acquire() == 0
 
 
 def test_the_rate_grows_while_tidal_answers_and_stays_under_the_ceiling(client):
     limiter = PoolRateLimiter(client, ceiling=20, start=5, burst=1000)
-    granted(limiter, client, 50)
-    assert limiter.current_rate() == pytest.approx(10, abs=0.01), "slow start: +0.1 per granted request"
+    granted(limiter, client, 10)
+    assert limiter.current_rate() == pytest.approx(5 + 10 * SLOW_START_STEP, abs=0.01), "slow start, per request"
     granted(limiter, client, 500)
     assert limiter.current_rate() == 20
 
@@ -105,7 +105,7 @@ def test_each_api_family_has_its_own_bucket_and_pause(client):
     openapi.told(rate=0.2, remaining=0)
     openapi.throttled(retry_after=5)
     assert openapi.try_acquire() > 0 and openapi.paused_for() > 4
-    assert v1.try_acquire() == 0 and v1.paused_for() == 0 and v1.current_rate() == pytest.approx(20.1)
+    assert v1.try_acquire() == 0 and v1.paused_for() == 0 and v1.current_rate() == 20
 
 
 def test_stated_budget_reads_tidals_headers():
@@ -116,11 +116,11 @@ def test_stated_budget_reads_tidals_headers():
     assert stated_budget({"x-ratelimit-replenish-rate": "x", "x-ratelimit-remaining": "3"}) is None
 
 
-def test_the_rate_does_not_grow_far_past_what_the_pool_uses(client):
-    """A pool that uses ~10 requests/s (worker-bound) does not grow a 20/s budget; one that uses 18/s does."""
-    limiter = PoolRateLimiter(client, ceiling=500, start=20, burst=1000)
-    for used, grows in ((10.0, False), (18.0, True)):
-        client.hset("tidal:ratelimit:bucket", mapping={"rate": "20", "mode": "slow", "ok_rate": str(used),
-                                                        "tokens": "5", "win_start": str(10**15), "win_ok": "0"})
+def test_the_rate_grows_only_while_the_pool_presses_on_it(client):
+    """A full bucket (the pool uses less than its budget, e.g. worker-bound) does not grow the rate."""
+    limiter = PoolRateLimiter(client, ceiling=500, start=20, burst=16)
+    for tokens, grows in (("16", False), ("3", True)):
+        client.hset("tidal:ratelimit:bucket", mapping={"rate": "20", "mode": "slow", "tokens": tokens,
+                                                        "ts": str(10**15), "win_start": str(10**15), "win_ok": "0"})
         assert limiter.try_acquire() == 0
         assert (limiter.current_rate() > 20) is grows
