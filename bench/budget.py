@@ -7,9 +7,10 @@ For each hidden budget R (the emulator's token bucket per access token, burst R,
 unless ``--headers``), on its own stack at the shipped defaults (bundled Redis, ``tidal-mcp worker``
 processes, the front over HTTP, the emulator in-process; driven by the MCP SDK client):
 
-* **cold start**: 20 callers read distinct tracks (``tidal_get_track``) from a fresh pool; reported
-  is the time until the reads answered in a 2-second window reach 0.9 R (goal: within 30 s);
-* **steady state**: right after, the cache emptied, ``--reads`` distinct reads from the same 20
+* **cold start**: 20 callers read distinct tracks (``tidal_get_track``) from a fresh pool for 30 s;
+  reported is the time until the reads answered in a 2-second window first reach 0.9 R (goal:
+  within 30 s);
+* **steady state**: right after those 30 s, the cache emptied, ``--reads`` distinct reads from the same 20
   callers: reads/s ÷ R (goal ≥ 0.9), TIDAL's 429 answers as a share of its requests (goal ≤ 1 %),
   failed calls (goal 0).
 
@@ -40,7 +41,7 @@ from tests.fake_tidal import EmulatorOptions, FakeTidal  # noqa: E402
 
 OPTIONS = EmulatorOptions(seed=42, auto_approve=True, device_interval=0.05)
 WINDOW_S = 2.0
-WARMUP_LIMIT_S = 60.0
+WARMUP_S = 30.0  # the cold-start allowance: the steady phase starts after it, whenever 0.9 R was reached
 
 
 def _counters(stack: BlackBoxStack) -> tuple[int, int]:
@@ -56,7 +57,7 @@ def _empty_cache(stack: BlackBoxStack) -> None:
 
 
 async def cold_start(stack: BlackBoxStack, ids: list[int], rate: float, callers: int) -> dict[str, Any]:
-    """Distinct reads from ``callers`` until a 2-s window answers 0.9 R (or the limit passes)."""
+    """Distinct reads from ``callers`` for 30 s; when did a 2-s window first answer 0.9 R?"""
     order = itertools.count()
     done: list[float] = []
     failures = 0
@@ -65,7 +66,7 @@ async def cold_start(stack: BlackBoxStack, ids: list[int], rate: float, callers:
 
     async def caller(client: Client) -> None:
         nonlocal failures
-        while not reached and time.monotonic() - start < WARMUP_LIMIT_S:
+        while time.monotonic() - start < WARMUP_S:
             index = next(order)
             if index and index % len(ids) == 0:
                 _empty_cache(stack)  # more reads than tracks: start over on an empty cache

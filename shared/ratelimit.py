@@ -8,7 +8,7 @@ pool for TIDAL's ``Retry-After`` (the *trip*), which is expensive, so the aim is
 just under what TIDAL accepts:
 
 * **slow start**: from ``start`` req/s the rate grows by about 40 % per second while TIDAL answers,
-  but only while the pool presses on it (tokens are taken before the bucket refills): an idle or
+  but only while the pool presses on it (its bucket stays under half full): an idle or
   worker-bound pool would otherwise "learn" a budget it never tried, and flood TIDAL when demand
   comes;
 * **on a 429**: workers report, with each token they take, how many of their requests TIDAL
@@ -89,7 +89,7 @@ if wait <= 0 then
   local tokens = tonumber(s[1]) or cap
   local ts = tonumber(s[2]) or now
   tokens = math.min(cap, tokens + math.max(0, now - ts) * rate / 1000)
-  local pressed = tokens < cap
+  local pressed = tokens < cap / 2  -- less than half full: demand keeps up with the rate (bursts aside)
   wait = 0
   if tokens >= 1 then
     tokens = tokens - 1

@@ -119,7 +119,7 @@ def test_stated_budget_reads_tidals_headers():
 def test_the_rate_grows_only_while_the_pool_presses_on_it(client):
     """A full bucket (the pool uses less than its budget, e.g. worker-bound) does not grow the rate."""
     limiter = PoolRateLimiter(client, ceiling=500, start=20, burst=16)
-    for tokens, grows in (("16", False), ("3", True)):
+    for tokens, grows in (("16", False), ("9", False), ("7", True)):
         client.hset("tidal:ratelimit:bucket", mapping={"rate": "20", "mode": "slow", "tokens": tokens,
                                                         "ts": str(10**15), "win_start": str(10**15), "win_ok": "0"})
         assert limiter.try_acquire() == 0
