@@ -118,7 +118,8 @@ async def run(args: argparse.Namespace, tmp: Path, env: dict[str, str]) -> dict[
         finally:
             anchor.stop()
             stack.stop()
-    summary = {key: {"min": min(r[key] for r in rounds), "median": statistics.median(r[key] for r in rounds),
+    summary = {key: {"min": min(r[key] for r in rounds),
+                     "median": round(statistics.median(r[key] for r in rounds), 2),
                      "max": max(r[key] for r in rounds)} for key in ("cold_ratio", "warm_ratio")}
     return {"settings": vars(args) | {"env": env}, "rounds": rounds, "summary": summary}
 

@@ -7,8 +7,8 @@ its shorter TTL).
 **Stale grace.** A data entry is kept ``grace`` seconds past its TTL (default 24 h): within its TTL
 it is *fresh* and answered as is; after it, it is *stale*: the front asks TIDAL again and, if TIDAL
 is down, rate-limiting or the circuit is open, answers the stale entry flagged with its age instead
-of failing. Freshness and age are read from the key's Redis TTL (one pipelined ``PTTL`` beside the
-``GET``), so no two hosts' clocks are ever compared. "Not found" entries get no grace.
+of failing. Freshness and age are read from the key's Redis TTL (``PTTL`` beside the ``GET``, in one
+round trip), so no two hosts' clocks are ever compared. "Not found" entries get no grace.
 
 Example::
 
@@ -110,10 +110,17 @@ class AsyncCache:
 
     def __init__(self, client: aredis.Redis) -> None:
         self.client = client
+        self._get = client.register_script(_GET_WITH_TTL)
 
     async def get(self, key: str) -> CacheEntry | None:
-        pipe = self.client.pipeline(transaction=False)
-        pipe.get(key)
-        pipe.pttl(key)
-        raw, pttl = await pipe.execute()
-        return decode(raw, pttl)
+        """The entry under ``key`` (None on a miss): one script call, the hit path's only Redis command."""
+        found = await self._get(keys=[key])
+        return decode(found[0], found[1]) if found else None
+
+
+# The value and its remaining TTL in one command: cheaper for the front than a two-command pipeline.
+_GET_WITH_TTL = """
+local value = redis.call('GET', KEYS[1])
+if not value then return {} end
+return {value, redis.call('PTTL', KEYS[1])}
+"""
