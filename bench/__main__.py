@@ -101,8 +101,7 @@ def main() -> int:
             env = {k: v for k, v in os.environ.items() if not k.startswith(("TIDAL_", "PROMETHEUS_"))}
             env.update(REDIS_URL=f"redis://127.0.0.1:{port}/0", TIDAL_BASE_URL=emu.url,
                        TIDAL_MCP_KEYRING_FILE=str(tmp / "keyring.cfg"), TIDAL_MCP_KEYRING_PASSWORD="bench",
-                       TIDAL_MCP_PORT=str(free_port()), TIDAL_MCP_LOG_LEVEL="WARNING",
-                       TIDAL_MCP_RATE_LIMIT="1000", TIDAL_MCP_RATE_BURST="1000")
+                       TIDAL_MCP_PORT=str(free_port()), TIDAL_MCP_LOG_LEVEL="WARNING")  # shipped defaults otherwise
             wait_until(lambda: ping(connect(env["REDIS_URL"])), 15, "redis did not start")
             TokenStore.from_settings(Settings.from_env(env)).save(emulator_login(emu))
             procs += [Proc(f"worker{i}", tidal_mcp("worker"), env, tmp) for i in range(args.workers)]
