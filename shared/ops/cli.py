@@ -4,6 +4,7 @@
     tidal-mcp worker [--pool N]      a worker (or an RQ WorkerPool of N that respawns dead workers)
     tidal-mcp login | logout         store / forget the TIDAL login (device-code flow)
     tidal-mcp status [--json]        login, Redis, queues and workers at a glance
+    tidal-mcp cache [drop KIND | drop-key KEY] [--json]   the shared cache by kind; drop a kind or a key
     tidal-mcp redis                  the bundled redis-server, unless a Redis already answers
     tidal-mcp dashboard              rq-dashboard on 127.0.0.1:TIDAL_MCP_DASHBOARD_PORT
     tidal-mcp run | supervise | demo the whole stack under honcho / supervisord / against the emulator
@@ -77,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--demo", action="store_true", help="the stack `make demo` runs (its own Redis and data)")
     status.set_defaults(handler=cmd_status)
 
+    cache = sub.add_parser("cache", help="the shared cache by kind; drop a kind or one key")
+    cache.add_argument("action", nargs="?", choices=["stats", "drop", "drop-key"], default="stats")
+    cache.add_argument("target", nargs="?", help="the kind (drop) or the key (drop-key)")
+    cache.add_argument("--json", action="store_true", help="machine-readable output")
+    cache.set_defaults(handler=cmd_cache)
     ctl = sub.add_parser("supervisorctl", help="supervisorctl for the `tidal-mcp supervise` stack (its socket)")
     ctl.add_argument("ctl_args", nargs=argparse.REMAINDER, help="e.g. status, restart tidal-mcp:worker_00")
     ctl.set_defaults(handler=cmd_supervisorctl)
@@ -203,6 +209,28 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
     report = collect(settings)
     _say(json.dumps(report, indent=2) if args.json else render_text(report))
     return 0 if report["healthy"] else 1
+
+
+def cmd_cache(settings: Settings, args: argparse.Namespace) -> int:
+    from shared.ops import cache_admin
+    from shared.redis_conn import UNAVAILABLE_ERRORS, connect, redacted
+
+    client = connect(settings.redis_url)
+    try:
+        if args.action == "stats":
+            report = cache_admin.stats(client)
+            _say(json.dumps(report, indent=2) if args.json else cache_admin.render(report))
+            return 0
+        if not args.target:
+            return _fail(f"cache {args.action} needs a {'kind' if args.action == 'drop' else 'key'}")
+        drop = cache_admin.drop_kind if args.action == "drop" else cache_admin.drop_key
+        deleted = drop(client, args.target)
+    except cache_admin.CacheAdminError as exc:
+        return _fail(str(exc))
+    except UNAVAILABLE_ERRORS as exc:
+        return _fail(f"Redis does not answer at {redacted(settings.redis_url)} ({type(exc).__name__})", 1)
+    _say(json.dumps({"deleted": deleted}) if args.json else f"deleted {deleted} cache entries")
+    return 0
 
 
 # -- whole-stack launchers -----------------------------------------------------------------------

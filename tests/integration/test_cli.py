@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 
 import pytest
@@ -53,3 +54,23 @@ def test_the_redis_placeholder_waits_when_a_redis_already_answers(stack_env, tmp
         assert proc.popen.wait(15) == 0
     finally:
         proc.stop()
+
+
+def test_cache_stats_drop_a_kind_and_a_key_and_never_the_pools_own_keys(stack_env, redis_url, tmp_path):
+    client = connect(redis_url)
+    client.set("tidal:track:1", b'{"env":{"ok":true,"data":{}},"ttl":60,"g":0}', ex=60)
+    client.set("tidal:track:2", b'{"env":{"ok":true,"data":{}},"ttl":60,"g":0}', ex=60)
+    client.set("tidal:playlist:abc", b'{"env":{"ok":true,"data":{}},"ttl":60,"g":0}', ex=60)
+    client.set("tidal:auth:generation", b"7")
+    code, out, _ = run(stack_env, tmp_path, "cache", "--json", name="stats")
+    report = json.loads(out)
+    assert code == 0 and report["kinds"]["track"]["entries"] == 2 and report["kinds"]["playlist"]["entries"] == 1
+    assert report["kinds"]["track"]["bytes"] > 0 and "auth" not in report["kinds"]
+    code, out, _ = run(stack_env, tmp_path, "cache", "drop", "track", "--json", name="drop")
+    assert code == 0 and json.loads(out) == {"deleted": 2} and not client.exists("tidal:track:1")
+    code, out, _ = run(stack_env, tmp_path, "cache", "drop-key", "tidal:playlist:abc", name="drop-key")
+    assert code == 0 and "deleted 1" in out and not client.exists("tidal:playlist:abc")
+    for args in (("drop", "auth"), ("drop-key", "tidal:auth:generation"), ("drop",)):
+        code, _, err = run(stack_env, tmp_path, "cache", *args, name="refused")
+        assert code == 2 and "tidal-mcp:" in err, args
+    assert client.get("tidal:auth:generation") == b"7", "the pool's own keys are never cache entries"
