@@ -45,6 +45,7 @@ from shared.errors import (
     Busy,
     JobTimeout,
     NoWorkers,
+    Paused,
     RateLimited,
     UpstreamUnavailable,
     WorkerLost,
@@ -52,7 +53,7 @@ from shared.errors import (
     unwrap,
 )
 from shared.pool import ALIVE_TTL_MS, BEAT_INTERVAL, worker_presence
-from shared.queueing import enqueue
+from shared.queueing import PAUSED, enqueue
 from shared.ratelimit import TRIP_KEY
 from shared.redis_conn import UNAVAILABLE_ERRORS
 
@@ -72,7 +73,7 @@ STALE_PATIENCE = 2.0  # seconds a call holding a stale entry waits for a fresh a
 # Failures of a job that a fresh run may not repeat (a dead worker, a Redis blip, a deadline not ours).
 _RESUBMIT = (WorkerLost, RateLimited, JobTimeout, BackendUnavailable)
 # Failures that leave a stale cache entry the better answer.
-_UNAVAILABLE = (UpstreamUnavailable, RateLimited, JobTimeout, NoWorkers, WorkerLost, Busy)
+_UNAVAILABLE = (UpstreamUnavailable, RateLimited, JobTimeout, NoWorkers, WorkerLost, Busy, Paused)
 
 Progress = Callable[[float, str], Awaitable[None]]
 """``progress(seconds_waited, message)``, awaited every :data:`PROGRESS_INTERVAL` while a call waits."""
@@ -111,6 +112,7 @@ class Dispatcher:
         self._workers_seen: tuple[float, int] = (-POOL_CHECK_TTL, 0)
         self._none_alive_since: float | None = None
         self._pause_seen: tuple[float, float] = (-POOL_CHECK_TTL, 0.0)
+        self._paused_seen: tuple[float, bool] = (-POOL_CHECK_TTL, False)
 
     async def call(
         self,
@@ -175,6 +177,9 @@ class Dispatcher:
 
     async def submit(self, op: Operation, args: dict[str, Any], request_id: str | None) -> tuple[str, bool]:
         """Enqueue (or join) the job: its id, and whether this call created it."""
+        if await self.pool_paused():
+            raise Paused("An operator paused the worker pool (`tidal-mcp pause`), so TIDAL is not asked until "
+                         "`tidal-mcp resume`; answers already cached are still served.")
         if not await self.workers_available():
             raise NoWorkers(
                 "No tidal-mcp worker process is running, so TIDAL cannot be reached. Start the workers "
@@ -264,6 +269,14 @@ class Dispatcher:
         available = alive > 0 or (registered > 0 and now - (self._none_alive_since or now) < NO_WORKERS_GRACE)
         self._workers_seen = (now, int(available))
         return available
+
+    async def pool_paused(self) -> bool:
+        """Whether an operator paused the pool (read at most once per :data:`POOL_CHECK_TTL`)."""
+        seen_at, paused = self._paused_seen
+        if time.monotonic() - seen_at >= POOL_CHECK_TTL:
+            paused = bool(await self.client.exists(PAUSED))
+            self._paused_seen = (time.monotonic(), paused)
+        return paused
 
     async def pool_pause(self) -> float:
         """Seconds left on the pool's 429 pause (read at most once per :data:`POOL_CHECK_TTL`)."""

@@ -92,6 +92,12 @@ class WorkerLost(TidalMcpError):
     code = "worker_lost"
 
 
+class Paused(TidalMcpError):
+    """An operator paused the worker pool (``tidal-mcp pause``): TIDAL is not asked until it resumes."""
+
+    code = "paused"
+
+
 _BY_CODE = {cls.code: cls for cls in TidalMcpError.__subclasses__()}
 _BY_NAME = {cls.__name__: cls for cls in TidalMcpError.__subclasses__()}
 _LAST_LINE = re.compile(r"^(?:[\w.]+\.)?(?P<name>\w+): (?P<message>.*)$")

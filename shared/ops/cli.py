@@ -5,6 +5,7 @@
     tidal-mcp login | logout         store / forget the TIDAL login (device-code flow)
     tidal-mcp status [--json]        login, Redis, queues and workers at a glance
     tidal-mcp cache [drop KIND | drop-key KEY] [--json]   the shared cache by kind; drop a kind or a key
+    tidal-mcp pause [--reason R] | resume [--json]   stop the pool taking jobs / let it go on
     tidal-mcp redis                  the bundled redis-server, unless a Redis already answers
     tidal-mcp dashboard              rq-dashboard on 127.0.0.1:TIDAL_MCP_DASHBOARD_PORT
     tidal-mcp run | supervise | demo the whole stack under honcho / supervisord / against the emulator
@@ -83,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
     cache.add_argument("target", nargs="?", help="the kind (drop) or the key (drop-key)")
     cache.add_argument("--json", action="store_true", help="machine-readable output")
     cache.set_defaults(handler=cmd_cache)
+    pause = sub.add_parser("pause", help="stop the worker pool taking jobs (fronts answer from the cache)")
+    pause.add_argument("--reason", help="shown by status and in the fronts' refusals' logs")
+    pause.add_argument("--json", action="store_true")
+    pause.set_defaults(handler=cmd_pause)
+    resume = sub.add_parser("resume", help="let the worker pool take jobs again")
+    resume.add_argument("--json", action="store_true")
+    resume.set_defaults(handler=cmd_resume)
     ctl = sub.add_parser("supervisorctl", help="supervisorctl for the `tidal-mcp supervise` stack (its socket)")
     ctl.add_argument("ctl_args", nargs=argparse.REMAINDER, help="e.g. status, restart tidal-mcp:worker_00")
     ctl.set_defaults(handler=cmd_supervisorctl)
@@ -230,6 +238,31 @@ def cmd_cache(settings: Settings, args: argparse.Namespace) -> int:
     except UNAVAILABLE_ERRORS as exc:
         return _fail(f"Redis does not answer at {redacted(settings.redis_url)} ({type(exc).__name__})", 1)
     _say(json.dumps({"deleted": deleted}) if args.json else f"deleted {deleted} cache entries")
+    return 0
+
+
+def cmd_pause(settings: Settings, args: argparse.Namespace) -> int:
+    from shared.ops.pool_admin import pause
+    from shared.redis_conn import UNAVAILABLE_ERRORS, connect, redacted
+
+    try:
+        record = pause(connect(settings.redis_url), args.reason)
+    except UNAVAILABLE_ERRORS as exc:
+        return _fail(f"Redis does not answer at {redacted(settings.redis_url)} ({type(exc).__name__})", 1)
+    _say(json.dumps({"paused": record}) if args.json else
+         f"pool paused since {record['since']} by {record['by']}; `tidal-mcp resume` lets it go on")
+    return 0
+
+
+def cmd_resume(settings: Settings, args: argparse.Namespace) -> int:
+    from shared.ops.pool_admin import resume
+    from shared.redis_conn import UNAVAILABLE_ERRORS, connect, redacted
+
+    try:
+        was = resume(connect(settings.redis_url))
+    except UNAVAILABLE_ERRORS as exc:
+        return _fail(f"Redis does not answer at {redacted(settings.redis_url)} ({type(exc).__name__})", 1)
+    _say(json.dumps({"resumed": was}) if args.json else ("pool resumed" if was else "the pool was not paused"))
     return 0
 
 

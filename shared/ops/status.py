@@ -47,6 +47,9 @@ def collect(settings: Settings) -> dict[str, Any]:
 
 
 def _pool(client: redis.Redis, report: dict[str, Any]) -> None:
+    from shared.ops.pool_admin import paused
+
+    report["paused"] = paused(client)
     for name in QUEUES:
         queue = Queue(name, connection=client, serializer=JSONSerializer)
         report["queues"][name] = {
@@ -77,6 +80,8 @@ def _problems(report: dict[str, Any]) -> list[str]:
         return ["Redis does not answer"]
     if not report["workers"]:
         problems.append("no worker process is alive")
+    if report.get("paused"):
+        problems.append("an operator paused the worker pool (run `tidal-mcp resume`)")
     login = report["login"]
     if not login.get("stored"):
         problems.append("no TIDAL login is stored (run `tidal-mcp login`)")
@@ -140,6 +145,10 @@ def render_text(report: dict[str, Any]) -> str:
         lines.append(f"queue     {name}: {counts['queued']} queued, {counts['started']} running, "
                      f"{counts['failed']} failed")
     lines.append(f"workers   {len(report['workers'])} alive")
+    if report.get("paused"):
+        record = report["paused"]
+        lines.append(f"          PAUSED since {record.get('since')} by {record.get('by')}"
+                     + (f" ({record['reason']})" if record.get("reason") else "") + ": `tidal-mcp resume`")
     for worker in report["workers"]:
         job = f", job {worker['current_job']}" if worker["current_job"] else ""
         lines.append(f"          {worker['name']}  {worker['state']}{job}  ok={worker['successful_jobs']} "

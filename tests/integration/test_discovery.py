@@ -3,9 +3,13 @@ the emulator; each compared with what the emulator itself answers."""
 
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
 from mcp import Client
 
+from shared.redis_conn import connect
 from tests.fake_tidal.client import Control, logged_in_session
 from tests.support.stack import shared_stack
 
@@ -265,3 +269,43 @@ async def test_show_more_links_and_page_paths_open(stack, control, tidal):
     assert genres["items"] and {r["kind"] for r in genres["items"]} == {"genre"}
     assert missing.is_error and "pages/nothing_here" in missing.content[0].text
     assert sneaky.is_error and "pattern" in sneaky.content[0].text
+
+
+async def test_an_operator_pause_stops_tidal_reads_the_cache_still_answers_and_resume_goes_on(stack, control):
+    from tests.support.processes import Proc, tidal_mcp
+
+    def cli(*args: str) -> tuple[int, str]:
+        proc = Proc(f"cli-{args[0]}", tidal_mcp(*args), stack.env, stack.front.stdout_path.parent)
+        code = proc.popen.wait(60)
+        proc.stop()
+        return code, proc.stdout_path.read_text()
+
+    cached, fresh_id = control.get("catalog")["track_ids"][40:42]
+    async with Client(stack.mcp_url) as client:
+        assert not (await client.call_tool("tidal_get_track", {"track_id": cached})).is_error
+        try:
+            code, out = cli("pause", "--reason", "maintenance", "--json")
+            assert code == 0 and json.loads(out)["paused"]["reason"] == "maintenance"
+            status_code, status = cli("status", "--json")
+            assert status_code == 1 and json.loads(status)["paused"]["reason"] == "maintenance"
+            before = control.get("counters")["total"]
+            hit = await client.call_tool("tidal_get_track", {"track_id": cached})
+            refused, deadline = None, time.monotonic() + 15
+            while time.monotonic() < deadline:  # a front reads the pause at most once a second
+                refused = await client.call_tool("tidal_get_track", {"track_id": fresh_id})
+                if refused.is_error:
+                    break
+                control.post("reset", {"keep_tokens": True})
+                connect(stack.redis_url).delete(f"tidal:track:{fresh_id}")
+                before = control.get("counters")["total"]
+            assert not hit.is_error and refused.is_error and "tidal-mcp resume" in refused.content[0].text
+            assert control.get("counters")["total"] == before, "nothing reached TIDAL while paused"
+        finally:
+            code, out = cli("resume")
+        assert code == 0 and "resumed" in out
+        answer, deadline = None, time.monotonic() + 15
+        while time.monotonic() < deadline:  # and the resume likewise
+            answer = await client.call_tool("tidal_get_track", {"track_id": fresh_id})
+            if not answer.is_error:
+                break
+        assert not answer.is_error and answer.structured_content["id"] == fresh_id

@@ -120,7 +120,7 @@ CONTENT_KEYS = ("tidal:playlist:*", "tidal:library:*", "tidal:favorites:*", "tid
                 "tidal:artist:*", "tidal:search:*", "tidal:snapshot:*", "tidal:snapshots", "tidal:write:*",
                 "tidal:*-summary:*", "tidal:isrc:*", "tidal:barcode:*", "tidal:match:*", "tidal:export-part:*",
                 "tidal:job:*", "tidal:jobs:*", "tidal:batch:*", "tidal:stream:*", "tidal:video-stream:*",
-                "tidal:stream-item:*")
+                "tidal:stream-item:*", "tidal:pool:paused")
 
 
 def start_front(env: dict[str, str], log_dir: Path) -> tuple[Proc, str]:
