@@ -6,6 +6,7 @@
     tidal-mcp status [--json]        login, Redis, queues and workers at a glance
     tidal-mcp cache [drop KIND | drop-key KEY] [--json]   the shared cache by kind; drop a kind or a key
     tidal-mcp pause [--reason R] | resume [--json]   stop the pool taking jobs / let it go on
+    tidal-mcp jobs [show|retry|cancel JOB_ID] [--queue Q] [--state S] [--json]   the pool's RQ jobs
     tidal-mcp redis                  the bundled redis-server, unless a Redis already answers
     tidal-mcp dashboard              rq-dashboard on 127.0.0.1:TIDAL_MCP_DASHBOARD_PORT
     tidal-mcp run | supervise | demo the whole stack under honcho / supervisord / against the emulator
@@ -26,6 +27,7 @@ from typing import Any
 
 from shared.datadir import private_umask
 from shared.ops.launch import honcho_command, stack_environment, supervisorctl_command, supervisord_command
+from shared.queueing import QUEUES
 from shared.settings import Settings, SettingsError
 
 
@@ -84,6 +86,14 @@ def _parser() -> argparse.ArgumentParser:
     cache.add_argument("target", nargs="?", help="the kind (drop) or the key (drop-key)")
     cache.add_argument("--json", action="store_true", help="machine-readable output")
     cache.set_defaults(handler=cmd_cache)
+    jobs = sub.add_parser("jobs", help="the pool's jobs by queue and state; show, retry (failed), cancel (queued)")
+    jobs.add_argument("action", nargs="?", choices=["list", "show", "retry", "cancel"], default="list")
+    jobs.add_argument("job_id", nargs="?")
+    jobs.add_argument("--queue", choices=list(QUEUES))
+    jobs.add_argument("--state", choices=["queued", "started", "failed", "finished"])
+    jobs.add_argument("--limit", type=int, default=50)
+    jobs.add_argument("--json", action="store_true")
+    jobs.set_defaults(handler=cmd_jobs)
     pause = sub.add_parser("pause", help="stop the worker pool taking jobs (fronts answer from the cache)")
     pause.add_argument("--reason", help="shown by status and in the fronts' refusals' logs")
     pause.add_argument("--json", action="store_true")
@@ -238,6 +248,29 @@ def cmd_cache(settings: Settings, args: argparse.Namespace) -> int:
     except UNAVAILABLE_ERRORS as exc:
         return _fail(f"Redis does not answer at {redacted(settings.redis_url)} ({type(exc).__name__})", 1)
     _say(json.dumps({"deleted": deleted}) if args.json else f"deleted {deleted} cache entries")
+    return 0
+
+
+def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
+    from shared.ops import jobs_admin
+    from shared.redis_conn import UNAVAILABLE_ERRORS, connect, redacted
+
+    client = connect(settings.redis_url)
+    try:
+        if args.action == "list":
+            found = jobs_admin.list_jobs(client, args.queue, args.state, max(1, args.limit))
+            _say(json.dumps(found, indent=2) if args.json else jobs_admin.render(found))
+            return 0
+        if not args.job_id:
+            return _fail(f"jobs {args.action} needs a job id (from `tidal-mcp jobs`)")
+        result = {"show": jobs_admin.show, "retry": jobs_admin.retry, "cancel": jobs_admin.cancel}[args.action](
+            client, args.job_id)
+    except jobs_admin.JobsAdminError as exc:
+        return _fail(str(exc))
+    except UNAVAILABLE_ERRORS as exc:
+        return _fail(f"Redis does not answer at {redacted(settings.redis_url)} ({type(exc).__name__})", 1)
+    _say(json.dumps(result, indent=2) if args.json or args.action == "show" else
+         f"job {result['id']} is {result['state']} ({result['queue']})")
     return 0
 
 

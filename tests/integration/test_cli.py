@@ -74,3 +74,41 @@ def test_cache_stats_drop_a_kind_and_a_key_and_never_the_pools_own_keys(stack_en
         code, _, err = run(stack_env, tmp_path, "cache", *args, name="refused")
         assert code == 2 and "tidal-mcp:" in err, args
     assert client.get("tidal:auth:generation") == b"7", "the pool's own keys are never cache entries"
+
+
+def test_jobs_lists_shows_retries_a_failed_job_and_cancels_a_queued_one(stack_env, redis_url, logged_in, tmp_path):
+    from rq import Queue
+    from rq.job import Job
+    from rq.serializers import JSONSerializer
+
+    from tests.support.stack import worker_pool
+
+    client = connect(redis_url)
+    queue = Queue("tidal-read", connection=client, serializer=JSONSerializer)
+    with worker_pool(stack_env, tmp_path / "logs", count=1):
+        broken = queue.enqueue("workers.jobs.tracks.get_track")  # no track_id: the job fails
+        wait_until(lambda: Job.fetch(broken.id, connection=client, serializer=JSONSerializer).is_failed, 30,
+                   "the broken job did not fail")
+        code, out, _ = run(stack_env, tmp_path, "jobs", "--state", "failed", "--json", name="failed")
+        listed = json.loads(out)
+        assert code == 0 and [j["id"] for j in listed] == [broken.id]
+        assert listed[0]["function"] == "get_track" and "track_id" in listed[0]["error"]
+        code, out, _ = run(stack_env, tmp_path, "jobs", "show", broken.id, name="show")
+        assert code == 0 and json.loads(out)["traceback_tail"]
+        first_end = Job.fetch(broken.id, connection=client, serializer=JSONSerializer).ended_at
+        code, out, _ = run(stack_env, tmp_path, "jobs", "retry", broken.id, name="retry")
+        assert code == 0 and "queued" in out
+        wait_until(lambda: (job := Job.fetch(broken.id, connection=client, serializer=JSONSerializer)).is_failed
+                   and job.ended_at != first_end, 30, "the retried job did not run again")
+
+        assert run(stack_env, tmp_path, "pause", name="pause")[0] == 0
+        waiting = queue.enqueue("workers.jobs.tracks.get_track", track_id=1)
+        code, out, _ = run(stack_env, tmp_path, "jobs", "--state", "queued", "--json", name="queued")
+        assert [j["id"] for j in json.loads(out)] == [waiting.id]
+        code, out, _ = run(stack_env, tmp_path, "jobs", "cancel", waiting.id, name="cancel")
+        assert code == 0 and "canceled" in out
+        code, out, _ = run(stack_env, tmp_path, "jobs", "--state", "queued", "--json", name="after")
+        assert json.loads(out) == []
+        code, _, err = run(stack_env, tmp_path, "jobs", "retry", waiting.id, name="not-failed")
+        assert code == 2 and "not failed" in err
+        assert run(stack_env, tmp_path, "resume", name="resume")[0] == 0
