@@ -113,10 +113,16 @@ class _Forward(Collector):
 def render(client: redis.Redis | None) -> tuple[bytes, str]:
     """The text exposition of every process's metrics plus the pool figures."""
     registry = CollectorRegistry()
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
         MultiProcessCollector(registry)
     else:  # a single process (tests, ad-hoc runs): its own metrics
         registry.register(_Forward(REGISTRY))
     if client is not None:
         registry.register(PoolCollector(client))
-    return generate_latest(registry), CONTENT_TYPE_LATEST
+    if not directory:
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    from shared.metrics_reaper import locked
+
+    with locked(directory, shared=True):  # never halfway through a reap
+        return generate_latest(registry), CONTENT_TYPE_LATEST

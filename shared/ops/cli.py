@@ -53,10 +53,24 @@ def main(argv: list[str] | None = None) -> int:
     from shared.logs import configure_logging
 
     configure_logging(settings.log_level, process=args.command)
+    if args.command in ("front", "worker"):
+        _reap_metric_files()
     try:
         return int(args.handler(settings, args) or 0)
     except KeyboardInterrupt:
         return 130
+
+
+def _reap_metric_files() -> None:
+    """Fold away the metric files of processes that died before this one started (never fatal)."""
+    import logging
+
+    from shared.metrics_reaper import reap
+
+    try:
+        reap()
+    except (OSError, ValueError) as exc:
+        logging.getLogger(__name__).warning("could not reap metric files", extra={"error": repr(exc)})
 
 
 def _parser() -> argparse.ArgumentParser:
