@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 import os
+from collections import Counter as Counter_
 
 import redis
 from prometheus_client import (
@@ -80,7 +81,16 @@ class PoolCollector(Collector):
             depth.add_metric([name, "started"], StartedJobRegistry(queue=queue).get_job_count(cleanup=False))
             depth.add_metric([name, "failed"], FailedJobRegistry(queue=queue).get_job_count(cleanup=False))
         yield depth
+        yield self._oldest(QUEUES)
         yield GaugeMetricFamily("tidal_mcp_workers", "Live worker processes", value=count_live_workers(self.client))
+        busy = GaugeMetricFamily("tidal_mcp_worker_states", "Live worker processes by state", labels=["state"])
+        states = Counter_(self._worker_states())
+        for name in ("busy", "idle"):
+            busy.add_metric([name], states.get(name, 0))
+        yield busy
+        memory = self.client.info("memory")
+        yield GaugeMetricFamily("tidal_mcp_redis_used_memory_bytes", "Memory Redis uses (cache, queues, jobs)",
+                                value=float(memory.get("used_memory", 0)))
         pause = GaugeMetricFamily("tidal_mcp_rate_limit_pause_seconds", "Seconds left on the pool's 429 pause",
                                   labels=["api"])
         budget = GaugeMetricFamily("tidal_mcp_rate_limit_rate", "The pool's current TIDAL budget (requests/s)",
@@ -98,6 +108,29 @@ class PoolCollector(Collector):
         for name in STATES:
             state.add_metric([name], 1.0 if circuit["state"] == name else 0.0)
         yield state
+
+
+    def _oldest(self, queues: tuple[str, ...]) -> GaugeMetricFamily:
+        """Seconds the job at the head of each queue has waited (0 for an empty queue), on Redis's clock."""
+        from shared.queueing import job_key, queue_key
+
+        family = GaugeMetricFamily("tidal_mcp_queue_oldest_job_age_seconds", "Age of the oldest queued job",
+                                   labels=["queue"])
+        seconds, micros = self.client.time()
+        now_ms = seconds * 1000 + micros // 1000
+        for name in queues:
+            head = self.client.lindex(queue_key(name), 0)
+            enqueued = self.client.hget(job_key(head.decode()), "tidal_enqueued_ms") if head else None
+            family.add_metric([name], max(0.0, (now_ms - int(enqueued)) / 1000) if enqueued else 0.0)
+        return family
+
+    def _worker_states(self) -> list[str]:
+        from rq import Worker
+
+        from shared.pool import live_worker_names
+
+        alive = set(live_worker_names(self.client))
+        return [w.state for w in Worker.all(connection=self.client) if w.name in alive]
 
 
 class _Forward(Collector):

@@ -169,6 +169,11 @@ def test_health_ready_metrics_and_dashboard_answer(stack):
     assert requests.get(f"{stack.base}/ready", timeout=5).json() == {"ready": True}
     metrics = requests.get(f"{stack.base}/metrics", timeout=5).text
     assert "tidal_mcp_queue_jobs" in metrics and "tidal_mcp_workers 4.0" in metrics
+    states = {line.split('"')[1]: float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
+              if line.startswith("tidal_mcp_worker_states{")}
+    assert set(states) == {"busy", "idle"} and sum(states.values()) == 4
+    assert 'tidal_mcp_queue_oldest_job_age_seconds{queue="tidal-read"}' in metrics
+    assert "tidal_mcp_redis_used_memory_bytes" in metrics and 'tidal_mcp_rate_limit_rate{api="v1"}' in metrics
     dashboard = f"http://127.0.0.1:{stack.env['TIDAL_MCP_DASHBOARD_PORT']}/"
     wait_until(lambda: requests.get(dashboard, timeout=5).status_code == 401, 30, "rq-dashboard did not answer")
     settings = Settings.from_env(stack.env)
