@@ -7,13 +7,14 @@ set the directory before any process starts and wipe it, as multiprocess mode re
 
 Example::
 
-    TIDAL_REQUESTS.labels(method="GET", status="200").inc()
+    TIDAL_REQUESTS.labels(method="GET", route="/v1/tracks/{id}", status="200").inc()
     body, content_type = render(redis_client)
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter as Counter_
 
 import redis
@@ -46,17 +47,35 @@ QUEUE_WAIT_SECONDS = Histogram(
 )
 JOBS = Counter("tidal_mcp_jobs", "Worker jobs by operation and outcome", ["op", "outcome"])
 JOB_SECONDS = Histogram("tidal_mcp_job_seconds", "Worker job duration", ["op"])
-TIDAL_REQUESTS = Counter("tidal_mcp_tidal_requests", "HTTP requests sent to TIDAL", ["method", "status"])
+TIDAL_REQUESTS = Counter("tidal_mcp_tidal_requests", "HTTP requests sent to TIDAL", ["method", "route", "status"])
 TIDAL_SECONDS = Histogram(
-    "tidal_mcp_tidal_request_seconds", "TIDAL HTTP request latency", ["method"],
+    "tidal_mcp_tidal_request_seconds", "TIDAL HTTP request latency", ["method", "route"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
 
 
 def observe_tidal_request(method: str, path: str, status: int, seconds: float) -> None:
     """The :data:`shared.tidal.Observer` that feeds the TIDAL request metrics."""
-    TIDAL_REQUESTS.labels(method=method, status=str(status)).inc()
-    TIDAL_SECONDS.labels(method=method).observe(seconds)
+    route = route_template(path)
+    TIDAL_REQUESTS.labels(method=method, route=route, status=str(status)).inc()
+    TIDAL_SECONDS.labels(method=method, route=route).observe(seconds)
+
+
+_ID_SEGMENT = re.compile(r"^(\d+|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|(?=.*\d)[A-Za-z0-9]{10,})$")
+
+
+def route_template(path: str) -> str:
+    """A TIDAL URL path with its ids replaced, so the label set stays bounded.
+
+    >>> route_template("/v1/tracks/77646170/radio")
+    '/v1/tracks/{id}/radio'
+    >>> route_template("/v1/playlists/433e343f-404f-4456-bfd9-2127ceeb3fbc/items")
+    '/v1/playlists/{id}/items'
+    """
+    parts = ["{id}" if _ID_SEGMENT.match(part) else part for part in path.split("/")]
+    if len(parts) > 2 and parts[2] == "pages" and len(parts) > 3 and not parts[3].startswith("{"):
+        parts[3] = parts[3].split("_", 1)[0]  # pages/genre_pop, pages/mood_party: one route each kind
+    return "/".join(parts)[:80]
 
 
 class PoolCollector(Collector):

@@ -129,6 +129,8 @@ class TidalAdapter(HTTPAdapter):
             accepted, self._accepted[family] = self._accepted.get(family, 0), 0
             limiter.acquire(timeout=max(0.0, self.remaining()), accepted=accepted)
         path = urlsplit(request.url or "").path
+        if family == "openapi" and not path.startswith("/openapi/"):
+            path = "/openapi" + path  # openapi.tidal.com/v2/... is not api.tidal.com/v2/...
         start = time.perf_counter()
         status = 0
         try:

@@ -49,3 +49,4 @@ def test_records_are_json_lines_on_stderr_with_the_request_id(capsys):
     assert record["message"] == "cache miss Bearer ***"
     assert (record["level"], record["process"], record["request_id"], record["op"]) == (
         "INFO", "front", "req-42", "track.get")
+
