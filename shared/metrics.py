@@ -45,6 +45,10 @@ QUEUE_WAIT_SECONDS = Histogram(
     "tidal_mcp_queue_wait_seconds", "Time jobs waited in their queue (Redis clock)", ["queue"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
+LOGIN_REFRESHES = Counter("tidal_mcp_login_refreshes", "Access-token refreshes by outcome (refreshed, adopted from "
+                          "another worker, rejected, failed, keyring_save_failed)", ["outcome"])
+RATE_LIMIT_PAUSES = Counter("tidal_mcp_rate_limit_pauses", "TIDAL 429 answers that slowed and paused the pool",
+                            ["api"])
 JOBS = Counter("tidal_mcp_jobs", "Worker jobs by operation and outcome", ["op", "outcome"])
 JOB_SECONDS = Histogram("tidal_mcp_job_seconds", "Worker job duration", ["op"])
 TIDAL_REQUESTS = Counter("tidal_mcp_tidal_requests", "HTTP requests sent to TIDAL", ["method", "route", "status"])

@@ -30,6 +30,7 @@ import requests
 import tidalapi
 from requests.adapters import HTTPAdapter
 
+from shared import metrics
 from shared.ratelimit import PoolRateLimiter, stated_budget
 from shared.resilience import TransientResponse, http_retrying, raise_if_transient, retry_after_seconds
 from shared.settings import Settings
@@ -146,6 +147,7 @@ class TidalAdapter(HTTPAdapter):
             return response
         if status == 429:
             rate = limiter.throttled(retry_after_seconds(response) or 1.0)
+            metrics.RATE_LIMIT_PAUSES.labels(api=family).inc()
             log.warning("TIDAL answered 429: the pool slows down", extra={"rate": round(rate, 2), "api": family})
         else:
             self._accepted[family] = self._accepted.get(family, 0) + 1

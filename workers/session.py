@@ -26,6 +26,7 @@ import requests
 import tidalapi
 from tidalapi.exceptions import AuthenticationError, TooManyRequests
 
+from shared import metrics
 from shared.errors import NOT_LOGGED_IN_MESSAGE, NotLoggedIn, RateLimited, UpstreamUnavailable
 from shared.ratelimit import PoolRateLimiter
 from shared.settings import Settings
@@ -163,17 +164,23 @@ class SessionHolder:
                     and live.login.access_token != session.access_token and not _expired(live.login):
                 _adopt(session, live.login)
                 self._login = live.login
+                metrics.LOGIN_REFRESHES.labels(outcome="adopted").inc()
                 log.info("adopted a token refreshed by another worker")
                 return True
             try:
                 rotated = _post_refresh(session, refresh_token)
             except AuthenticationError:
+                metrics.LOGIN_REFRESHES.labels(outcome="rejected").inc()
                 self.on_login("rejected")
+                raise
+            except Exception:
+                metrics.LOGIN_REFRESHES.labels(outcome="failed").inc()
                 raise
             latest = live.login.version if live is not None else login.version
             refreshed = replace(login_from_session(session), share_key=login.share_key, version=latest + 1)
             self.tokens.write_live(refreshed, generation)
             self._login = refreshed
+            metrics.LOGIN_REFRESHES.labels(outcome="refreshed").inc()
             log.info("refreshed the TIDAL access token", extra={"rotated": rotated is not None})
         self._keyring_writer.submit(self._persist, refreshed, generation)
         return True
@@ -183,6 +190,7 @@ class SessionHolder:
             if self.tokens.persist_refresh(login, generation):
                 log.info("saved the refreshed login to the keyring")
         except Exception as exc:
+            metrics.LOGIN_REFRESHES.labels(outcome="keyring_save_failed").inc()
             log.error("could not save the refreshed login to the keyring; the pool keeps it in Redis",
                       extra={"error": str(exc)})
 

@@ -170,3 +170,15 @@ def test_stated_budgets_steer_their_own_familys_bucket(script):
     assert limiter.current_rate() == pytest.approx(100), "the v1 budget is not what openapi states"
     assert api_family("https://openapi.tidal.com/v2/x") == "openapi" == api_family(f"{server.url}/openapi/v2/x")
     assert api_family("https://api.tidal.com/v1/x") == "v1" == api_family("https://api.tidal.com/v2/home")
+
+
+def test_a_429_is_counted_as_a_pause_of_its_api(script):
+    from prometheus_client import REGISTRY
+
+    def paused(api: str) -> float:
+        return REGISTRY.get_sample_value("tidal_mcp_rate_limit_pauses_total", {"api": api}) or 0.0
+
+    before = paused("v1")
+    server = script((429, {"Retry-After": "0"}))
+    assert session_for(server, limiter=RecordingLimiter()).get(server.url).status_code == 200
+    assert paused("v1") == before + 1
