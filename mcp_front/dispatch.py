@@ -177,9 +177,6 @@ class Dispatcher:
 
     async def submit(self, op: Operation, args: dict[str, Any], request_id: str | None) -> tuple[str, bool]:
         """Enqueue (or join) the job: its id, and whether this call created it."""
-        if await self.pool_paused():
-            raise Paused("An operator paused the worker pool (`tidal-mcp pause`), so TIDAL is not asked until "
-                         "`tidal-mcp resume`; answers already cached are still served.")
         if not await self.workers_available():
             raise NoWorkers(
                 "No tidal-mcp worker process is running, so TIDAL cannot be reached. Start the workers "
@@ -226,6 +223,9 @@ class Dispatcher:
                     raise JobTimeout(
                         f"The change is still running after {self.wait_timeout:g} s and will finish by itself (job "
                         f"{job_id}). Do not send it again: read the result in {retry} (e.g. get the playlist).")
+                if await self._quietly(self.pool_paused, False):
+                    raise Paused("An operator paused the worker pool (`tidal-mcp pause`): the request stays queued "
+                                 "and runs after `tidal-mcp resume`; cached answers are still served. Retry then.")
                 raise JobTimeout(
                     f"TIDAL did not answer within {self.wait_timeout:g} s (the request goes on and its answer will be "
                     f"cached). Retry in {retry}.")
@@ -241,6 +241,8 @@ class Dispatcher:
             if progress is not None:
                 message = f"TIDAL asked us to slow down; waiting ({waited:.0f} s)" if pause \
                     else f"waiting for TIDAL ({waited:.0f} s)"
+                if await self._quietly(self.pool_paused, False):
+                    message = f"an operator paused the worker pool; waiting for `tidal-mcp resume` ({waited:.0f} s)"
                 await progress(waited, message)
             if not await self._quietly(self.workers_available, True):
                 raise NoWorkers("No tidal-mcp worker process is alive to take the request; start the workers "
