@@ -1,6 +1,7 @@
 """Memory: front and worker RSS at idle, after many calls, and over a soak at a steady mixed load.
 
     .venv/bin/python -m bench.memory [--calls 100000] [--soak-minutes 30] [--clients 20] [--workers 2]
+                                     [--env NAME=VALUE ...]
 
 On a stack at the shipped defaults (bundled Redis, ``tidal-mcp worker`` processes, the front over
 HTTP, the emulator in-process) driven by lightweight HTTP clients (``bench.hits``):
@@ -90,7 +91,8 @@ class MixedLoad:
 
 async def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     with FakeTidal(EmulatorOptions(seed=42, auto_approve=True, device_interval=0.05)) as emu:
-        stack = BlackBoxStack(Path(sys.executable).parent, tmp, emu).start(workers=args.workers)
+        env = dict(item.split("=", 1) for item in args.env)
+        stack = BlackBoxStack(Path(sys.executable).parent, tmp, emu, extra_env=env).start(workers=args.workers)
         try:
             tracks = stack.control.get("catalog")["track_ids"]
             load = MixedLoad(stack, f"{stack.url}/mcp", tracks)
@@ -128,6 +130,9 @@ def main() -> int:
     parser.add_argument("--soak-minutes", type=int, default=30)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting other than the shipped default, e.g. TIDAL_MCP_MAX_JOBS=1000000 to keep "
+                             "the workers (which otherwise restart themselves every 5,000 jobs) for the whole run")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-memory-"))
     try:
