@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from shared.models.common import ArtistRef, Freshness, _Model
+from shared.models.lists import _Page
 from shared.models.tracks import Track
 
 
@@ -48,12 +49,7 @@ class VideoList(_Model):
     items: list[Video]
 
 
-class VideoPage(Freshness):
+class VideoPage(_Page):
     """One page of videos."""
 
-    total: int = Field(description="Videos in the whole list")
-    offset: int = 0
-    limit: int
-    has_more: bool = False
-    next_offset: int | None = None
     items: list[Video]
