@@ -52,6 +52,7 @@ from shared.errors import (
     error_from_exc_string,
     unwrap,
 )
+from shared.near_cache import NearCache
 from shared.pool import ALIVE_TTL_MS, BEAT_INTERVAL, worker_presence
 from shared.queueing import PAUSED, enqueue
 from shared.ratelimit import TRIP_KEY
@@ -100,11 +101,12 @@ class Dispatcher:
         wait_timeout: float,
         max_inflight: int = 10_000,
         max_queue_depth: int = 10_000,
+        near: NearCache | None = None,
     ) -> None:
         self.client = client
         self.waiter = waiter
         self.sync_client = sync_client  # RQ's Job object needs one to build job hashes; never used for I/O
-        self.cache = AsyncCache(client)
+        self.cache = AsyncCache(client, near)
         self.wait_timeout = wait_timeout
         self.max_inflight = max_inflight
         self.max_queue_depth = max_queue_depth

@@ -33,6 +33,8 @@ from mcp_front.http_guard import HttpGuard
 from mcp_front.subscriptions import LegacySubscriptions
 from mcp_front.tools import register_tools
 from mcp_front.waiter import ResultWaiter
+from shared.catalog import CACHE_PREFIXES
+from shared.near_cache import NearCache
 from shared.redis_conn import connect, connect_async, location
 from shared.settings import Settings
 
@@ -64,10 +66,13 @@ def build_server(settings: Settings, *, http: bool = True, guard: HttpGuard | No
     async def lifespan(_server: MCPServer) -> AsyncIterator[FrontState]:
         sync_redis = connect(settings.redis_url)
         async_redis = connect_async(settings.redis_url)
-        waiter = ResultWaiter(async_redis, sync_redis)
+        near = NearCache(CACHE_PREFIXES, max_entries=settings.near_cache_entries) \
+            if settings.near_cache_entries else None
+        waiter = ResultWaiter(async_redis, sync_redis, near=near)
         await waiter.start()
         dispatcher = Dispatcher(async_redis, waiter, sync_redis, wait_timeout=settings.wait_timeout,
-                                max_inflight=settings.max_inflight, max_queue_depth=settings.max_queue_depth)
+                                max_inflight=settings.max_inflight, max_queue_depth=settings.max_queue_depth,
+                                near=near)
         state = FrontState(dispatcher, sync_redis,
                            Batches(dispatcher, job_after=settings.job_after, job_ttl=settings.job_ttl))
         holder["state"] = state

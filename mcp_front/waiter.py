@@ -31,9 +31,12 @@ from typing import Any
 
 import redis
 import redis.asyncio as aredis
+from redis.asyncio.client import PubSub
+from redis.asyncio.connection import Connection
 from rq.results import Result
 from rq.serializers import JSONSerializer
 
+from shared.near_cache import NearCache
 from shared.queueing import DONE_CHANNEL, job_key
 from shared.redis_conn import UNAVAILABLE_ERRORS
 
@@ -50,9 +53,10 @@ Outcome = Result | str
 class ResultWaiter:
     """See module docstring."""
 
-    def __init__(self, client: aredis.Redis, sync_client: redis.Redis) -> None:
+    def __init__(self, client: aredis.Redis, sync_client: redis.Redis, near: NearCache | None = None) -> None:
         self.client = client
         self.sync_client = sync_client  # Result objects keep a (never used) sync connection
+        self.near = near  # fed the cache's invalidations, which share this subscription's connection
         self._pending: dict[str, asyncio.Future[Outcome]] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
@@ -133,8 +137,9 @@ class ResultWaiter:
 
     async def _listen(self) -> None:
         backoff = 0.1
+        done = DONE_CHANNEL.encode()
         while not self._stopping:
-            pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+            pubsub = _Subscription(self.client.connection_pool, self.near)
             try:
                 await pubsub.subscribe(DONE_CHANNEL)
                 self.connected.set()
@@ -142,7 +147,7 @@ class ResultWaiter:
                 await self._check(list(self._pending))  # anything that finished while we were away
                 while not self._stopping:
                     message = await pubsub.get_message(timeout=1.0)
-                    if message is not None and message.get("type") == "message":
+                    if message is not None and message.get("type") == "message" and message["channel"] == done:
                         job_id = message["data"].decode()
                         if job_id in self._pending:
                             await self._check([job_id])
@@ -155,6 +160,8 @@ class ResultWaiter:
                 await asyncio.sleep(backoff)  # reconnect backoff, not a synchronization
                 backoff = min(backoff * 2, RECONNECT_MAX)
             finally:
+                if self.near is not None:
+                    self.near.disable()
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()
 
@@ -168,3 +175,44 @@ class ResultWaiter:
                 await self._check(list(self._pending))
             except UNAVAILABLE_ERRORS + (redis.RedisError,):
                 pass  # the listener reports the outage; the next sweep retries
+
+
+class _Subscription(PubSub):
+    """The waiter's subscription; with a near cache, each connection it (re)makes first turns on client
+    tracking of the cache's keys, so invalidations arrive as RESP3 pushes on it, in order with job results."""
+
+    def __init__(self, pool: aredis.ConnectionPool, near: NearCache | None) -> None:
+        super().__init__(pool, ignore_subscribe_messages=True)
+        self.near = near
+
+    async def connect(self) -> None:
+        first = self.connection is None
+        await super().connect()
+        if first and self.connection is not None:
+            await self._track(self.connection)
+
+    async def on_connect(self, connection: Connection) -> None:
+        await self._track(connection)
+        await super().on_connect(connection)
+
+    async def _track(self, connection: Connection) -> None:
+        near = self.near
+        if near is None:
+            return
+        near.disable()
+        if str(connection.protocol) != "3":
+            log.warning("the Redis connection speaks RESP2; the front reads every cache hit from Redis")
+            return
+        connection._parser.set_invalidation_push_handler(self._invalidated)  # what redis-py's own cache uses
+        await connection.send_command(*near.tracking_command())
+        try:
+            await connection.read_response()
+        except redis.ResponseError as exc:
+            log.warning("Redis refused client tracking; the front reads every cache hit from Redis",
+                        extra={"error": str(exc)[:200]})
+            return
+        near.enable()
+
+    async def _invalidated(self, push: list[Any]) -> None:
+        if self.near is not None:
+            self.near.invalidate(push[1])

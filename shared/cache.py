@@ -24,20 +24,24 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 import redis.asyncio as aredis
+
+if TYPE_CHECKING:
+    from shared.near_cache import NearCache
 
 log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CacheEntry:
-    """A cached job envelope; ``age_s`` is how long ago it was stored."""
+    """A cached job envelope; ``age_s`` is how long ago it was stored, ``fresh_for`` how long it stays fresh."""
 
     envelope: dict[str, Any]
     fresh: bool
     age_s: float
+    fresh_for: float = 0.0
 
 
 def encode(envelope: dict[str, Any], ttl: int, grace: int) -> bytes:
@@ -56,7 +60,8 @@ def decode(raw: bytes | None, pttl_ms: int) -> CacheEntry | None:
     if pttl_ms < 0:  # no expiry (never written so by us): treat as fresh
         return CacheEntry(envelope, True, 0.0)
     remaining = pttl_ms / 1000
-    return CacheEntry(envelope, fresh=remaining > grace, age_s=round(max(0.0, ttl + grace - remaining), 1))
+    return CacheEntry(envelope, fresh=remaining > grace, age_s=round(max(0.0, ttl + grace - remaining), 1),
+                      fresh_for=max(0.0, remaining - grace))
 
 
 class Cache:
@@ -106,16 +111,32 @@ def _best_effort(what: str) -> Iterator[None]:
 
 
 class AsyncCache:
-    """Asynchronous, read-mostly cache access for the front."""
+    """Asynchronous, read-mostly cache access for the front, with an optional in-process
+    :class:`shared.near_cache.NearCache` in front of Redis for hot keys."""
 
-    def __init__(self, client: aredis.Redis) -> None:
+    def __init__(self, client: aredis.Redis, near: NearCache | None = None) -> None:
         self.client = client
+        self.near = near
         self._get = client.register_script(_GET_WITH_TTL)
 
     async def get(self, key: str) -> CacheEntry | None:
-        """The entry under ``key`` (None on a miss): one script call, the hit path's only Redis command."""
-        found = await self._get(keys=[key])
-        return decode(found[0], found[1]) if found else None
+        """The entry under ``key`` (None on a miss): from this process's memory, or one script call."""
+        near = self.near
+        if near is None:
+            found = await self._get(keys=[key])
+            return decode(found[0], found[1]) if found else None
+        entry = near.get(key)
+        if entry is not None:
+            return entry
+        token = near.reading(key)
+        try:
+            found = await self._get(keys=[key])
+        except BaseException:
+            near.abandon(key, token)
+            raise
+        entry = decode(found[0], found[1]) if found else None
+        near.store(key, token, entry, len(found[0]) if found else 0)
+        return entry
 
 
 # The value and its remaining TTL in one command: cheaper for the front than a two-command pipeline.

@@ -66,6 +66,8 @@ class Settings:
     # Admission control: waiting calls per front, and jobs per queue, beyond which calls are refused.
     max_inflight: int = 10_000
     max_queue_depth: int = 10_000
+    # Hot cache entries each front keeps in its own memory (0: every hit reads Redis); kept coherent by Redis.
+    near_cache_entries: int = 10_000
     # Pool-wide circuit breaker: consecutive failed jobs that open it, and seconds it stays open.
     circuit_failures: int = 5
     circuit_recovery: int = 30
@@ -131,6 +133,8 @@ class Settings:
             stale_grace=_get(env, "TIDAL_MCP_STALE_GRACE", cls.stale_grace, _int_range(0, 30 * 24 * 3600)),
             max_inflight=_get(env, "TIDAL_MCP_MAX_INFLIGHT", cls.max_inflight, _int_range(1, 1_000_000)),
             max_queue_depth=_get(env, "TIDAL_MCP_MAX_QUEUE_DEPTH", cls.max_queue_depth, _int_range(1, 10_000_000)),
+            near_cache_entries=_get(env, "TIDAL_MCP_NEAR_CACHE_ENTRIES", cls.near_cache_entries,
+                                    _int_range(0, 1_000_000)),
             circuit_failures=_get(env, "TIDAL_MCP_CIRCUIT_FAILURES", cls.circuit_failures, _int_range(1, 1000)),
             circuit_recovery=_get(env, "TIDAL_MCP_CIRCUIT_RECOVERY", cls.circuit_recovery, _int_range(1, 3600)),
             public_hosts=_get(env, "TIDAL_MCP_PUBLIC_HOSTS", (), _host_list),

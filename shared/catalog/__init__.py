@@ -28,4 +28,7 @@ OPERATIONS: dict[str, Operation] = {op.name: op for area in AREAS for op in area
 #: Dotted paths of every job function: the only functions a worker agrees to run.
 JOB_FUNCTIONS = frozenset(op.func for op in OPERATIONS.values())
 
-__all__ = ["HOUR", "JOB_FUNCTIONS", "MINUTE", "OPERATIONS", "Operation", "canonical_json"]
+#: Key prefixes of every entry the front reads from the cache (``tidal:<kind>:``), for the near cache's tracking.
+CACHE_PREFIXES = tuple(sorted({f"tidal:{op.cache_kind}:" for op in OPERATIONS.values() if op.ttl}))
+
+__all__ = ["CACHE_PREFIXES", "HOUR", "JOB_FUNCTIONS", "MINUTE", "OPERATIONS", "Operation", "canonical_json"]

@@ -230,3 +230,25 @@ async def test_favorites_add_list_remove(pool, tidal, catalog):
     mixes, _ = await tidal.call("favorites.list", {"kind": "mixes", "order": "name"})
     names = [m["name"] for m in mixes["items"]]
     assert names == sorted(names, key=str.lower)
+
+
+async def test_a_write_is_read_back_at_once_even_when_the_front_held_the_playlist_in_memory(pool, tidal, control,
+                                                                                            catalog):
+    uuid = catalog["user_playlist_uuids"][2]
+    near = tidal.dispatcher.cache.near
+    key = f"tidal:playlist:{uuid}"
+    await tidal.call("playlist.get", {"playlist_id": uuid})  # fetched and cached by a worker
+    for _ in range(50):  # a read that overlapped the cache write's invalidation is rightly not kept
+        await tidal.call("playlist.get", {"playlist_id": uuid})
+        if near.get(key) is not None:
+            break
+    assert near.get(key) is not None, "the front never held the playlist in memory"
+    new = other_tracks(catalog, control, uuid, 2)
+
+    await tidal.call("playlist.add", {"playlist_id": uuid, "track_ids": new})
+
+    # the invalidation travels on the connection that delivered the write's result, ahead of it
+    assert near.get(key) is None
+    again, source = await tidal.call("playlist.get", {"playlist_id": uuid})
+    assert source == "tidal"
+    assert [t["id"] for t in again["tracks"]][-2:] == new

@@ -11,6 +11,8 @@ from typing import Any
 
 from mcp_front.dispatch import Dispatcher
 from mcp_front.waiter import ResultWaiter
+from shared.catalog import CACHE_PREFIXES
+from shared.near_cache import NearCache
 from shared.pool import count_live_workers, live_worker_names
 from shared.redis_conn import connect, connect_async
 from shared.settings import Settings
@@ -102,13 +104,15 @@ class Front:
 
 
 @asynccontextmanager
-async def front(redis_url: str, wait_timeout: float = 20, **options: Any) -> AsyncIterator[Front]:
-    """A front's dispatcher and result waiter on ``redis_url`` (what ``tidal-mcp front`` runs)."""
+async def front(redis_url: str, wait_timeout: float = 20, near_entries: int = Settings.near_cache_entries,
+                **options: Any) -> AsyncIterator[Front]:
+    """A front's dispatcher, result waiter and near cache on ``redis_url`` (what ``tidal-mcp front`` runs)."""
     sync_client, async_client = connect(redis_url), connect_async(redis_url)
-    waiter = ResultWaiter(async_client, sync_client)
+    near = NearCache(CACHE_PREFIXES, max_entries=near_entries) if near_entries else None
+    waiter = ResultWaiter(async_client, sync_client, near=near)
     await waiter.start()
     try:
-        yield Front(Dispatcher(async_client, waiter, sync_client, wait_timeout=wait_timeout, **options))
+        yield Front(Dispatcher(async_client, waiter, sync_client, wait_timeout=wait_timeout, near=near, **options))
     finally:
         await waiter.stop()
         await async_client.aclose()
