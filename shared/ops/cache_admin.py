@@ -16,6 +16,7 @@ import redis
 
 from shared.catalog import OPERATIONS
 from shared.catalog.batch import KINDS as BATCH_KINDS
+from shared.ops.progress import Progress
 
 #: Every kind of cache entry, ``tidal:<kind>:<id>``.
 CACHE_KINDS = frozenset({op.cache_kind for op in OPERATIONS.values() if op.ttl > 0}
@@ -31,10 +32,12 @@ def _keys(client: redis.Redis, kind: str) -> list[bytes]:
     return list(client.scan_iter(f"tidal:{kind}:*", count=SCAN_BATCH))
 
 
-def stats(client: redis.Redis) -> dict[str, Any]:
+def stats(client: redis.Redis, progress: Progress | None = None) -> dict[str, Any]:
     """Entries and bytes (``MEMORY USAGE``) per kind, and Redis's own memory figures."""
     kinds: dict[str, dict[str, int]] = {}
     for kind in sorted(CACHE_KINDS):
+        if progress is not None:
+            progress.advance()
         keys = _keys(client, kind)
         if not keys:
             continue
@@ -51,13 +54,18 @@ def stats(client: redis.Redis) -> dict[str, Any]:
             "redis_maxmemory": memory.get("maxmemory")}
 
 
-def drop_kind(client: redis.Redis, kind: str) -> int:
+def drop_kind(client: redis.Redis, kind: str, progress: Progress | None = None) -> int:
     """Delete every entry of ``kind``; the number deleted."""
     if kind not in CACHE_KINDS:
         raise CacheAdminError(f"{kind!r} is not a cache kind; kinds: {', '.join(sorted(CACHE_KINDS))}")
     keys = _keys(client, kind)
+    if progress is not None:
+        progress.total = len(keys)
     for start in range(0, len(keys), SCAN_BATCH):
-        client.delete(*keys[start:start + SCAN_BATCH])
+        batch = keys[start:start + SCAN_BATCH]
+        client.delete(*batch)
+        if progress is not None:
+            progress.advance(len(batch))
     return len(keys)
 
 

@@ -106,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     jobs.add_argument("--queue", choices=list(QUEUES))
     jobs.add_argument("--state", choices=["queued", "started", "failed", "finished"])
     jobs.add_argument("--limit", type=int, default=50)
+    jobs.add_argument("--all", action="store_true", help="retry: every failed job (of --queue, or of every queue)")
     jobs.add_argument("--json", action="store_true")
     jobs.set_defaults(handler=cmd_jobs)
     pause = sub.add_parser("pause", help="stop the worker pool taking jobs (fronts answer from the cache)")
@@ -245,18 +246,25 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_cache(settings: Settings, args: argparse.Namespace) -> int:
     from shared.ops import cache_admin
+    from shared.ops.progress import Progress
     from shared.redis_conn import UNAVAILABLE_ERRORS, connect, redacted
 
     client = connect(settings.redis_url)
     try:
         if args.action == "stats":
-            report = cache_admin.stats(client)
+            progress = Progress("counting cache kinds", total=len(cache_admin.CACHE_KINDS), stream=sys.stderr)
+            report = cache_admin.stats(client, progress)
+            progress.done()
             _say(json.dumps(report, indent=2) if args.json else cache_admin.render(report))
             return 0
         if not args.target:
             return _fail(f"cache {args.action} needs a {'kind' if args.action == 'drop' else 'key'}")
-        drop = cache_admin.drop_kind if args.action == "drop" else cache_admin.drop_key
-        deleted = drop(client, args.target)
+        if args.action == "drop":
+            progress = Progress(f"deleting {args.target} entries", stream=sys.stderr)
+            deleted = cache_admin.drop_kind(client, args.target, progress)
+            progress.done()
+        else:
+            deleted = cache_admin.drop_key(client, args.target)
     except cache_admin.CacheAdminError as exc:
         return _fail(str(exc))
     except UNAVAILABLE_ERRORS as exc:
@@ -267,6 +275,7 @@ def cmd_cache(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     from shared.ops import jobs_admin
+    from shared.ops.progress import Progress
     from shared.redis_conn import UNAVAILABLE_ERRORS, connect, redacted
 
     client = connect(settings.redis_url)
@@ -275,8 +284,17 @@ def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
             found = jobs_admin.list_jobs(client, args.queue, args.state, max(1, args.limit))
             _say(json.dumps(found, indent=2) if args.json else jobs_admin.render(found))
             return 0
+        if args.action == "retry" and args.all:
+            if args.job_id:
+                return _fail("jobs retry takes a job id or --all, not both")
+            progress = Progress("retrying failed jobs", stream=sys.stderr)
+            retried = jobs_admin.retry_failed(client, args.queue, progress)
+            progress.done()
+            _say(json.dumps(retried, indent=2) if args.json else f"retried {retried['retried']} failed jobs")
+            return 0
         if not args.job_id:
-            return _fail(f"jobs {args.action} needs a job id (from `tidal-mcp jobs`)")
+            hint = ", or --all to retry every failed job" if args.action == "retry" else ""
+            return _fail(f"jobs {args.action} needs a job id (from `tidal-mcp jobs`){hint}")
         result = {"show": jobs_admin.show, "retry": jobs_admin.retry, "cancel": jobs_admin.cancel}[args.action](
             client, args.job_id)
     except jobs_admin.JobsAdminError as exc:

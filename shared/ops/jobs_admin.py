@@ -3,6 +3,7 @@
     tidal-mcp jobs [--queue Q] [--state queued|started|failed|finished] [--limit N] [--json]
     tidal-mcp jobs show JOB_ID [--json]
     tidal-mcp jobs retry JOB_ID        a failed job back on its queue (workers pick it up at once)
+    tidal-mcp jobs retry --all [--queue Q]   every failed job (of one queue), with progress on a terminal
     tidal-mcp jobs cancel JOB_ID       a queued job taken off its queue (a running one finishes or times out)
 
 These are the pool's own RQ jobs (one per TIDAL operation or batch chunk), the same rq-dashboard
@@ -15,11 +16,12 @@ from typing import Any
 
 import redis
 from rq import Queue
-from rq.exceptions import NoSuchJobError
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry, FinishedJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
 
+from shared.ops.progress import Progress
 from shared.queueing import DOORBELL, QUEUES
 
 STATES = ("queued", "started", "failed", "finished")
@@ -91,6 +93,26 @@ def retry(client: redis.Redis, job_id: str) -> dict[str, Any]:
     FailedJobRegistry(queue=_queue(client, job.origin)).requeue(job_id)
     client.lpush(DOORBELL, "1")
     return {"id": job_id, "queue": job.origin, "state": "queued"}
+
+
+def retry_failed(client: redis.Redis, queue: str | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    """Put every failed job (of ``queue``, or of every queue) back on its queue; how many, per queue."""
+    retried: dict[str, int] = {}
+    registries = [FailedJobRegistry(queue=_queue(client, name)) for name in ([queue] if queue else QUEUES)]
+    if progress is not None:
+        progress.total = sum(registry.count for registry in registries)
+    for registry in registries:
+        for job_id in registry.get_job_ids():
+            try:
+                registry.requeue(job_id)
+            except (NoSuchJobError, InvalidJobOperation):
+                continue  # expired or already requeued meanwhile
+            retried[registry.name] = retried.get(registry.name, 0) + 1
+            if progress is not None:
+                progress.advance()
+    if retried:
+        client.lpush(DOORBELL, "1")
+    return {"retried": sum(retried.values()), "queues": retried}
 
 
 def cancel(client: redis.Redis, job_id: str) -> dict[str, Any]:

@@ -101,6 +101,22 @@ def test_jobs_lists_shows_retries_a_failed_job_and_cancels_a_queued_one(stack_en
         wait_until(lambda: (job := Job.fetch(broken.id, connection=client, serializer=JSONSerializer)).is_failed
                    and job.ended_at != first_end, 30, "the retried job did not run again")
 
+        more = [queue.enqueue("workers.jobs.tracks.get_track") for _ in range(2)]
+
+        def ended() -> dict[str, object]:
+            jobs = [Job.fetch(j.id, connection=client, serializer=JSONSerializer) for j in [*more, broken]]
+            return {job.id: job.ended_at for job in jobs if job.is_failed}
+
+        wait_until(lambda: len(ended()) == 3, 30, "the broken jobs did not fail")
+        before = ended()
+        code, out, err = run(stack_env, tmp_path, "jobs", "retry", "--all", "--json", name="retry-all")
+        assert code == 0 and json.loads(out) == {"retried": 3, "queues": {"tidal-read": 3}}
+        assert "retrying" not in err, "no progress line when stderr is not a terminal"
+        wait_until(lambda: len(after := ended()) == 3 and all(after[i] != before[i] for i in before), 30,
+                   "the retried jobs did not run again")
+        code, _, err = run(stack_env, tmp_path, "jobs", "retry", name="no-id")
+        assert code == 2 and "--all" in err
+
         assert run(stack_env, tmp_path, "pause", name="pause")[0] == 0
         waiting = queue.enqueue("workers.jobs.tracks.get_track", track_id=1)
         code, out, _ = run(stack_env, tmp_path, "jobs", "--state", "queued", "--json", name="queued")
@@ -112,3 +128,33 @@ def test_jobs_lists_shows_retries_a_failed_job_and_cancels_a_queued_one(stack_en
         code, _, err = run(stack_env, tmp_path, "jobs", "retry", waiting.id, name="not-failed")
         assert code == 2 and "not failed" in err
         assert run(stack_env, tmp_path, "resume", name="resume")[0] == 0
+
+
+def test_a_long_command_shows_progress_on_a_terminal_only(stack_env, redis_url, tmp_path):
+    import os
+    import pty
+    import subprocess
+
+    client = connect(redis_url)
+    for number in range(5):
+        client.set(f"tidal:track:{number}", b'{"env":{"ok":true,"data":{}},"ttl":60,"g":0}', ex=60)
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.Popen(tidal_mcp("cache", "drop", "track"), env=stack_env, stdout=subprocess.PIPE,
+                                stderr=follower, stdin=subprocess.DEVNULL)
+        os.close(follower)
+        out, _ = proc.communicate(timeout=60)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed with the command
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0 and b"deleted 5 cache entries" in out
+    assert b"deleting track entries: 5/5" in seen
+    assert b"deleting" not in out, "progress goes to the terminal, never into the command's output"
