@@ -18,8 +18,8 @@ Rules that keep it safe:
   read (:meth:`reading` hands out a token that an invalidation revokes);
 * only *fresh* entries are kept, and only until their freshness ends; past it the read goes to
   Redis as before (stale answers keep their Redis-side rules);
-* it is bounded: at most ``max_entries`` (least recently used dropped first) and no entry whose stored
-  form exceeds ``max_entry_bytes``.
+* it is bounded: at most ``max_entries`` and ``max_bytes`` of stored (JSON) size, least recently used
+  dropped first, and no entry whose stored form exceeds ``max_entry_bytes``.
 
 Example::
 
@@ -43,14 +43,16 @@ from shared.cache import CacheEntry
 class NearCache:
     """See module docstring."""
 
-    def __init__(self, prefixes: Sequence[str], *, max_entries: int = 10_000,
+    def __init__(self, prefixes: Sequence[str], *, max_entries: int = 10_000, max_bytes: int = 16 * 1024 * 1024,
                  max_entry_bytes: int = 256 * 1024) -> None:
         self.prefixes = tuple(sorted(set(prefixes)))
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes
         self.enabled = False
         self.hits = 0
-        self._entries: OrderedDict[str, tuple[CacheEntry, float]] = OrderedDict()
+        self.bytes = 0
+        self._entries: OrderedDict[str, tuple[CacheEntry, float, int]] = OrderedDict()
         self._reads: dict[str, object] = {}
 
     def __len__(self) -> int:
@@ -61,9 +63,9 @@ class NearCache:
         held = self._entries.get(key)
         if held is None:
             return None
-        entry, fresh_until = held
+        entry, fresh_until, _size = held
         if time.monotonic() >= fresh_until:
-            del self._entries[key]
+            self._drop(key)
             return None
         self._entries.move_to_end(key)
         self.hits += 1
@@ -84,10 +86,11 @@ class NearCache:
         del self._reads[key]
         if entry is None or not entry.fresh or entry.fresh_for <= 0 or size > self.max_entry_bytes:
             return
-        self._entries[key] = (entry, time.monotonic() + entry.fresh_for)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        self._drop(key)
+        self._entries[key] = (entry, time.monotonic() + entry.fresh_for, size)
+        self.bytes += size
+        while len(self._entries) > self.max_entries or self.bytes > self.max_bytes:
+            self.bytes -= self._entries.popitem(last=False)[1][2]
 
     def abandon(self, key: str, token: object | None) -> None:
         """A read that failed: forget its token."""
@@ -101,12 +104,18 @@ class NearCache:
             return
         for raw in keys:
             key = raw.decode() if isinstance(raw, bytes) else raw
-            self._entries.pop(key, None)
+            self._drop(key)
             self._reads.pop(key, None)
 
     def clear(self) -> None:
         self._entries.clear()
         self._reads.clear()
+        self.bytes = 0
+
+    def _drop(self, key: str) -> None:
+        held = self._entries.pop(key, None)
+        if held is not None:
+            self.bytes -= held[2]
 
     def enable(self) -> None:
         """Tracking is on and its messages arrive: entries may be kept from now on."""

@@ -59,6 +59,20 @@ def test_it_holds_at_most_max_entries_dropping_the_least_recently_used(near: Nea
     assert near.get("tidal:track:1") is not None
 
 
+def test_it_holds_at_most_max_bytes_of_stored_size() -> None:
+    near = NearCache(["tidal:track:"], max_entries=100, max_bytes=1000, max_entry_bytes=1000)
+    near.enable()
+    for number in range(4):
+        kept(near, f"tidal:track:{number}", entry(number), size=300)
+    assert len(near) == 3 and near.bytes == 900 and near.get("tidal:track:0") is None
+    kept(near, "tidal:track:1", entry(1), size=500)  # replacing an entry counts its new size only
+    assert near.bytes == 800 and len(near) == 2
+    near.invalidate([b"tidal:track:1"])
+    assert near.bytes == 300
+    near.disable()
+    assert near.bytes == 0
+
+
 def test_large_stale_untracked_or_missing_entries_are_not_kept(near: NearCache) -> None:
     kept(near, "tidal:track:1", entry(1), size=1001)
     kept(near, "tidal:track:2", CacheEntry({"ok": True}, fresh=False, age_s=5.0))
