@@ -1,5 +1,6 @@
 # tidal-mcp: `make run` (the stack against TIDAL), `make test` (the whole suite), `make demo` (emulator),
-# `make conformance` (the MCP Inspector and conformance suite against a real stack).
+# `make conformance` (the MCP Inspector and conformance suite against a real stack), `make ops-check` (the
+# Grafana dashboard and Prometheus alerts against a real Prometheus).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -7,7 +8,7 @@ STAMP := $(VENV)/.installed
 WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: install run demo supervise test conformance lint bench chaos clean
+.PHONY: install run demo supervise test conformance ops-check lint bench chaos clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "tidal-mcp needs Python 3.11 or newer (set PYTHON=...)")'
@@ -33,6 +34,14 @@ test: $(STAMP)
 # The MCP Inspector (--strict tools/list) and the MCP conformance suite against a real stack (docs/operations.md).
 conformance: $(STAMP)
 	$(BIN)/python -m tests.conformance
+
+# The dashboard and alerts against a real Prometheus (installs Debian's prometheus package when missing).
+ops-check: $(STAMP)
+	@command -v promtool >/dev/null && command -v prometheus >/dev/null || \
+		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus; }
+	promtool check rules ops/prometheus/alerts.yml
+	cd ops/prometheus && promtool test rules alerts-test.yml
+	$(BIN)/python -m pytest -n 2 tests/integration/test_ops_dashboards.py
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff && $(BIN)/ruff check shared workers mcp_front tests bench

@@ -58,6 +58,23 @@ TIDAL_SECONDS = Histogram(
 )
 
 
+def prime() -> None:
+    """Create every counter series whose labels are known up front at zero, so dashboards and alerts
+    (``increase(...) > 0``) see the first event rather than a series that appears with it."""
+    from shared.catalog import OPERATIONS
+    from shared.ratelimit import FAMILIES
+
+    for outcome in ("refreshed", "adopted", "rejected", "failed", "keyring_save_failed"):
+        LOGIN_REFRESHES.labels(outcome=outcome)
+    for family in FAMILIES:
+        RATE_LIMIT_PAUSES.labels(api=family)
+    for reason in ("inflight", "queue_depth"):
+        ADMISSION_REFUSALS.labels(reason=reason)
+    for kind in {op.cache_kind for op in OPERATIONS.values() if op.ttl}:
+        for result in ("hit", "stale", "miss"):
+            CACHE_LOOKUPS.labels(kind=kind, result=result)
+
+
 def observe_tidal_request(method: str, path: str, status: int, seconds: float) -> None:
     """The :data:`shared.tidal.Observer` that feeds the TIDAL request metrics."""
     route = route_template(path)
@@ -89,6 +106,7 @@ class PoolCollector(Collector):
         self.client = client
 
     def collect(self):  # type: ignore[override]
+        yield GaugeMetricFamily("tidal_mcp_redis_up", "Whether the front reached Redis for this scrape", value=1.0)
         from rq import Queue
         from rq.registry import FailedJobRegistry, StartedJobRegistry
 
@@ -156,6 +174,13 @@ class PoolCollector(Collector):
         return [w.state for w in Worker.all(connection=self.client) if w.name in alive]
 
 
+class _RedisDown(Collector):
+    """``tidal_mcp_redis_up 0``: what a scrape says when Redis does not answer."""
+
+    def collect(self):  # type: ignore[override]
+        yield GaugeMetricFamily("tidal_mcp_redis_up", "Whether the front reached Redis for this scrape", value=0.0)
+
+
 class _Forward(Collector):
     """Exposes another registry's metrics (the process's own, outside multiprocess mode)."""
 
@@ -176,6 +201,8 @@ def render(client: redis.Redis | None) -> tuple[bytes, str]:
         registry.register(_Forward(REGISTRY))
     if client is not None:
         registry.register(PoolCollector(client))
+    else:
+        registry.register(_RedisDown())
     if not directory:
         return generate_latest(registry), CONTENT_TYPE_LATEST
     from shared.metrics_reaper import locked

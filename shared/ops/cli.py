@@ -62,15 +62,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _reap_metric_files() -> None:
-    """Fold away the metric files of processes that died before this one started (never fatal)."""
+    """Fold away the metric files of processes that died before this one started (never fatal), then
+    create this process's known series at zero."""
     import logging
 
+    from shared.metrics import prime
     from shared.metrics_reaper import reap
 
     try:
         reap()
     except (OSError, ValueError) as exc:
         logging.getLogger(__name__).warning("could not reap metric files", extra={"error": repr(exc)})
+    prime()
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,0 +1,189 @@
+"""The Grafana dashboard and the Prometheus alerts against the stack they watch.
+
+* every panel and alert expression parses as PromQL and names only metrics a running stack exports
+  (read from a live front's ``/metrics`` after a workload through the real MCP client);
+* every alert carries a runbook link to a section of docs/operations.md that exists;
+* where a ``prometheus`` binary is installed (``make ops-check`` installs Debian's package), a real
+  Prometheus scrapes the stack and every panel query evaluates to data, every alert expression
+  evaluates without error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import promql_parser
+import pytest
+import requests
+import yaml
+from mcp import Client
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.support.processes import Proc, free_port, wait_until
+from tests.support.stack import shared_stack
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+DASHBOARD = ROOT / "ops" / "grafana" / "tidal-mcp.json"
+ALERTS = ROOT / "ops" / "prometheus" / "alerts.yml"
+RUNBOOK = ROOT / "docs" / "operations.md"
+ROWS = ["Clients", "Queues and workers", "TIDAL", "Cache", "Login"]
+PROMETHEUS_OWN = {"up"}  # series Prometheus makes itself
+
+
+def panel_queries() -> dict[str, str]:
+    panels = json.loads(DASHBOARD.read_text())["panels"]
+    return {p["title"]: t["expr"] for p in panels if p["type"] != "row" for t in p["targets"]}
+
+
+def alert_rules() -> list[dict[str, Any]]:
+    return [rule for group in yaml.safe_load(ALERTS.read_text())["groups"] for rule in group["rules"]]
+
+
+def concrete(expr: str, window: str = "5m") -> str:
+    """A panel query as Grafana sends it (its range variable filled in)."""
+    return expr.replace("$__rate_interval", window)
+
+
+def metric_names(expr: str) -> set[str]:
+    """Every metric a PromQL expression selects (parsing it: a syntax error fails here)."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, promql_parser.VectorSelector):
+            found.add(node.name)
+            return
+        for attribute in ("lhs", "rhs", "expr", "vector_selector", "param"):
+            child = getattr(node, attribute, None)
+            if child is not None and not isinstance(child, (str, int, float)):
+                walk(child)
+        for child in getattr(node, "args", None) or []:
+            walk(child)
+
+    walk(promql_parser.parse(concrete(expr)))
+    return found
+
+
+def anchors(markdown: str) -> set[str]:
+    """GitHub's heading anchors of a Markdown document."""
+    return {re.sub(r"[^\w\- ]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
+            for line in markdown.splitlines() if line.startswith("#")}
+
+
+def test_the_dashboard_has_its_rows_and_every_query_parses():
+    panels = json.loads(DASHBOARD.read_text())["panels"]
+    assert [p["title"] for p in panels if p["type"] == "row"] == ROWS
+    for title, expr in panel_queries().items():
+        assert metric_names(expr), f"{title}: selects no metric"
+    assert metric_names('sum(rate(a_total{x="1"}[5m])) / clamp_min(sum(rate(b_total[5m])), 1)') == {"a_total",
+                                                                                                     "b_total"}
+    with pytest.raises(ValueError):
+        promql_parser.parse("sum(rate(a_total[5m])")
+
+
+def test_every_alert_parses_and_links_an_existing_runbook_section():
+    sections = anchors(RUNBOOK.read_text())
+    rules = alert_rules()
+    assert len(rules) >= 8
+    for rule in rules:
+        assert metric_names(rule["expr"]), rule["alert"]
+        url = rule["annotations"]["runbook_url"]
+        assert url.startswith("docs/operations.md#") and url.split("#", 1)[1] in sections, (rule["alert"], url)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    # every process writes its samples where the front's /metrics reads them, as the launchers arrange
+    samples = tmp_path_factory.mktemp("prometheus-multiproc")
+    with shared_stack(tmp_path_factory.mktemp("ops"), workers=2, front=True, TIDAL_MCP_RATE_START="200",
+                      TIDAL_MCP_RATE_LIMIT="200", TIDAL_MCP_RATE_BURST="50",
+                      PROMETHEUS_MULTIPROC_DIR=str(samples)) as stack:
+        yield stack
+
+
+@pytest.fixture(scope="module")
+def worked(stack):
+    """The stack after a workload through the real MCP client: misses and hits, a batch, an unknown id."""
+    tracks = stack.control.get("catalog")["track_ids"][:5]
+
+    async def workload() -> None:
+        async with Client(stack.mcp_url) as client:
+            for track in tracks * 2:
+                await client.call_tool("tidal_get_track", {"track_id": track})
+            await client.call_tool("tidal_get_tracks", {"track_ids": tracks})
+            await client.call_tool("tidal_get_track", {"track_id": 999_999_999_999})  # an error result
+
+    asyncio.run(workload())
+    return stack
+
+
+def exported(stack) -> set[str]:
+    body = requests.get(stack.mcp_url.removesuffix("/mcp") + "/metrics", timeout=10).text
+    return {sample.name for family in text_string_to_metric_families(body) for sample in family.samples}
+
+
+def test_every_metric_the_dashboard_and_alerts_use_is_exported_by_the_stack(worked):
+    names = exported(worked)
+    used = {name for expr in panel_queries().values() for name in metric_names(expr)}
+    used |= {name for rule in alert_rules() for name in metric_names(rule["expr"])}
+    missing = used - names - PROMETHEUS_OWN
+    assert not missing, f"used but not exported: {sorted(missing)}"
+    assert "tidal_mcp_redis_up" in names and "tidal_mcp_login_refreshes_total" in names
+
+
+@pytest.mark.skipif(shutil.which("prometheus") is None, reason="no prometheus binary (`make ops-check` installs it)")
+def test_a_real_prometheus_evaluates_every_panel_to_data(worked, tmp_path):
+    target = worked.mcp_url.removesuffix("/mcp").removeprefix("http://")
+    config = tmp_path / "prometheus.yml"
+    config.write_text(yaml.safe_dump({
+        "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+        "rule_files": [str(ALERTS)],
+        "scrape_configs": [{"job_name": "tidal-mcp", "static_configs": [{"targets": [target]}]}]}))
+    prometheus, url = start_prometheus(config, tmp_path)
+    try:
+        def query(expr: str) -> list[Any]:
+            answer = requests.get(f"{url}/api/v1/query", params={"query": expr}, timeout=10).json()
+            assert answer["status"] == "success", (expr, answer)
+            return answer["data"]["result"]
+
+        wait_until(lambda: len(query("tidal_mcp_redis_up[1m]")[0]["values"]) >= 4 if query(
+            "tidal_mcp_redis_up[1m]") else False, 60, "Prometheus did not scrape the front")
+        empty = [title for title, expr in panel_queries().items() if not query(concrete(expr, "1m"))]
+        assert not empty, f"panels without data: {empty}"
+        for rule in alert_rules():
+            query(rule["expr"])  # evaluates (an alert that does not fire has no data, rightly)
+        rules = requests.get(f"{url}/api/v1/rules", timeout=10).json()["data"]["groups"][0]["rules"]
+        assert {r["name"] for r in rules} == {r["alert"] for r in alert_rules()}
+        assert all(r["health"] == "ok" for r in rules), [(r["name"], r.get("lastError")) for r in rules]
+    finally:
+        prometheus.stop()
+
+
+def start_prometheus(config: Path, tmp_path: Path) -> tuple[Proc, str]:
+    """Prometheus on a free port (another bind of the same port is retried on a new one)."""
+    for attempt in range(5):
+        port = free_port()
+        proc = Proc(f"prometheus-{attempt}", [shutil.which("prometheus") or "prometheus", f"--config.file={config}",
+                                              f"--storage.tsdb.path={tmp_path / f'data-{attempt}'}",
+                                              f"--web.listen-address=127.0.0.1:{port}"], {}, tmp_path / "logs")
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and proc.popen.poll() is None:
+            try:
+                if requests.get(f"{url}/-/ready", timeout=1).ok:
+                    return proc, url
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)  # polling for readiness, with a deadline
+        logs = proc.logs()
+        proc.stop()
+        if "address already in use" not in logs:
+            raise AssertionError(f"prometheus did not start:\n{logs}")
+    raise AssertionError("prometheus found no free port")
