@@ -37,7 +37,7 @@ from rq.results import Result
 from rq.serializers import JSONSerializer
 
 from mcp_front.waiter import LOST, ResultWaiter
-from shared import metrics
+from shared import metrics, tracing
 from shared.cache import AsyncCache, CacheEntry
 from shared.catalog import OPERATIONS, Operation
 from shared.errors import (
@@ -204,7 +204,8 @@ class Dispatcher:
                     request_id: str | None) -> dict[str, Any]:
         job = Job.create(op.func, kwargs=args, connection=self.sync_client, id=job_id, serializer=JSONSerializer,
                          timeout=op.timeout, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
-                         meta={"request_id": request_id, "coalesce": coalesce}, description=f"{op.name} {args}",
+                         meta={"request_id": request_id, "coalesce": coalesce, **tracing.carrier()},
+                         description=f"{op.name} {args}",
                          status=JobStatus.QUEUED)
         job.origin = op.queue
         job.enqueued_at = job.created_at

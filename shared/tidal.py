@@ -30,7 +30,7 @@ import requests
 import tidalapi
 from requests.adapters import HTTPAdapter
 
-from shared import metrics
+from shared import metrics, tracing
 from shared.ratelimit import PoolRateLimiter, stated_budget
 from shared.resilience import TransientResponse, http_retrying, raise_if_transient, retry_after_seconds
 from shared.settings import Settings
@@ -124,6 +124,17 @@ class TidalAdapter(HTTPAdapter):
             return exc.response  # out of retries or time: let tidalapi map the status as usual
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _traced_send(self, request: requests.PreparedRequest, family: str, path: str,
+                     **kwargs: object) -> requests.Response:
+        """One HTTP request inside its client span: method, route template, status; never the URL."""
+        method = request.method or ""
+        route = metrics.route_template(path)
+        with tracing.span(f"{method} {route}", {"http.request.method": method, "url.template": route,
+                                                "tidal_mcp.api": family}, kind="client") as current:
+            response = super().send(request, **kwargs)
+            tracing.set_attribute(current, "http.response.status_code", response.status_code)
+            return response
+
     def _send_once(self, request: requests.PreparedRequest, family: str, **kwargs) -> requests.Response:
         limiter = self.limiter.family(family) if self.limiter is not None else None
         if limiter is not None:
@@ -135,7 +146,10 @@ class TidalAdapter(HTTPAdapter):
         start = time.perf_counter()
         status = 0
         try:
-            response = super().send(request, **kwargs)
+            if tracing.ENABLED:
+                response = self._traced_send(request, family, path, **kwargs)
+            else:
+                response = super().send(request, **kwargs)
             status = response.status_code
         finally:
             elapsed = time.perf_counter() - start

@@ -37,7 +37,7 @@ from rq import get_current_job
 from rq.timeouts import JobTimeoutException
 from tidalapi.exceptions import AuthenticationError, ObjectNotFound, TooManyRequests
 
-from shared import metrics
+from shared import metrics, tracing
 from shared.cache import Cache
 from shared.catalog import OPERATIONS, Operation
 from shared.circuit import PoolCircuitBreaker
@@ -156,7 +156,8 @@ def tidal_job(name: str) -> Callable[[Callable[..., BaseModel]], Callable[..., d
         @functools.wraps(fn)
         def job(**args: Any) -> dict[str, Any]:
             rq_job = get_current_job()
-            with request_context(rq_job.meta.get("request_id") if rq_job else None):
+            meta = rq_job.meta if rq_job else {}
+            with request_context(meta.get("request_id")), tracing.job_span(meta, op.name):
                 return _run(op, fn, args)
 
         return job

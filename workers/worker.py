@@ -45,7 +45,7 @@ from rq.utils import now
 from rq.worker.base import WorkerStatus
 from rq.worker_pool import WorkerPool
 
-from shared import metrics
+from shared import metrics, tracing
 from shared.catalog import JOB_FUNCTIONS
 from shared.errors import InvalidRequest
 from shared.pool import ALIVE_TTL_MS, RQ_WORKER_TTL
@@ -148,6 +148,7 @@ class TidalWorker(SimpleWorker):
 
     def bootstrap(self, *args: Any, **kwargs: Any) -> None:
         super().bootstrap(*args, **kwargs)
+        tracing.setup_tracing("tidal-mcp-worker")  # here, in the worker's own process (after a pool's fork)
         if current_context_or_none() is None:
             context = build_context(Settings.from_env(), self.connection)
             set_context(context)
@@ -172,6 +173,7 @@ class TidalWorker(SimpleWorker):
             return
         self._liveness.stop()
         self._liveness = None
+        tracing.shutdown()
         try:
             Janitor(self.connection, self.scripts, self.name).recover_own_claims()
             self.connection.delete(alive_key(self.name))

@@ -13,7 +13,7 @@ from mcp.types import ToolAnnotations
 from pydantic import Field
 
 from mcp_front.examples import EXAMPLE_ALBUM_ID, EXAMPLE_ARTIST_ID, EXAMPLE_PLAYLIST_UUID, EXAMPLE_TRACK_ID
-from shared import metrics
+from shared import metrics, tracing
 from shared.errors import TidalMcpError
 from shared.logs import request_context
 
@@ -69,10 +69,11 @@ async def call_op(
 
     start = time.perf_counter()
     source = "error"
-    with request_context(request_id):
+    with request_context(request_id), tracing.span(f"dispatch {op}", {"tidal_mcp.op": op}) as current:
         try:
             answer = await dispatcher.call(op, args, request_id=request_id, progress=progress)
             source = answer.source
+            tracing.set_attribute(current, "tidal_mcp.source", source)
         except TidalMcpError as exc:
             metrics.TOOL_CALLS.labels(tool=tool, outcome=exc.code).inc()
             log.info("tool error", extra={"tool": tool, "code": exc.code})

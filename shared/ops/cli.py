@@ -146,7 +146,9 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_front(settings: Settings, args: argparse.Namespace) -> int:
     from mcp_front.exposure import ExposureError, check_exposure
     from mcp_front.server import serve_http, serve_stdio
+    from shared.tracing import setup_tracing
 
+    setup_tracing("tidal-mcp-front")
     if args.stdio:
         asyncio.run(serve_stdio(settings))
         return 0

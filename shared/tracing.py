@@ -1,0 +1,127 @@
+"""OpenTelemetry traces across the processes: a tool call in the front, its job in a worker, each TIDAL request.
+
+Off unless ``OTEL_EXPORTER_OTLP_ENDPOINT`` (or ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``) is set: then each
+process installs the SDK's tracer provider with a batching OTLP/HTTP (protobuf) exporter, configured by
+the standard ``OTEL_*`` variables (headers, timeouts, ``OTEL_SERVICE_NAME``, ``OTEL_BSP_*``). When off,
+every helper here returns at the first line (a module flag), so the hot paths pay one attribute read.
+
+What a trace holds (and never holds):
+
+* the front: the MCP SDK's own ``tools/call <tool>`` server span (it continues a ``traceparent`` the
+  client sends in ``_meta``), and inside it ``dispatch <op>`` with ``tidal_mcp.source`` (cache, tidal,
+  stale) - a cache hit ends there;
+* the job: the front writes the W3C ``traceparent`` into the RQ job's meta; the worker's ``job <op>``
+  span continues it (a call that joins a job already queued by another call is linked to that call's
+  trace, not its own: the job runs once);
+* each TIDAL HTTP request: ``<METHOD> <route>`` (client span) with the route *template*
+  (``/v1/tracks/{id}``), the status code and the API family - never the URL, its query, ids, tokens or
+  stream URLs.
+
+Example::
+
+    setup_tracing("tidal-mcp-worker")          # at process start; False when off
+    with span("dispatch track.get", {"tidal_mcp.op": "track.get"}) as current:
+        meta = {"request_id": rid, **carrier()}  # travels in the job
+    with job_span(meta, "track.get"): ...       # in the worker
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+ENABLED = False
+_tracer: Any = None
+
+
+def wanted(env: Mapping[str, str] | None = None) -> bool:
+    """Whether an OTLP endpoint is configured."""
+    env = os.environ if env is None else env
+    return bool(env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+
+
+def setup_tracing(service: str) -> bool:
+    """Install the tracer provider and OTLP exporter for this process, when an endpoint is set.
+
+    Call it in the process that makes the spans (after any fork: a batch processor's thread does not
+    survive one). Returns whether tracing is on.
+    """
+    global ENABLED, _tracer
+    if ENABLED or not wanted():
+        return ENABLED
+    from opentelemetry import trace
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    resource = Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME") or service,
+                                "service.instance.id": f"{os.uname().nodename}:{os.getpid()}"})
+    provider = TracerProvider(resource=resource)
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    trace.set_tracer_provider(provider)
+    atexit.register(provider.shutdown)  # flush what is still batched
+    _tracer = trace.get_tracer("tidal-mcp")
+    ENABLED = True
+    log.info("tracing on", extra={"service": service})
+    return True
+
+
+def shutdown() -> None:
+    """Flush and stop the exporter (a worker leaving the pool, a front stopping)."""
+    if ENABLED:
+        from opentelemetry import trace
+
+        provider = trace.get_tracer_provider()
+        with contextlib.suppress(Exception):
+            provider.shutdown()  # type: ignore[attr-defined]
+
+
+@contextlib.contextmanager
+def span(name: str, attributes: Mapping[str, Any] | None = None, *, kind: str = "internal",
+         parent: Any = None) -> Iterator[Any]:
+    """A span named ``name`` around the block (None inside when tracing is off)."""
+    if not ENABLED:
+        yield None
+        return
+    from opentelemetry.trace import SpanKind
+
+    with _tracer.start_as_current_span(name, context=parent, kind=getattr(SpanKind, kind.upper()),
+                                       attributes=dict(attributes or {})) as current:
+        yield current
+
+
+def carrier() -> dict[str, str]:
+    """The current trace context as W3C headers (``traceparent``), for a job's meta; empty when off."""
+    if not ENABLED:
+        return {}
+    from opentelemetry.propagate import inject
+
+    headers: dict[str, str] = {}
+    inject(headers)
+    return headers
+
+
+@contextlib.contextmanager
+def job_span(meta: Mapping[str, Any], op: str, attributes: Mapping[str, Any] | None = None) -> Iterator[Any]:
+    """The worker's span for a job, continuing the trace whose context the front put in its meta."""
+    if not ENABLED:
+        yield None
+        return
+    from opentelemetry.propagate import extract
+
+    parent = extract({key: str(value) for key, value in meta.items() if key in ("traceparent", "tracestate")})
+    with span(f"job {op}", {"tidal_mcp.op": op, **(attributes or {})}, kind="consumer", parent=parent) as current:
+        yield current
+
+
+def set_attribute(current: Any, key: str, value: Any) -> None:
+    """Set an attribute on a span from :func:`span` (no-op when tracing is off)."""
+    if current is not None:
+        current.set_attribute(key, value)

@@ -1,0 +1,137 @@
+"""OpenTelemetry across the processes: one tool call's trace links the front, the worker and TIDAL.
+
+A real stack (Redis, two worker processes, the front, the emulator) exports over OTLP/HTTP to a
+receiver this test runs; the MCP SDK client makes the call.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from mcp import Client
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
+    ExportTraceServiceResponse,
+)
+
+from tests.support.stack import shared_stack
+
+pytestmark = [pytest.mark.integration, pytest.mark.anyio]
+
+
+class Receiver:
+    """An OTLP/HTTP trace endpoint on a port the OS picks; the spans it was sent."""
+
+    def __init__(self) -> None:
+        self.spans: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.take(ExportTraceServiceRequest.FromString(body))
+                answer = ExportTraceServiceResponse().SerializeToString()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-protobuf")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def take(self, request: ExportTraceServiceRequest) -> None:
+        with self.lock:
+            for resource_spans in request.resource_spans:
+                service = next((a.value.string_value for a in resource_spans.resource.attributes
+                                if a.key == "service.name"), "")
+                for scope in resource_spans.scope_spans:
+                    for span in scope.spans:
+                        self.spans.append({
+                            "service": service, "name": span.name, "trace": span.trace_id.hex(),
+                            "id": span.span_id.hex(), "parent": span.parent_span_id.hex(),
+                            "attributes": {a.key: getattr(a.value, a.value.WhichOneof("value"))
+                                           for a in span.attributes}})
+
+    def find(self, name: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [s for s in self.spans if s["name"] == name]
+
+
+@pytest.fixture(scope="module")
+def receiver() -> Iterator[Receiver]:
+    receiver = Receiver()
+    yield receiver
+    receiver.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, receiver):
+    with shared_stack(tmp_path_factory.mktemp("tracing"), workers=2, front=True,
+                      OTEL_EXPORTER_OTLP_ENDPOINT=receiver.url, OTEL_BSP_SCHEDULE_DELAY="100",
+                      TIDAL_MCP_RATE_START="200", TIDAL_MCP_RATE_LIMIT="200") as stack:
+        yield stack
+
+
+def eventually(condition, timeout: float, message: str):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)  # polling what the receiver has been sent, with a deadline
+    raise AssertionError(message)
+
+
+async def test_one_trace_links_the_tool_call_its_job_and_the_tidal_requests(stack, receiver):
+    track = stack.control.get("catalog")["track_ids"][42]
+    async with Client(stack.mcp_url) as client:
+        result = await client.call_tool("tidal_get_track", {"track_id": track})
+    assert result.structured_content["id"] == track
+
+    def linked() -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]] | None:
+        for dispatch in receiver.find("dispatch track.get"):
+            jobs = [s for s in receiver.find("job track.get") if s["trace"] == dispatch["trace"]]
+            if not jobs:
+                continue
+            http = [s for s in receiver.spans if s["trace"] == dispatch["trace"] and s["parent"] == jobs[0]["id"]
+                    and s["name"].startswith("GET ")]
+            if http:
+                return dispatch, jobs[0], http
+        return None
+
+    dispatch, job, http = eventually(linked, 30, f"no linked trace among {receiver.spans!r}")
+    assert dispatch["service"] == "tidal-mcp-front" and job["service"] == "tidal-mcp-worker"
+    assert dispatch["attributes"]["tidal_mcp.source"] == "tidal"
+    assert job["parent"] == dispatch["id"], "the job continues the front's span"
+    tool = [s for s in receiver.find("tools/call tidal_get_track") if s["id"] == dispatch["parent"]]
+    assert tool and tool[0]["service"] == "tidal-mcp-front", "the dispatch runs inside the SDK's tool-call span"
+    assert {s["name"] for s in http} >= {"GET /v1/tracks/{id}"}
+    request = next(s for s in http if s["name"] == "GET /v1/tracks/{id}")
+    assert request["attributes"]["http.response.status_code"] == 200
+    assert request["attributes"]["url.template"] == "/v1/tracks/{id}"
+    text = repr(receiver.spans)
+    assert str(track) not in text.replace(f"'track_id': {track}", ""), "no id in span names or attributes"
+    for secret in ("Bearer", "access_token", "countryCode", "http://"):
+        assert secret not in text
+
+
+async def test_a_cache_hit_is_traced_in_the_front_only(stack, receiver):
+    track = stack.control.get("catalog")["track_ids"][43]
+    async with Client(stack.mcp_url) as client:
+        await client.call_tool("tidal_get_track", {"track_id": track})
+        await client.call_tool("tidal_get_track", {"track_id": track})
+
+    hit = eventually(lambda: [s for s in receiver.find("dispatch track.get")
+                              if s["attributes"].get("tidal_mcp.source") == "cache"], 30, "no cache-hit span")
+    assert not [s for s in receiver.spans if s["trace"] == hit[0]["trace"] and s["service"] != "tidal-mcp-front"]
