@@ -37,10 +37,10 @@ from shared.catalog import CACHE_PREFIXES
 from shared.near_cache import NearCache
 from shared.redis_conn import connect, connect_async, location
 from shared.settings import Settings
+from shared.version import VERSION
 
 log = logging.getLogger(__name__)
 
-VERSION = "0.1.0"
 INSTRUCTIONS = """\
 Tools for the TIDAL music service. Use tidal_search to find tracks, albums, artists and playlists
 by words, then tidal_get_track / tidal_get_album / tidal_get_artist / tidal_get_playlist with the ids

@@ -77,7 +77,10 @@ def _reap_metric_files() -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from shared.version import VERSION
+
     parser = argparse.ArgumentParser(prog="tidal-mcp", description="MCP server for TIDAL (front, workers, tools)")
+    parser.add_argument("--version", action="version", version=f"tidal-mcp {VERSION}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     front = sub.add_parser("front", help="run the MCP server")

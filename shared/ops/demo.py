@@ -6,7 +6,7 @@ The demo never touches a real installation, whatever the shell exports: it runs 
 one a ``TIDAL_MCP_DEMO_*`` variable (:data:`PORTS`). A port already in use stops it with one line
 naming the variable to change.
 
-It starts the emulator (``python -m tests.fake_tidal --auto-approve``, from a repo checkout), logs
+It starts the emulator (``python -m tidal_mcp_emulator --auto-approve``; the checkout's ``tests/fake_tidal``), logs
 in through the real device flow, runs the same honcho stack as ``make run``, and - once the stack
 answers healthy - prints how to connect, example calls with ids of the demo's catalog, and the
 command that watches it: ``tidal-mcp status --demo``.
@@ -26,11 +26,13 @@ from pathlib import Path
 import requests
 
 from mcp_front.examples import EXAMPLE_ALBUM_ID, EXAMPLE_TRACK_ID
-from shared.ops.launch import ROOT, honcho_command, stack_environment
+from shared.ops.launch import honcho_command, stack_environment
 from shared.settings import Settings, default_data_dir
 from shared.tokens import TokenStore
 
 DEMO_KEYRING_PASSWORD = "tidal-mcp-demo"
+#: The TIDAL emulator's importable name: the package ships ``tests/fake_tidal`` under it (setup.py).
+EMULATOR = "tidal_mcp_emulator"
 # variable -> (default port, what listens there)
 PORTS = {
     "TIDAL_MCP_DEMO_PORT": (8010, "the demo's MCP front"),
@@ -87,10 +89,10 @@ def _check_ports_free(ports: dict[str, int]) -> None:
 
 
 def start_emulator(port: int) -> subprocess.Popen[str]:
-    """Start the emulator from the checkout; return it once it listens."""
+    """Start the emulator (shipped in the package as :data:`EMULATOR`); return it once it listens."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fake_tidal", "--port", str(port), "--auto-approve"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [sys.executable, "-m", EMULATOR, "--port", str(port), "--auto-approve"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         start_new_session=True,  # Ctrl-C reaches the demo alone, which stops everything in order
     )
     assert proc.stdout is not None

@@ -17,7 +17,8 @@ from shared.datadir import REDIS_PASSWORD, private_dir, secret
 from shared.redis_conn import connect, ping
 from shared.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
+#: The Procfile and supervisord.conf, shipped inside the package (the checkout's root files link here).
+STACK_CONFIG = Path(__file__).resolve().parent / "stack"
 
 
 def venv_bin(name: str) -> str:
@@ -52,15 +53,15 @@ def stack_environment(settings: Settings, workers: int | None = None,
 
 
 def honcho_command(env: dict[str, str]) -> list[str]:
-    """``honcho start`` on the repo's Procfile with ``TIDAL_MCP_WORKERS`` workers."""
-    return [venv_bin("honcho"), "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT),
+    """``honcho start`` on the shipped Procfile with ``TIDAL_MCP_WORKERS`` workers, in the data dir."""
+    return [venv_bin("honcho"), "start", "-f", str(STACK_CONFIG / "Procfile"), "-d", env["TIDAL_MCP_DATA_DIR"],
             "-c", f"worker={env['TIDAL_MCP_WORKERS']}"]
 
 
 def supervisorctl_command(args: list[str]) -> list[str]:
     """``supervisorctl`` on this stack's config (its socket lives in the data dir)."""
-    return [venv_bin("supervisorctl"), "-c", str(ROOT / "supervisord.conf"), *args]
+    return [venv_bin("supervisorctl"), "-c", str(STACK_CONFIG / "supervisord.conf"), *args]
 
 
 def supervisord_command() -> list[str]:
-    return [venv_bin("supervisord"), "-c", str(ROOT / "supervisord.conf")]
+    return [venv_bin("supervisord"), "-c", str(STACK_CONFIG / "supervisord.conf")]
