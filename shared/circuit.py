@@ -29,6 +29,7 @@ from typing import Any
 import redis
 from circuitbreaker import STATE_CLOSED, STATE_HALF_OPEN, STATE_OPEN, CircuitBreaker
 
+from shared import metrics
 from shared.errors import UpstreamUnavailable
 from shared.queueing import CIRCUIT_OPEN
 
@@ -43,14 +44,16 @@ STATES = (STATE_CLOSED, STATE_HALF_OPEN, STATE_OPEN)
 
 _RECORD_FAILURE = """
 -- KEYS: failures, open, tripped, probe; ARGV: threshold, recovery ms, window s
+-- returns {consecutive failures, 1 when this failure opened a circuit that was not open}
 local n = redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
-local half_open = redis.call('EXISTS', KEYS[3]) == 1 and redis.call('EXISTS', KEYS[2]) == 0
+local was_open = redis.call('EXISTS', KEYS[2])
+local half_open = redis.call('EXISTS', KEYS[3]) == 1 and was_open == 0
 if n >= tonumber(ARGV[1]) or half_open then
   redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
   redis.call('SET', KEYS[3], '1')
   redis.call('DEL', KEYS[4])
-  return {n, 1}
+  return {n, 1 - was_open}
 end
 return {n, 0}
 """
@@ -103,6 +106,7 @@ class PoolCircuitBreaker(CircuitBreaker):
                                                    FAILURE_WINDOW])
         self._dirty = True
         if opened:
+            metrics.CIRCUIT_OPENS.inc()
             log.warning("TIDAL keeps failing: circuit open for the whole pool",
                         extra={"failures": count, "recovery_s": self._recovery_timeout})
 

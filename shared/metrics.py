@@ -27,7 +27,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
@@ -52,6 +52,8 @@ RATE_LIMIT_PAUSES = Counter("tidal_mcp_rate_limit_pauses", "TIDAL 429 answers th
 JOBS = Counter("tidal_mcp_jobs", "Worker jobs by operation and outcome", ["op", "outcome"])
 JOB_SECONDS = Histogram("tidal_mcp_job_seconds", "Worker job duration", ["op"])
 TIDAL_REQUESTS = Counter("tidal_mcp_tidal_requests", "HTTP requests sent to TIDAL", ["method", "route", "status"])
+CIRCUIT_OPENS = Counter("tidal_mcp_circuit_opens", "Times the pool-wide circuit breaker opened (or reopened "
+                        "after a failed probe)")
 TIDAL_SECONDS = Histogram(
     "tidal_mcp_tidal_request_seconds", "TIDAL HTTP request latency", ["method", "route"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
@@ -112,8 +114,9 @@ class PoolCollector(Collector):
 
         from shared.circuit import STATES, circuit_state
         from shared.pool import count_live_workers
-        from shared.queueing import QUEUES
+        from shared.queueing import PAUSED, QUEUES
         from shared.ratelimit import FAMILIES, bucket_key, paused_for
+        from shared.upstream import LOGIN_STATES, read_upstream
 
         depth = GaugeMetricFamily("tidal_mcp_queue_jobs", "Jobs per queue and state", labels=["queue", "state"])
         for name in QUEUES:
@@ -132,6 +135,15 @@ class PoolCollector(Collector):
         memory = self.client.info("memory")
         yield GaugeMetricFamily("tidal_mcp_redis_used_memory_bytes", "Memory Redis uses (cache, queues, jobs)",
                                 value=float(memory.get("used_memory", 0)))
+        yield GaugeMetricFamily("tidal_mcp_redis_maxmemory_bytes", "Redis's maxmemory (0 = no limit)",
+                                value=float(memory.get("maxmemory", 0)))
+        stats = self.client.info("stats")
+        yield CounterMetricFamily("tidal_mcp_redis_evicted_keys", "Keys Redis evicted for maxmemory since it started",
+                                  value=float(stats.get("evicted_keys", 0)))
+        yield GaugeMetricFamily("tidal_mcp_redis_keys", "Keys in the pool's Redis database (cache, jobs, state)",
+                                value=float(self.client.dbsize()))
+        yield GaugeMetricFamily("tidal_mcp_pool_paused", "1 while an operator has paused the pool (tidal-mcp pause)",
+                                value=1.0 if self.client.exists(PAUSED) else 0.0)
         pause = GaugeMetricFamily("tidal_mcp_rate_limit_pause_seconds", "Seconds left on the pool's 429 pause",
                                   labels=["api"])
         budget = GaugeMetricFamily("tidal_mcp_rate_limit_rate", "The pool's current TIDAL budget (requests/s)",
@@ -149,7 +161,13 @@ class PoolCollector(Collector):
         for name in STATES:
             state.add_metric([name], 1.0 if circuit["state"] == name else 0.0)
         yield state
-
+        yield GaugeMetricFamily("tidal_mcp_circuit_consecutive_failures", "Failed jobs in a row (the circuit opens "
+                                "at TIDAL_MCP_CIRCUIT_FAILURES)", value=float(circuit["consecutive_failures"]))
+        upstream = read_upstream(self.client)
+        yield _one_hot("tidal_mcp_tidal_state", "What the pool last saw of TIDAL (1 = current): reachable, failing "
+                       "(5xx or no answer) or unknown (no request for 10 min)", TIDAL_STATES, upstream["tidal"])
+        yield _one_hot("tidal_mcp_login_state", "The pool's TIDAL login as workers last saw it (1 = current)",
+                       (*LOGIN_STATES, "unknown"), upstream["login"])
 
     def _oldest(self, queues: tuple[str, ...]) -> GaugeMetricFamily:
         """Seconds the job at the head of each queue has waited (0 for an empty queue), on Redis's clock."""
@@ -172,6 +190,18 @@ class PoolCollector(Collector):
 
         alive = set(live_worker_names(self.client))
         return [w.state for w in Worker.all(connection=self.client) if w.name in alive]
+
+
+TIDAL_STATES = ("reachable", "failing", "unknown")
+
+
+def _one_hot(name: str, documentation: str, states: tuple[str, ...], current: str) -> GaugeMetricFamily:
+    """A gauge per state, 1 for ``current`` and 0 for the others (a state never seen counts as the last)."""
+    family = GaugeMetricFamily(name, documentation, labels=["state"])
+    current = current if current in states else states[-1]
+    for state in states:
+        family.add_metric([state], 1.0 if state == current else 0.0)
+    return family
 
 
 class _RedisDown(Collector):
