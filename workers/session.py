@@ -211,7 +211,7 @@ def _post_refresh(session: tidalapi.Session, refresh_token: str) -> str | None:
     """tidalapi's ``token_refresh``, keeping a rotated refresh token it would drop.
 
     Returns the new refresh token when TIDAL sent one. Raises tidalapi's ``AuthenticationError``
-    when TIDAL refuses, as tidalapi does.
+    when TIDAL refuses, as tidalapi does, and ``requests.HTTPError`` when its auth server answers 5xx.
     """
     config = session.config
     response = session.request_session.post(
@@ -223,6 +223,8 @@ def _post_refresh(session: tidalapi.Session, refresh_token: str) -> str | None:
             "client_secret": config.client_secret_pkce if session.is_pkce else config.client_secret,
         },
     )
+    if response.status_code >= 500:  # TIDAL's auth server failing is no verdict on the refresh token
+        response.raise_for_status()
     body = response.json()
     if response.status_code != 200:
         raise AuthenticationError(
