@@ -25,6 +25,7 @@ import yaml
 from mcp import Client
 from prometheus_client.parser import text_string_to_metric_families
 
+from shared import metrics
 from tests.support.processes import Proc, free_port, wait_until
 from tests.support.stack import shared_stack
 
@@ -33,14 +34,41 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "ops" / "grafana" / "tidal-mcp.json"
 ALERTS = ROOT / "ops" / "prometheus" / "alerts.yml"
+ALERT_TESTS = ROOT / "ops" / "prometheus" / "alerts-test.yml"
 RUNBOOK = ROOT / "docs" / "operations.md"
 ROWS = ["Clients", "Queues and workers", "TIDAL", "Cache", "Login"]
 PROMETHEUS_OWN = {"up"}  # series Prometheus makes itself
+#: Every stage a call passes (issue 12, item 1) and the series that show it.
+STAGES = {
+    "front: calls": ["tidal_mcp_tool_calls_total"],
+    "front: latency by tool and source": ["tidal_mcp_tool_seconds_bucket"],
+    "front: in-flight waits": ["tidal_mcp_inflight_waits"],
+    "front: admission refusals": ["tidal_mcp_admission_refusals_total"],
+    "queues: depth": ["tidal_mcp_queue_jobs"],
+    "queues: age of the oldest job": ["tidal_mcp_queue_oldest_job_age_seconds"],
+    "queues: wait": ["tidal_mcp_queue_wait_seconds_bucket"],
+    "workers: alive, busy/idle": ["tidal_mcp_workers", "tidal_mcp_worker_states"],
+    "workers: jobs by outcome, latency": ["tidal_mcp_jobs_total", "tidal_mcp_job_seconds_bucket"],
+    "TIDAL: requests by route and status, latency": ["tidal_mcp_tidal_requests_total",
+                                                     "tidal_mcp_tidal_request_seconds_bucket"],
+    "TIDAL: 429 pauses, budget": ["tidal_mcp_rate_limit_pauses_total", "tidal_mcp_rate_limit_pause_seconds",
+                                  "tidal_mcp_rate_limit_rate"],
+    "TIDAL: circuit, reachability": ["tidal_mcp_circuit_state", "tidal_mcp_circuit_opens_total",
+                                     "tidal_mcp_circuit_consecutive_failures", "tidal_mcp_tidal_state"],
+    "cache: hits/misses/stale by kind": ["tidal_mcp_cache_lookups_total"],
+    "cache: memory": ["tidal_mcp_redis_used_memory_bytes", "tidal_mcp_redis_maxmemory_bytes",
+                      "tidal_mcp_redis_evicted_keys_total", "tidal_mcp_redis_keys"],
+    "login: refreshes and failures, state": ["tidal_mcp_login_refreshes_total", "tidal_mcp_login_state"],
+    "operator pause, Redis": ["tidal_mcp_pool_paused", "tidal_mcp_redis_up"],
+}
+#: A label value that would make a label set unbounded: an id, a URL, a query, a user's input.
+UNBOUNDED = re.compile(r"\d{5,}|[0-9a-f]{8}-[0-9a-f]{4}|https?:|[?&=@\s]|^.{81,}$")
 
 
 def panel_queries() -> dict[str, str]:
+    """``{"panel title [refId]": expr}`` of every query of every panel (a panel may have several)."""
     panels = json.loads(DASHBOARD.read_text())["panels"]
-    return {p["title"]: t["expr"] for p in panels if p["type"] != "row" for t in p["targets"]}
+    return {f"{p['title']} [{t['refId']}]": t["expr"] for p in panels if p["type"] != "row" for t in p["targets"]}
 
 
 def alert_rules() -> list[dict[str, Any]]:
@@ -98,6 +126,18 @@ def test_every_alert_parses_and_links_an_existing_runbook_section():
         assert url.startswith("docs/operations.md#") and url.split("#", 1)[1] in sections, (rule["alert"], url)
 
 
+def test_every_alert_has_a_promtool_test_that_fires_it():
+    fired = {case["alertname"] for group in yaml.safe_load(ALERT_TESTS.read_text())["tests"]
+             for case in group.get("alert_rule_test", []) if case.get("exp_alerts")}
+    assert {rule["alert"] for rule in alert_rules()} <= fired, "alerts no promtool test fires"
+
+
+def test_every_stage_a_call_passes_is_on_the_dashboard():
+    used = {name for expr in panel_queries().values() for name in metric_names(expr)}
+    for stage, names in STAGES.items():
+        assert set(names) & used, f"{stage}: no panel shows {names}"
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     # every process writes its samples where the front's /metrics reads them, as the launchers arrange
@@ -124,9 +164,26 @@ def worked(stack):
     return stack
 
 
-def exported(stack) -> set[str]:
+def scrape(stack) -> list[Any]:
     body = requests.get(stack.mcp_url.removesuffix("/mcp") + "/metrics", timeout=10).text
-    return {sample.name for family in text_string_to_metric_families(body) for sample in family.samples}
+    return [sample for family in text_string_to_metric_families(body) for sample in family.samples]
+
+
+def exported(stack) -> set[str]:
+    return {sample.name for sample in scrape(stack)}
+
+
+def test_the_stack_exports_every_stage_with_bounded_labels(worked):
+    samples = scrape(worked)
+    names = {sample.name for sample in samples}
+    for stage, wanted in STAGES.items():
+        assert set(wanted) <= names, f"{stage}: not exported: {sorted(set(wanted) - names)}"
+    loose = {(s.name, key, value) for s in samples for key, value in s.labels.items()
+             if key != "le" and UNBOUNDED.search(value)}
+    assert not loose, f"label values that are not bounded: {sorted(loose)[:10]}"
+    routes = {s.labels["route"] for s in samples if "route" in s.labels}
+    assert routes and all(metrics.route_template(r) == r for r in routes), routes
+    assert len(samples) < 5000, f"{len(samples)} samples after a small workload"
 
 
 def test_every_metric_the_dashboard_and_alerts_use_is_exported_by_the_stack(worked):
@@ -156,6 +213,7 @@ def test_a_real_prometheus_evaluates_every_panel_to_data(worked, tmp_path):
         wait_until(lambda: len(query("tidal_mcp_redis_up[1m]")[0]["values"]) >= 4 if query(
             "tidal_mcp_redis_up[1m]") else False, 60, "Prometheus did not scrape the front")
         empty = [title for title, expr in panel_queries().items() if not query(concrete(expr, "1m"))]
+        assert len(panel_queries()) > 30
         assert not empty, f"panels without data: {empty}"
         for rule in alert_rules():
             query(rule["expr"])  # evaluates (an alert that does not fire has no data, rightly)
