@@ -41,7 +41,8 @@ ops-check: $(STAMP)
 		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus; }
 	promtool check rules ops/prometheus/alerts.yml
 	cd ops/prometheus && promtool test rules alerts-test.yml
-	$(BIN)/python -m pytest -n 2 tests/integration/test_ops_dashboards.py
+	TIDAL_MCP_REQUIRE_PROMETHEUS=1 $(BIN)/python -m pytest -n 0 tests/integration/test_ops_dashboards.py \
+		tests/integration/test_ops_login_metrics.py tests/unit/test_metrics.py tests/unit/test_metrics_pool.py
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff && $(BIN)/ruff check shared workers mcp_front tests bench

@@ -2,7 +2,9 @@
 
 Every process (front, each worker) writes its samples to ``PROMETHEUS_MULTIPROC_DIR``; the front's
 ``/metrics`` aggregates them and adds live pool figures read from Redis at scrape time (queue
-depth, workers, failed jobs, the 429 pause). The launchers (``tidal-mcp run``/``supervise``/``demo``)
+depth and the oldest job's age, workers busy/idle, failed jobs, the 429 pause and budget, the circuit,
+TIDAL and the login as workers last saw them, an operator's pause, Redis memory and evictions). Every
+label set is bounded: no ids, URLs or user input. The launchers (``tidal-mcp run``/``supervise``/``demo``)
 set the directory before any process starts and wipe it, as multiprocess mode requires.
 
 Example::
