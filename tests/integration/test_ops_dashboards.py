@@ -10,10 +10,12 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
 import re
+import shlex
 import shutil
 import time
 from pathlib import Path
@@ -125,6 +127,26 @@ def test_every_alert_parses_and_links_an_existing_runbook_section():
         assert metric_names(rule["expr"]), rule["alert"]
         url = rule["annotations"]["runbook_url"]
         assert url.startswith("docs/operations.md#") and url.split("#", 1)[1] in sections, (rule["alert"], url)
+
+
+PLACEHOLDERS = {"ID": "job-1", "KIND": "track", "KEY": "tidal:track:1", "Q": "tidal-read", "R": "maintenance",
+                "N": "2", "ARGS": "status", "<id>": "1"}
+
+
+def test_every_command_the_runbook_names_exists():
+    """Each `tidal-mcp ...` in docs/operations.md parses with the CLI's own parser (synopses without their
+    optional parts, placeholders filled in)."""
+    from shared.ops.cli import _parser
+
+    commands = {" ".join(c.split()) for c in re.findall(r"`(tidal-mcp [^`]*)`", RUNBOOK.read_text())}
+    assert len(commands) > 20
+    for command in sorted(commands):
+        concrete_command = re.sub(r"\[[^\]]*\]", "", command)
+        argv = [PLACEHOLDERS.get(word, word.replace("<id>", "1")) for word in shlex.split(concrete_command)[1:]]
+        try:
+            _parser().parse_args(argv)
+        except (SystemExit, argparse.ArgumentError):
+            pytest.fail(f"docs/operations.md names a command the CLI does not take: {command}")
 
 
 def test_every_alert_has_a_promtool_test_that_fires_it():
