@@ -74,7 +74,7 @@ def setup_tracing(service: str) -> bool:
     provider = TracerProvider(resource=resource)
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
-    atexit.register(provider.shutdown)  # flush what is still batched
+    atexit.register(shutdown)  # flush what is still batched (a front also flushes in its lifespan's end)
     _tracer = trace.get_tracer("tidal-mcp")
     ENABLED = True
     log.info("tracing on", extra={"service": service})
@@ -82,8 +82,14 @@ def setup_tracing(service: str) -> bool:
 
 
 def shutdown() -> None:
-    """Flush and stop the exporter (a worker leaving the pool, a front stopping)."""
+    """Flush what is batched and stop the exporter (a worker leaving the pool, a front stopping).
+
+    Waits at most about ``OTEL_EXPORTER_OTLP_TIMEOUT`` (10 s) for an unreachable collector. Idempotent:
+    afterwards the helpers are off again.
+    """
+    global ENABLED
     if ENABLED:
+        ENABLED = False
         from opentelemetry import trace
 
         provider = trace.get_tracer_provider()
