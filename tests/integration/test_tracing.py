@@ -6,6 +6,7 @@ this test runs; the MCP SDK client makes the calls. Without the endpoint, no pro
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import threading
 import time
@@ -128,6 +129,13 @@ def linked_trace(receiver: Receiver, op: str) -> tuple[dict[str, Any], dict[str,
     return None
 
 
+def job_spans_in(receiver: Receiver, trace: str) -> list[dict[str, Any]]:
+    """Worker ``job`` spans of ``trace`` that are children of its ``dispatch`` span and have a TIDAL request."""
+    dispatch_ids = {s["id"] for s in receiver.find("dispatch track.get") if s["trace"] == trace}
+    return [job for job in receiver.find("job track.get") if job["trace"] == trace and job["parent"] in dispatch_ids
+            and any(s["parent"] == job["id"] and s["name"] == "GET /v1/tracks/{id}" for s in receiver.spans)]
+
+
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/<pid>/maps")
 
 
@@ -203,3 +211,31 @@ async def test_spans_still_batched_are_flushed_when_the_processes_stop(tmp_path)
                    f"stopping did not flush the batched spans: {receiver.spans!r}")
     finally:
         receiver.server.shutdown()
+
+
+async def test_a_coalesced_job_belongs_to_the_trace_of_the_call_that_enqueued_it(stack, receiver):
+    """Two clients ask for the same uncached track at once, each continuing its own trace: one job serves both,
+    and its worker and TIDAL spans sit in exactly one of the two traces."""
+    track = stack.control.get("catalog")["track_ids"][46]
+    stack.control.post("faults", {"latency_ms": 600, "path_regex": f"^/v1/tracks/{track}$"})
+    traces = ["a1" * 16, "b2" * 16]
+    try:
+        async with Client(stack.mcp_url) as first, Client(stack.mcp_url) as second:
+            results = await asyncio.gather(*(
+                client.call_tool("tidal_get_track", {"track_id": track},
+                                 meta={"traceparent": f"00-{trace}-{'c3' * 8}-01"})
+                for client, trace in zip((first, second), traces, strict=True)))
+    finally:
+        stack.control.delete("faults")
+    assert [r.structured_content["id"] for r in results] == [track, track]
+    assert stack.control.get("counters")["paths"][f"GET /v1/tracks/{track}"] == 1, "one TIDAL request for both"
+
+    def both_dispatched() -> list[dict[str, Any]]:
+        spans = [s for s in receiver.find("dispatch track.get") if s["trace"] in traces]
+        return spans if len(spans) == 2 else []
+
+    eventually(both_dispatched, 30, f"the calls did not continue the clients' traces: {receiver.spans!r}")
+    owner = eventually(lambda: [t for t in traces if job_spans_in(receiver, t)], 30, "no linked job span")
+    assert len(owner) == 1, "the job's spans are in one caller's trace only"
+    joined = next(t for t in traces if t not in owner)
+    assert not [s for s in receiver.spans if s["trace"] == joined and s["service"] != "tidal-mcp-front"]
