@@ -35,6 +35,7 @@ import atexit
 import contextlib
 import logging
 import os
+import socket
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
@@ -58,10 +59,11 @@ def setup_tracing(service: str) -> bool:
     """Install the tracer provider and OTLP exporter for this process, when an endpoint is set.
 
     Call it in the process that makes the spans (after any fork: a batch processor's thread does not
-    survive one). Returns whether tracing is on.
+    survive one). Once per process: OpenTelemetry's global provider is set once, so after
+    :func:`shutdown` it stays off. Returns whether tracing is on.
     """
     global ENABLED, _tracer
-    if ENABLED or not wanted():
+    if _tracer is not None or not wanted():
         return ENABLED
     from opentelemetry import trace
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -70,7 +72,7 @@ def setup_tracing(service: str) -> bool:
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     resource = Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME") or service,
-                                "service.instance.id": f"{os.uname().nodename}:{os.getpid()}"})
+                                "service.instance.id": f"{socket.gethostname()}:{os.getpid()}"})
     provider = TracerProvider(resource=resource)
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)

@@ -189,3 +189,32 @@ def test_a_request_that_fails_to_connect_records_the_error_type_not_the_url(span
     assert failed.name == "GET /v1/tracks/{id}" and failed.status.status_code is StatusCode.ERROR
     assert failed.attributes["error.type"] == "ConnectionError" and "http.response.status_code" not in failed.attributes
     assert "77646170" not in failed.to_json() and "countryCode" not in failed.to_json()
+
+
+def test_setup_installs_once_per_process_and_shutdown_turns_the_hooks_off() -> None:
+    """In a fresh process with an endpoint: on, one provider; after shutdown off, and a second setup does not
+    install another provider over the stopped one."""
+    code = (
+        "import json\n"
+        "from opentelemetry import trace\n"
+        "from shared import tracing\n"
+        "first = tracing.setup_tracing('tidal-mcp-worker')\n"
+        "provider = trace.get_tracer_provider()\n"
+        "with tracing.tool_span('track.get') as span:\n"
+        "    meta = tracing.carrier()\n"
+        "tracing.shutdown()\n"
+        "again = tracing.setup_tracing('tidal-mcp-worker')\n"
+        "after = [tracing.ENABLED, again, trace.get_tracer_provider() is provider]\n"
+        "print(json.dumps({'first': first, 'provider': type(provider).__name__, 'recording': span is not None,\n"
+        "                  'meta': sorted(meta), 'after': after}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    with socket.socket() as closed:  # an endpoint nothing answers: exports fail fast, quietly
+        closed.bind(("127.0.0.1", 0))
+        env.update(OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{closed.getsockname()[1]}",
+                   OTEL_EXPORTER_OTLP_TIMEOUT="1")
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                             timeout=60, check=True).stdout
+    assert json.loads(out.strip().splitlines()[-1]) == {
+        "first": True, "provider": "TracerProvider", "recording": True, "meta": ["traceparent"],
+        "after": [False, False, True]}
