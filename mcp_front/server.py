@@ -33,6 +33,7 @@ from mcp_front.http_guard import HttpGuard
 from mcp_front.subscriptions import LegacySubscriptions
 from mcp_front.tools import register_tools
 from mcp_front.waiter import ResultWaiter
+from shared import tracing
 from shared.catalog import CACHE_PREFIXES
 from shared.near_cache import NearCache
 from shared.redis_conn import connect, connect_async, location
@@ -84,6 +85,7 @@ def build_server(settings: Settings, *, http: bool = True, guard: HttpGuard | No
             await waiter.stop()
             await async_redis.aclose()
             sync_redis.close()
+            tracing.shutdown()  # flush batched spans here: uvicorn re-raises SIGTERM after, skipping atexit
 
     mcp = MCPServer(
         "tidal-mcp",

@@ -132,7 +132,7 @@ class TidalAdapter(HTTPAdapter):
         with tracing.span(f"{method} {route}", {"http.request.method": method, "url.template": route,
                                                 "tidal_mcp.api": family}, kind="client") as current:
             response = super().send(request, **kwargs)
-            tracing.set_attribute(current, "http.response.status_code", response.status_code)
+            tracing.http_status(current, response.status_code)
             return response
 
     def _send_once(self, request: requests.PreparedRequest, family: str, **kwargs) -> requests.Response:

@@ -20,9 +20,13 @@ What a trace holds (and never holds):
 Example::
 
     setup_tracing("tidal-mcp-worker")          # at process start; False when off
-    with span("dispatch track.get", {"tidal_mcp.op": "track.get"}) as current:
+    with tool_span("track.get") as current:    # the front's span for one call
         meta = {"request_id": rid, **carrier()}  # travels in the job
     with job_span(meta, "track.get"): ...       # in the worker
+
+Exporter: OTLP over HTTP with protobuf bodies, not gRPC - it rides on ``requests`` (already a
+dependency through tidalapi) instead of ``grpcio`` (a large native wheel whose threads do not survive
+a fork, which a worker pool does), and any collector, Jaeger or Tempo accepts it on port 4318.
 """
 
 from __future__ import annotations
@@ -31,18 +35,23 @@ import atexit
 import contextlib
 import logging
 import os
+import socket
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 ENABLED = False
 _tracer: Any = None
+_OFF: AbstractContextManager[None] = contextlib.nullcontext()  # stateless: shared by every call when off
 
 
 def wanted(env: Mapping[str, str] | None = None) -> bool:
-    """Whether an OTLP endpoint is configured."""
+    """Whether an OTLP endpoint is configured (and the SDK not disabled by ``OTEL_SDK_DISABLED``)."""
     env = os.environ if env is None else env
+    if env.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return False
     return bool(env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
 
 
@@ -50,10 +59,11 @@ def setup_tracing(service: str) -> bool:
     """Install the tracer provider and OTLP exporter for this process, when an endpoint is set.
 
     Call it in the process that makes the spans (after any fork: a batch processor's thread does not
-    survive one). Returns whether tracing is on.
+    survive one). Once per process: OpenTelemetry's global provider is set once, so after
+    :func:`shutdown` it stays off. Returns whether tracing is on.
     """
     global ENABLED, _tracer
-    if ENABLED or not wanted():
+    if _tracer is not None or not wanted():
         return ENABLED
     from opentelemetry import trace
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -62,11 +72,11 @@ def setup_tracing(service: str) -> bool:
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     resource = Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME") or service,
-                                "service.instance.id": f"{os.uname().nodename}:{os.getpid()}"})
+                                "service.instance.id": f"{socket.gethostname()}:{os.getpid()}"})
     provider = TracerProvider(resource=resource)
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
-    atexit.register(provider.shutdown)  # flush what is still batched
+    atexit.register(shutdown)  # flush what is still batched (a front also flushes in its lifespan's end)
     _tracer = trace.get_tracer("tidal-mcp")
     ENABLED = True
     log.info("tracing on", extra={"service": service})
@@ -74,8 +84,14 @@ def setup_tracing(service: str) -> bool:
 
 
 def shutdown() -> None:
-    """Flush and stop the exporter (a worker leaving the pool, a front stopping)."""
+    """Flush what is batched and stop the exporter (a worker leaving the pool, a front stopping).
+
+    Waits at most about ``OTEL_EXPORTER_OTLP_TIMEOUT`` (10 s) for an unreachable collector. Idempotent:
+    afterwards the helpers are off again.
+    """
+    global ENABLED
     if ENABLED:
+        ENABLED = False
         from opentelemetry import trace
 
         provider = trace.get_tracer_provider()
@@ -83,18 +99,39 @@ def shutdown() -> None:
             provider.shutdown()  # type: ignore[attr-defined]
 
 
-@contextlib.contextmanager
 def span(name: str, attributes: Mapping[str, Any] | None = None, *, kind: str = "internal",
-         parent: Any = None) -> Iterator[Any]:
+         parent: Any = None) -> AbstractContextManager[Any]:
     """A span named ``name`` around the block (None inside when tracing is off)."""
     if not ENABLED:
-        yield None
-        return
-    from opentelemetry.trace import SpanKind
+        return _OFF
+    return _span(name, attributes, kind, parent)
+
+
+def tool_span(op: str) -> AbstractContextManager[Any]:
+    """The front's span for one tool call dispatching ``op`` (``dispatch <op>``); None inside when off.
+
+    When off it returns a shared no-op context manager without building the name or attributes: the
+    cache-hit path pays one flag read and a call.
+    """
+    if not ENABLED:
+        return _OFF
+    return _span(f"dispatch {op}", {"tidal_mcp.op": op}, "internal", None)
+
+
+@contextlib.contextmanager
+def _span(name: str, attributes: Mapping[str, Any] | None, kind: str, parent: Any) -> Iterator[Any]:
+    """The SDK span; an exception marks it failed with its type only (messages can carry URLs and ids)."""
+    from opentelemetry.trace import SpanKind, StatusCode
 
     with _tracer.start_as_current_span(name, context=parent, kind=getattr(SpanKind, kind.upper()),
-                                       attributes=dict(attributes or {})) as current:
-        yield current
+                                       attributes=dict(attributes or {}), record_exception=False,
+                                       set_status_on_exception=False) as current:
+        try:
+            yield current
+        except BaseException as exc:
+            current.set_status(StatusCode.ERROR, type(exc).__name__)
+            current.set_attribute("error.type", type(exc).__qualname__)
+            raise
 
 
 def carrier() -> dict[str, str]:
@@ -108,20 +145,30 @@ def carrier() -> dict[str, str]:
     return headers
 
 
-@contextlib.contextmanager
-def job_span(meta: Mapping[str, Any], op: str, attributes: Mapping[str, Any] | None = None) -> Iterator[Any]:
+def job_span(meta: Mapping[str, Any], op: str, attributes: Mapping[str, Any] | None = None
+             ) -> AbstractContextManager[Any]:
     """The worker's span for a job, continuing the trace whose context the front put in its meta."""
     if not ENABLED:
-        yield None
-        return
+        return _OFF
     from opentelemetry.propagate import extract
 
     parent = extract({key: str(value) for key, value in meta.items() if key in ("traceparent", "tracestate")})
-    with span(f"job {op}", {"tidal_mcp.op": op, **(attributes or {})}, kind="consumer", parent=parent) as current:
-        yield current
+    return _span(f"job {op}", {"tidal_mcp.op": op, **(attributes or {})}, "consumer", parent)
 
 
 def set_attribute(current: Any, key: str, value: Any) -> None:
     """Set an attribute on a span from :func:`span` (no-op when tracing is off)."""
     if current is not None:
         current.set_attribute(key, value)
+
+
+def http_status(current: Any, status: int) -> None:
+    """Record a TIDAL response's status on its client span; 4xx/5xx mark it failed (semantic conventions)."""
+    if current is None:
+        return
+    current.set_attribute("http.response.status_code", status)
+    if status >= 400:
+        from opentelemetry.trace import StatusCode
+
+        current.set_attribute("error.type", str(status))
+        current.set_status(StatusCode.ERROR)

@@ -69,7 +69,7 @@ async def call_op(
 
     start = time.perf_counter()
     source = "error"
-    with request_context(request_id), tracing.span(f"dispatch {op}", {"tidal_mcp.op": op}) as current:
+    with request_context(request_id), tracing.tool_span(op) as current:
         try:
             answer = await dispatcher.call(op, args, request_id=request_id, progress=progress)
             source = answer.source

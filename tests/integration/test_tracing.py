@@ -1,15 +1,18 @@
 """OpenTelemetry across the processes: one tool call's trace links the front, the worker and TIDAL.
 
-A real stack (Redis, two worker processes, the front, the emulator) exports over OTLP/HTTP to a
-receiver this test runs; the MCP SDK client makes the call.
+A real stack (Redis, worker processes, the front, the emulator) exports over OTLP/HTTP to a receiver
+this test runs; the MCP SDK client makes the calls. Without the endpoint, no process loads an exporter.
 """
 
 from __future__ import annotations
 
+import asyncio
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +21,11 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
     ExportTraceServiceResponse,
 )
+from rq.job import Job
+from rq.serializers import JSONSerializer
 
-from tests.support.stack import shared_stack
+from shared.redis_conn import connect
+from tests.support.stack import SharedStack, shared_stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
@@ -93,24 +99,54 @@ def eventually(condition, timeout: float, message: str):  # type: ignore[no-unty
     raise AssertionError(message)
 
 
+def exporter_loaded(pid: int) -> bool:
+    """Whether a process has the OTLP exporter's protobuf runtime mapped (nothing else in the stack loads it)."""
+    return "/google/_upb/" in Path(f"/proc/{pid}/maps").read_text()
+
+
+def stack_pids(stack: SharedStack) -> dict[str, int]:
+    assert stack.front is not None
+    return {"front": stack.front.pid, **{proc.name: proc.pid for proc in stack.pool.procs}}
+
+
+def job_metas(stack: SharedStack) -> list[dict[str, Any]]:
+    """The meta of every RQ job in the stack's Redis (as the front wrote it)."""
+    client = connect(stack.redis_url)
+    ids = [key.decode().removeprefix("rq:job:") for key in client.scan_iter("rq:job:*") if key.count(b":") == 2]
+    return [Job.fetch(job_id, connection=client, serializer=JSONSerializer).meta for job_id in ids]
+
+
+def linked_trace(receiver: Receiver, op: str) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]] | None:
+    """A ``dispatch`` span with a worker ``job`` span as its child and TIDAL ``GET`` spans under that job."""
+    for dispatch in receiver.find(f"dispatch {op}"):
+        jobs = [s for s in receiver.find(f"job {op}") if s["trace"] == dispatch["trace"]]
+        if not jobs:
+            continue
+        http = [s for s in receiver.spans if s["trace"] == dispatch["trace"] and s["parent"] == jobs[0]["id"]
+                and s["name"].startswith("GET ")]
+        if http:
+            return dispatch, jobs[0], http
+    return None
+
+
+def job_spans_in(receiver: Receiver, trace: str) -> list[dict[str, Any]]:
+    """Worker ``job`` spans of ``trace`` that are children of its ``dispatch`` span and have a TIDAL request."""
+    dispatch_ids = {s["id"] for s in receiver.find("dispatch track.get") if s["trace"] == trace}
+    return [job for job in receiver.find("job track.get") if job["trace"] == trace and job["parent"] in dispatch_ids
+            and any(s["parent"] == job["id"] and s["name"] == "GET /v1/tracks/{id}" for s in receiver.spans)]
+
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/<pid>/maps")
+
+
 async def test_one_trace_links_the_tool_call_its_job_and_the_tidal_requests(stack, receiver):
     track = stack.control.get("catalog")["track_ids"][42]
     async with Client(stack.mcp_url) as client:
         result = await client.call_tool("tidal_get_track", {"track_id": track})
     assert result.structured_content["id"] == track
 
-    def linked() -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]] | None:
-        for dispatch in receiver.find("dispatch track.get"):
-            jobs = [s for s in receiver.find("job track.get") if s["trace"] == dispatch["trace"]]
-            if not jobs:
-                continue
-            http = [s for s in receiver.spans if s["trace"] == dispatch["trace"] and s["parent"] == jobs[0]["id"]
-                    and s["name"].startswith("GET ")]
-            if http:
-                return dispatch, jobs[0], http
-        return None
-
-    dispatch, job, http = eventually(linked, 30, f"no linked trace among {receiver.spans!r}")
+    dispatch, job, http = eventually(lambda: linked_trace(receiver, "track.get"), 30,
+                                     f"no linked trace among {receiver.spans!r}")
     assert dispatch["service"] == "tidal-mcp-front" and job["service"] == "tidal-mcp-worker"
     assert dispatch["attributes"]["tidal_mcp.source"] == "tidal"
     assert job["parent"] == dispatch["id"], "the job continues the front's span"
@@ -124,6 +160,9 @@ async def test_one_trace_links_the_tool_call_its_job_and_the_tidal_requests(stac
     assert str(track) not in text.replace(f"'track_id': {track}", ""), "no id in span names or attributes"
     for secret in ("Bearer", "access_token", "countryCode", "http://"):
         assert secret not in text
+    assert any("traceparent" in meta for meta in job_metas(stack)), "the context travelled in the job's meta"
+    if sys.platform.startswith("linux"):  # the control for the test without the endpoint below
+        assert all(exporter_loaded(pid) for pid in stack_pids(stack).values())
 
 
 async def test_a_cache_hit_is_traced_in_the_front_only(stack, receiver):
@@ -135,3 +174,68 @@ async def test_a_cache_hit_is_traced_in_the_front_only(stack, receiver):
     hit = eventually(lambda: [s for s in receiver.find("dispatch track.get")
                               if s["attributes"].get("tidal_mcp.source") == "cache"], 30, "no cache-hit span")
     assert not [s for s in receiver.spans if s["trace"] == hit[0]["trace"] and s["service"] != "tidal-mcp-front"]
+
+
+@linux_only
+async def test_without_the_endpoint_no_process_installs_tracing_or_exports(tmp_path, monkeypatch):
+    """Unset, the front and the worker never load the SDK's exporter and the job's meta carries no context,
+    even when the client sends a ``traceparent`` and other ``OTEL_*`` variables are set."""
+    for name in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    with shared_stack(tmp_path, workers=1, front=True, OTEL_BSP_SCHEDULE_DELAY="100",
+                      OTEL_SERVICE_NAME="tidal-mcp-off") as stack:
+        track = stack.control.get("catalog")["track_ids"][44]
+        remote = {"traceparent": "00-" + "ab" * 16 + "-" + "cd" * 8 + "-01"}
+        async with Client(stack.mcp_url) as client:
+            result = await client.call_tool("tidal_get_track", {"track_id": track}, meta=remote)
+        assert result.structured_content["id"] == track
+        metas = job_metas(stack)
+        assert metas and all("request_id" in meta for meta in metas), "the call went through the pool"
+        assert not [meta for meta in metas if "traceparent" in meta or "tracestate" in meta]
+        loaded = {name: pid for name, pid in stack_pids(stack).items() if exporter_loaded(pid)}
+        assert not loaded, f"an exporter is loaded in {loaded}"
+
+
+async def test_spans_still_batched_are_flushed_when_the_processes_stop(tmp_path):
+    """A schedule delay far beyond the test: the spans arrive only because stopping flushes them."""
+    receiver = Receiver()
+    try:
+        with shared_stack(tmp_path, workers=1, front=True, OTEL_EXPORTER_OTLP_ENDPOINT=receiver.url,
+                          OTEL_BSP_SCHEDULE_DELAY="600000") as stack:
+            track = stack.control.get("catalog")["track_ids"][45]
+            async with Client(stack.mcp_url) as client:
+                await client.call_tool("tidal_get_track", {"track_id": track})
+            assert linked_trace(receiver, "track.get") is None, "nothing is exported before the delay"
+        # the stack's processes were stopped (SIGTERM) and have exited
+        eventually(lambda: linked_trace(receiver, "track.get"), 10,
+                   f"stopping did not flush the batched spans: {receiver.spans!r}")
+    finally:
+        receiver.server.shutdown()
+
+
+async def test_a_coalesced_job_belongs_to_the_trace_of_the_call_that_enqueued_it(stack, receiver):
+    """Two clients ask for the same uncached track at once, each continuing its own trace: one job serves both,
+    and its worker and TIDAL spans sit in exactly one of the two traces."""
+    track = stack.control.get("catalog")["track_ids"][46]
+    stack.control.post("faults", {"latency_ms": 600, "path_regex": f"^/v1/tracks/{track}$"})
+    traces = ["a1" * 16, "b2" * 16]
+    try:
+        async with Client(stack.mcp_url) as first, Client(stack.mcp_url) as second:
+            results = await asyncio.gather(*(
+                client.call_tool("tidal_get_track", {"track_id": track},
+                                 meta={"traceparent": f"00-{trace}-{'c3' * 8}-01"})
+                for client, trace in zip((first, second), traces, strict=True)))
+    finally:
+        stack.control.delete("faults")
+    assert [r.structured_content["id"] for r in results] == [track, track]
+    assert stack.control.get("counters")["paths"][f"GET /v1/tracks/{track}"] == 1, "one TIDAL request for both"
+
+    def both_dispatched() -> list[dict[str, Any]]:
+        spans = [s for s in receiver.find("dispatch track.get") if s["trace"] in traces]
+        return spans if len(spans) == 2 else []
+
+    eventually(both_dispatched, 30, f"the calls did not continue the clients' traces: {receiver.spans!r}")
+    owner = eventually(lambda: [t for t in traces if job_spans_in(receiver, t)], 30, "no linked job span")
+    assert len(owner) == 1, "the job's spans are in one caller's trace only"
+    joined = next(t for t in traces if t not in owner)
+    assert not [s for s in receiver.spans if s["trace"] == joined and s["service"] != "tidal-mcp-front"]
