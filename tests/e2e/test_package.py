@@ -115,7 +115,8 @@ def check_the_venv_holds_the_package_alone(installed: Path, cwd: Path) -> None:
     (``import tests`` alone may succeed: rq-dashboard 0.9.0's wheel installs a stray ``tests/fixtures`` directory.)
     """
     probe = ("import importlib.util as u, json, shared, mcp_front, workers, tidal_mcp_emulator as e;"
-             "print(json.dumps([m.__file__ for m in (shared, mcp_front, workers, e)] + [u.find_spec('tests.fake_tidal') is None]))")
+             "print(json.dumps([m.__file__ for m in (shared, mcp_front, workers, e)]"
+             " + [u.find_spec('tests.fake_tidal') is None]))")
     result = subprocess.run([str(installed / "python"), "-c", probe], capture_output=True, text=True, timeout=60,
                             cwd=cwd, env=outside_env(installed), stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr
