@@ -135,8 +135,9 @@ async def installed_demo_serves_a_tool_call(installed: Path, cwd: Path, tmp_path
     demo = Proc("installed-demo", [str(installed / "tidal-mcp"), "demo", "--workers", "1"], env, tmp_path / "logs",
                 cwd=cwd)
     try:
-        wait_until(lambda: demo.alive() and "The demo is up" in demo.stdout_path.read_text(), 120,
+        wait_until(lambda: not demo.alive() or "The demo is up" in demo.stdout_path.read_text(), 120,
                    lambda: "the installed demo did not come up\n" + demo.problems(), interval=0.2)
+        assert demo.alive(), "the installed demo exited\n" + demo.problems()
         async with Client(f"http://127.0.0.1:{port}/mcp") as client:
             track = await client.call_tool("tidal_get_track", {"track_id": EXAMPLE_TRACK_ID})
         assert not track.is_error and track.structured_content["id"] == EXAMPLE_TRACK_ID
