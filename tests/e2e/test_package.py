@@ -110,17 +110,21 @@ def check_the_checkout_links_the_shipped_stack_files() -> None:
 
 
 def check_the_venv_holds_the_package_alone(installed: Path, cwd: Path) -> None:
-    """The installed modules come from the venv, and the checkout's emulator (``tests.fake_tidal``) is out of reach.
+    """The installed modules come from the venv, the checkout's emulator (``tests.fake_tidal``) is out of reach, and
+    the data dir defaults to ``$XDG_STATE_HOME/tidal-mcp`` (not a ``.run`` beside the installed modules).
 
     (``import tests`` alone may succeed: rq-dashboard 0.9.0's wheel installs a stray ``tests/fixtures`` directory.)
     """
     probe = ("import importlib.util as u, json, shared, mcp_front, workers, tidal_mcp_emulator as e;"
+             "from shared.settings import default_data_dir as d;"
              "print(json.dumps([m.__file__ for m in (shared, mcp_front, workers, e)]"
-             " + [u.find_spec('tests.fake_tidal') is None]))")
+             " + [str(d()), u.find_spec('tests.fake_tidal') is None]))")
+    env = {**outside_env(installed), "XDG_STATE_HOME": str(cwd / "state")}
     result = subprocess.run([str(installed / "python"), "-c", probe], capture_output=True, text=True, timeout=60,
-                            cwd=cwd, env=outside_env(installed), stdin=subprocess.DEVNULL)
+                            cwd=cwd, env=env, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr
-    *files, no_checkout_emulator = json.loads(result.stdout)
+    *files, data_dir, no_checkout_emulator = json.loads(result.stdout)
+    assert data_dir == str(cwd / "state" / "tidal-mcp")
     site = installed.parent.resolve()
     assert all(Path(f).resolve().is_relative_to(site) for f in files), files
     assert no_checkout_emulator, "tests.fake_tidal is importable from the installed venv"
