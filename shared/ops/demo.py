@@ -26,6 +26,7 @@ from pathlib import Path
 import requests
 
 from mcp_front.examples import EXAMPLE_ALBUM_ID, EXAMPLE_TRACK_ID
+from shared.datadir import private_dir
 from shared.ops.launch import honcho_command, stack_environment
 from shared.settings import Settings, default_data_dir
 from shared.tokens import TokenStore
@@ -88,19 +89,26 @@ def _check_ports_free(ports: dict[str, int]) -> None:
                 raise DemoError(f"port {port} ({PORTS[name][1]}) is in use; set {name} to a free port") from None
 
 
-def start_emulator(port: int) -> subprocess.Popen[str]:
-    """Start the emulator (shipped in the package as :data:`EMULATOR`); return it once it listens."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", EMULATOR, "--port", str(port), "--auto-approve"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        start_new_session=True,  # Ctrl-C reaches the demo alone, which stops everything in order
-    )
+def start_emulator(port: int, log: Path) -> subprocess.Popen[str]:
+    """Start the emulator (shipped in the package as :data:`EMULATOR`), its stderr to ``log``; return it once
+    it listens."""
+    with log.open("wb") as errors:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", EMULATOR, "--port", str(port), "--auto-approve"],
+            stdout=subprocess.PIPE, stderr=errors, text=True,
+            start_new_session=True,  # Ctrl-C reaches the demo alone, which stops everything in order
+        )
     assert proc.stdout is not None
     line = proc.stdout.readline()  # "fake-tidal listening on http://127.0.0.1:PORT"
     if "listening on" not in line:
         proc.kill()
-        raise DemoError(f"the TIDAL emulator did not start on port {port}; set TIDAL_MCP_DEMO_EMULATOR_PORT "
-                        "to a free port")
+        proc.wait(10)
+        said = [text for text in log.read_text(errors="replace").splitlines() if text.strip()]
+        if any("address already in use" in text.lower() for text in said):
+            raise DemoError(f"the TIDAL emulator could not listen on port {port}; set TIDAL_MCP_DEMO_EMULATOR_PORT "
+                            "to a free port")
+        raise DemoError(f"the TIDAL emulator did not start: {said[-1] if said else 'it printed nothing'} "
+                        f"(its log: {log})")
     return proc
 
 
@@ -111,7 +119,8 @@ def run_demo(*, workers: int | None, say: Callable[[str], None]) -> int:
     env = demo_environment(workers)
     _check_ports_free(demo_ports())
     settings = Settings.from_env(env)
-    emulator = start_emulator(demo_ports()["TIDAL_MCP_DEMO_EMULATOR_PORT"])
+    emulator = start_emulator(demo_ports()["TIDAL_MCP_DEMO_EMULATOR_PORT"],
+                              private_dir(settings.data_dir / "logs") / "emulator.log")
     try:
         say(f"TIDAL emulator: {env['TIDAL_BASE_URL']} (a seeded catalog; control API at "
             f"{env['TIDAL_BASE_URL']}/_control/catalog)")

@@ -53,7 +53,11 @@ def stack_environment(settings: Settings, workers: int | None = None,
 
 
 def honcho_command(env: dict[str, str]) -> list[str]:
-    """``honcho start`` on the shipped Procfile with ``TIDAL_MCP_WORKERS`` workers, in the data dir."""
+    """``honcho start`` on the shipped Procfile with ``TIDAL_MCP_WORKERS`` workers.
+
+    The app root is the data dir, so honcho never reads a ``.env`` from wherever the command was typed
+    over the environment the launcher validated; the processes keep the caller's working directory.
+    """
     return [venv_bin("honcho"), "start", "-f", str(STACK_CONFIG / "Procfile"), "-d", env["TIDAL_MCP_DATA_DIR"],
             "-c", f"worker={env['TIDAL_MCP_WORKERS']}"]
 

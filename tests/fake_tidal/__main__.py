@@ -1,5 +1,7 @@
 """``python -m tests.fake_tidal --port PORT [...]``: serve the emulator until SIGTERM/SIGINT.
 
+Installed from the package it is ``python -m tidal_mcp_emulator`` (what ``tidal-mcp demo`` runs).
+
 Prints exactly one line to stdout once listening (``fake-tidal listening on http://HOST:PORT``)
 so a parent process can read the port; everything else is logged to stderr.
 """
@@ -22,7 +24,8 @@ log = logging.getLogger("fake_tidal")
 
 def parse_args(argv: list[str] | None = None) -> EmulatorOptions:
     """Command line → EmulatorOptions."""
-    parser = argparse.ArgumentParser(prog="python -m tests.fake_tidal", description=__doc__.splitlines()[0])
+    # ``tests.fake_tidal`` in a checkout, ``tidal_mcp_emulator`` when installed from the package (setup.py)
+    parser = argparse.ArgumentParser(prog=f"python -m {__package__}", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True, help="0 picks a free port")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--seed", type=int, default=42)
