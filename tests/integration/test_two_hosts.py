@@ -44,8 +44,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
 REDIS_PASSWORD = "two-hosts-redis-pass/word"  # a "/" too: it must survive URL quoting
 PER_HOST = 2  # workers per host
-POOL_RATE = 16.0  # the pool's budget (TIDAL_MCP_RATE_START = _LIMIT = _BURST): requests/s for both hosts
-TIDAL_BUDGET = 20.0  # the emulator's hidden budget, global (one account), burst as much
+POOL_RATE = 8.0  # the pool's budget (TIDAL_MCP_RATE_START = _LIMIT = _BURST): requests/s for both hosts
+TIDAL_BUDGET = 10.0  # the emulator's hidden budget, global (one account), burst as much
 TOKEN_ROUTE = "POST /auth/v1/oauth2/token"
 REFRESHED, ADOPTED = "refreshed the TIDAL access token", "adopted a token refreshed by another worker"
 
@@ -132,7 +132,7 @@ def test_the_shared_redis_refuses_a_client_without_the_password(hosts: Hosts) ->
 
 
 async def test_an_expired_token_is_refreshed_once_for_both_hosts(hosts: Hosts) -> None:
-    ids = hosts.control.get("catalog")["track_ids"][300:324]
+    ids = hosts.control.get("catalog")["track_ids"][300:316]
     before = hosts.jobs_done()
     refreshed_before = {h: hosts.log_count(h, REFRESHED) for h in "AB"}
     adopted_before = {h: hosts.log_count(h, ADOPTED) for h in "AB"}
@@ -154,7 +154,7 @@ async def test_an_expired_token_is_refreshed_once_for_both_hosts(hosts: Hosts) -
 
 
 async def test_both_hosts_share_one_budget(hosts: Hosts) -> None:
-    ids = hosts.control.get("catalog")["track_ids"][400:480]
+    ids = hosts.control.get("catalog")["track_ids"][400:448]
     before_jobs = hosts.jobs_done()
     counters = hosts.control.get("counters")
     before_total, before_429 = counters["total"], counters["rate_limited"]
@@ -171,8 +171,10 @@ async def test_both_hosts_share_one_budget(hosts: Hosts) -> None:
     assert requests >= len(ids)
     # one bucket for both hosts: TIDAL saw at most POOL_RATE per second from the pool (plus one burst),
     # so its hidden budget (above that) answered (almost) no 429s
-    assert requests <= POOL_RATE * (1 + elapsed * 1.1), (requests, elapsed)
-    assert throttled <= 0.02 * requests, f"{throttled} of {requests} TIDAL requests answered 429"
+    measured = f"{requests} TIDAL requests ({throttled} answered 429) in {elapsed:.1f} s"
+    assert requests <= POOL_RATE * (1 + elapsed * 1.1), measured
+    # (with a bucket per host, 2 x POOL_RATE > TIDAL_BUDGET: 429s, each pausing the pool for Retry-After)
+    assert throttled <= 0.01 * requests, measured
     buckets = sorted(key.decode() for key in hosts.redis.scan_iter(match=f"{BUCKET_KEY}*"))
     assert buckets == [BUCKET_KEY], f"one v1 bucket in Redis for the pool: {buckets}"
 
