@@ -4,8 +4,10 @@ environment and keyring file. The pool-wide token refresh, budget and job recove
 worker groups; ``tidal-mcp supervise --workers-only`` runs such a host under supervisord and refuses
 to start without what it needs.
 
-One stack for the module: a real redis-server with ``requirepass``, the emulator with a hidden global
-budget (TIDAL's, never told), two workers per host.
+The module shares a real redis-server with ``requirepass``, the emulator with a hidden global budget
+(TIDAL's, never told) and host A's login. The two worker groups (two workers per host) serve one test
+that shows (a) token refresh, (b) the budget and (c) job recovery in turn: xdist spreads a module's
+tests over its processes, and one test is the way to build that stack once.
 """
 
 from __future__ import annotations
@@ -100,38 +102,55 @@ class Hosts:
         return count_live_workers(self.redis)
 
 
+@dataclass
+class Shared:
+    """What the hosts share: the password-protected Redis, TIDAL (the emulator), and host A's login."""
+
+    redis_url: str
+    emu: FakeTidal
+    env_a: dict[str, str]
+    home: Path
+
+
 @pytest.fixture(scope="module")
-def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hosts]:
-    tmp = tmp_path_factory.mktemp("two-hosts")
-    server = RedisProcess(tmp / "redis", persist=False, password=REDIS_PASSWORD).start()
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
+    home = tmp_path_factory.mktemp("two-hosts")
+    server = RedisProcess(home / "redis", persist=False, password=REDIS_PASSWORD).start()
     options = EmulatorOptions(seed=42, auto_approve=True, device_interval=0.05, budget_rate=TIDAL_BUDGET,
                               budget_burst=int(TIDAL_BUDGET), budget_scope="global")
     try:
         with FakeTidal(options) as emu:
             url = f"{server.url}/0"
-            env_a = host_env(tmp / "host-a", url, emu.url)
-            env_b = host_env(tmp / "host-b", url, emu.url)
+            env_a = host_env(home / "host-a", url, emu.url)
             store_login(Settings.from_env(env_a), emu)  # `tidal-mcp login` on host A
-            copy_login(env_a, env_b)
-            assert env_a["TIDAL_MCP_DATA_DIR"] != env_b["TIDAL_MCP_DATA_DIR"]
-            with worker_pool(env_a, tmp / "host-a" / "logs", count=0) as a, \
-                    worker_pool(env_b, tmp / "host-b" / "logs", count=0) as b:
-                a.start(PER_HOST)
-                b.start(PER_HOST)
-                wait_until(lambda: count_live_workers(connect(url)) == 2 * PER_HOST, 60,
-                           lambda: "the two hosts' workers did not all register\n" + a.logs() + b.logs())
-                yield Hosts(url, emu, Control(emu.url), a, b)
+            yield Shared(url, emu, env_a, home)
     finally:
         server.close()
 
 
-def test_the_shared_redis_refuses_a_client_without_the_password(hosts: Hosts) -> None:
-    bare = hosts.redis_url.split("@", 1)[1]
+@pytest.fixture
+def hosts(shared: Shared) -> Iterator[Hosts]:
+    """Host A's and host B's worker groups, PER_HOST workers each; B's keyring is a copy of A's."""
+    env_b = host_env(shared.home / "host-b", shared.redis_url, shared.emu.url)
+    copy_login(shared.env_a, env_b)
+    assert shared.env_a["TIDAL_MCP_DATA_DIR"] != env_b["TIDAL_MCP_DATA_DIR"]
+    with worker_pool(shared.env_a, shared.home / "host-a" / "logs", count=0) as a, \
+            worker_pool(env_b, shared.home / "host-b" / "logs", count=0) as b:
+        a.start(PER_HOST)
+        b.start(PER_HOST)
+        wait_until(lambda: count_live_workers(connect(shared.redis_url)) == 2 * PER_HOST, 60,
+                   lambda: "the two hosts' workers did not all register\n" + a.logs() + b.logs())
+        yield Hosts(shared.redis_url, shared.emu, Control(shared.emu.url), a, b)
+
+
+def test_the_shared_redis_refuses_a_client_without_the_password(shared: Shared) -> None:
+    bare = shared.redis_url.split("@", 1)[1]
     with pytest.raises(redis.AuthenticationError):
         connect(f"redis://{bare}").ping()
 
 
-async def test_an_expired_token_is_refreshed_once_for_both_hosts(hosts: Hosts) -> None:
+async def token_refresh_is_pool_wide(hosts: Hosts) -> None:
+    """(a) An expired token: one refresh at TIDAL; the other host adopts it; both keep answering."""
     ids = hosts.control.get("catalog")["track_ids"][300:316]
     before = hosts.jobs_done()
     refreshed_before = {h: hosts.log_count(h, REFRESHED) for h in "AB"}
@@ -153,7 +172,8 @@ async def test_an_expired_token_is_refreshed_once_for_both_hosts(hosts: Hosts) -
         f"the other host adopted the token from the live record: refreshed {refreshed}, adopted {adopted}"
 
 
-async def test_both_hosts_share_one_budget(hosts: Hosts) -> None:
+async def budget_is_pool_wide(hosts: Hosts) -> None:
+    """(b) Both hosts busy: together within the pool's one budget, so TIDAL's hidden budget holds."""
     ids = hosts.control.get("catalog")["track_ids"][400:448]
     before_jobs = hosts.jobs_done()
     counters = hosts.control.get("counters")
@@ -179,7 +199,8 @@ async def test_both_hosts_share_one_budget(hosts: Hosts) -> None:
     assert buckets == [BUCKET_KEY], f"one v1 bucket in Redis for the pool: {buckets}"
 
 
-async def test_a_job_of_a_worker_killed_on_host_b_is_finished_by_host_a(hosts: Hosts) -> None:
+async def jobs_of_killed_host_b_workers_finish_on_host_a(hosts: Hosts) -> None:
+    """(c) Host B's workers killed mid-job: host A's finish those jobs, one answer each."""
     albums = hosts.control.get("catalog")["album_ids"][10:10 + 2 * PER_HOST]
     calls = [{"album_id": album} for album in albums]
     r = hosts.redis
@@ -218,17 +239,26 @@ async def test_a_job_of_a_worker_killed_on_host_b_is_finished_by_host_a(hosts: H
         wait_until(lambda: hosts.live() == PER_HOST, 20, "host B's killed workers still count as alive")
     finally:
         hosts.control.delete("faults")
-        hosts.b.start(len([p for p in hosts.b.procs if not p.alive()]))  # as host B's supervisord would
-        wait_until(lambda: hosts.live() == 2 * PER_HOST, 60, "host B's workers did not come back")
 
 
-def test_supervise_workers_only_runs_only_workers_on_the_shared_redis(hosts: Hosts, tmp_path: Path) -> None:
-    env = {**host_env(tmp_path / "host-c", hosts.redis_url, hosts.emu.url), "TIDAL_MCP_WORKERS": "1"}
-    copy_login(hosts.a.env, env)
-    before = hosts.live()
+async def test_two_worker_groups_share_token_refresh_budget_and_job_recovery(hosts: Hosts) -> None:
+    """(a), (b) and (c) in turn on one four-worker stack: one test, so that xdist never builds it twice."""
+    await token_refresh_is_pool_wide(hosts)
+    await budget_is_pool_wide(hosts)
+    await jobs_of_killed_host_b_workers_finish_on_host_a(hosts)  # last: it leaves host B without workers
+
+
+def test_supervise_workers_only_runs_only_workers_on_the_shared_redis(shared: Shared, tmp_path: Path) -> None:
+    env = {**host_env(tmp_path / "host-c", shared.redis_url, shared.emu.url), "TIDAL_MCP_WORKERS": "1"}
+    copy_login(shared.env_a, env)
+
+    def live() -> int:
+        return count_live_workers(connect(shared.redis_url))
+
+    before = live()
     host_c = Proc("host-c", tidal_mcp("supervise", "--workers-only"), env, tmp_path / "logs")
     try:
-        wait_until(lambda: hosts.live() == before + 1, 60,
+        wait_until(lambda: live() == before + 1, 60,
                    lambda: "host C's supervised worker did not join the pool\n" + host_c.problems())
         status = subprocess.run(tidal_mcp("supervisorctl", "status"), env=env, capture_output=True, text=True,
                                 timeout=30, stdin=subprocess.DEVNULL)
@@ -240,7 +270,7 @@ def test_supervise_workers_only_runs_only_workers_on_the_shared_redis(hosts: Hos
         assert REDIS_PASSWORD not in logs and REDIS_PASSWORD not in host_c.logs(tail=None)
     finally:
         host_c.stop(timeout=60)
-    wait_until(lambda: hosts.live() == before, 30, "host C's worker did not leave the pool")
+    wait_until(lambda: live() == before, 30, "host C's worker did not leave the pool")
 
 
 def refused(env: dict[str, str], log_dir: Path) -> str:
@@ -255,18 +285,18 @@ def refused(env: dict[str, str], log_dir: Path) -> str:
 
 
 def test_supervise_workers_only_refuses_without_the_password_or_with_a_stale_login(
-        hosts: Hosts, tmp_path: Path) -> None:
-    env = host_env(tmp_path / "host-d", hosts.redis_url, hosts.emu.url)
-    copy_login(hosts.a.env, env)
-    wrong = hosts.redis_url.replace(REDIS_PASSWORD.replace("/", "%2F"), "not-the-password")
-    assert wrong != hosts.redis_url
+        shared: Shared, tmp_path: Path) -> None:
+    env = host_env(tmp_path / "host-d", shared.redis_url, shared.emu.url)
+    copy_login(shared.env_a, env)
+    wrong = shared.redis_url.replace(REDIS_PASSWORD.replace("/", "%2F"), "not-the-password")
+    assert wrong != shared.redis_url
     message = refused({**env, "REDIS_URL": wrong}, tmp_path / "wrong")
     assert "no Redis answers" in message and "not-the-password" not in message, message
-    message = refused({**env, "REDIS_URL": "redis://127.0.0.1:" + hosts.redis_url.rsplit(":", 1)[1]},
+    message = refused({**env, "REDIS_URL": "redis://127.0.0.1:" + shared.redis_url.rsplit(":", 1)[1]},
                       tmp_path / "bare")
     assert "has no password" in message, message
     # a keyring that is not a copy of the pool's current login (e.g. made before A logged in again)
     stale = {**env, "TIDAL_MCP_KEYRING_FILE": str(tmp_path / "stale.cfg")}
-    TokenStore(KeyringStore(keyring_backend(Settings.from_env(stale)))).save(emulator_login(hosts.emu))
+    TokenStore(KeyringStore(keyring_backend(Settings.from_env(stale)))).save(emulator_login(shared.emu))
     message = refused(stale, tmp_path / "stale")
     assert "not the pool's current login" in message, message
