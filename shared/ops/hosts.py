@@ -43,26 +43,34 @@ def preflight(settings: Settings) -> None:
 
     parts = urlsplit(settings.redis_url)
     if parts.scheme != "unix" and not parts.password:
-        raise HostError(f"REDIS_URL ({redacted(settings.redis_url)}) has no password: a Redis that other hosts "
-                        "reach must require one (requirepass); use redis://:PASSWORD@HOST:PORT/0 "
-                        "(rediss:// for TLS)")
+        raise HostError(
+            f"REDIS_URL ({redacted(settings.redis_url)}) has no password: a Redis that other hosts "
+            "reach must require one (requirepass); use redis://:PASSWORD@HOST:PORT/0 "
+            "(rediss:// for TLS)"
+        )
     client = connect(settings.redis_url)
     if not ping(client):
-        raise HostError(f"no Redis answers at {redacted(settings.redis_url)} (or it refused the password): "
-                        "a workers-only host uses the first host's Redis; check REDIS_URL")
+        raise HostError(
+            f"no Redis answers at {redacted(settings.redis_url)} (or it refused the password): "
+            "a workers-only host uses the first host's Redis; check REDIS_URL"
+        )
     store = TokenStore.from_settings(settings, client)
     try:
         stored = store.load()
     except TokenStoreError as exc:
         raise HostError(f"the login cannot be read on this host: {exc}") from None
     if stored is None:
-        raise HostError("no TIDAL login on this host: copy the first host's keyring file here and set "
-                        "TIDAL_MCP_KEYRING_FILE and TIDAL_MCP_KEYRING_PASSWORD (docs/multi-host.md)")
+        raise HostError(
+            "no TIDAL login on this host: copy the first host's keyring file here and set "
+            "TIDAL_MCP_KEYRING_FILE and TIDAL_MCP_KEYRING_PASSWORD (docs/multi-host.md)"
+        )
     if client.exists(LIVE_KEY):
         live = store.read_live(stored.share_key)
         if live is None or live.generation != store.generation():
-            raise HostError("this host's keyring copy is not the pool's current login (the first host logged "
-                            "in again since it was copied): copy the first host's keyring file again")
+            raise HostError(
+                "this host's keyring copy is not the pool's current login (the first host logged "
+                "in again since it was copied): copy the first host's keyring file again"
+            )
 
 
 def workers_only_config(data_dir: Path, source: Path = STACK_CONFIG / "supervisord.conf") -> Path:

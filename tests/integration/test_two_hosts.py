@@ -61,7 +61,7 @@ def host_env(home: Path, redis_url: str, tidal_url: str) -> dict[str, str]:
 
 
 def copy_login(env_a: dict[str, str], env_b: dict[str, str]) -> None:
-    """docs/multi-host.md step 2: copy A's encrypted keyring file to B (0600); B sets the same password."""
+    """docs/multi-host.md step 3: copy A's encrypted keyring file to B (0600); B sets the same password."""
     target = Path(env_b["TIDAL_MCP_KEYRING_FILE"])
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(env_a["TIDAL_MCP_KEYRING_FILE"], target)
@@ -71,6 +71,8 @@ def copy_login(env_a: dict[str, str], env_b: dict[str, str]) -> None:
 
 @dataclass
 class Hosts:
+    """The two worker groups on the shared Redis; which host a worker (``host.worker.pid``) belongs to."""
+
     redis_url: str
     emu: FakeTidal
     control: Control
@@ -116,8 +118,14 @@ class Shared:
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
     home = tmp_path_factory.mktemp("two-hosts")
     server = RedisProcess(home / "redis", persist=False, password=REDIS_PASSWORD).start()
-    options = EmulatorOptions(seed=42, auto_approve=True, device_interval=0.05, budget_rate=TIDAL_BUDGET,
-                              budget_burst=int(TIDAL_BUDGET), budget_scope="global")
+    options = EmulatorOptions(
+        seed=42,
+        auto_approve=True,
+        device_interval=0.05,
+        budget_rate=TIDAL_BUDGET,
+        budget_burst=int(TIDAL_BUDGET),
+        budget_scope="global",
+    )
     try:
         with FakeTidal(options) as emu:
             url = f"{server.url}/0"
@@ -134,12 +142,17 @@ def hosts(shared: Shared) -> Iterator[Hosts]:
     env_b = host_env(shared.home / "host-b", shared.redis_url, shared.emu.url)
     copy_login(shared.env_a, env_b)
     assert shared.env_a["TIDAL_MCP_DATA_DIR"] != env_b["TIDAL_MCP_DATA_DIR"]
-    with worker_pool(shared.env_a, shared.home / "host-a" / "logs", count=0) as a, \
-            worker_pool(env_b, shared.home / "host-b" / "logs", count=0) as b:
+    with (
+        worker_pool(shared.env_a, shared.home / "host-a" / "logs", count=0) as a,
+        worker_pool(env_b, shared.home / "host-b" / "logs", count=0) as b,
+    ):
         a.start(PER_HOST)
         b.start(PER_HOST)
-        wait_until(lambda: count_live_workers(connect(shared.redis_url)) == 2 * PER_HOST, 60,
-                   lambda: "the two hosts' workers did not all register\n" + a.logs() + b.logs())
+        wait_until(
+            lambda: count_live_workers(connect(shared.redis_url)) == 2 * PER_HOST,
+            60,
+            lambda: "the two hosts' workers did not all register\n" + a.logs() + b.logs(),
+        )
         yield Hosts(shared.redis_url, shared.emu, Control(shared.emu.url), a, b)
 
 
@@ -162,14 +175,16 @@ async def token_refresh_is_pool_wide(hosts: Hosts) -> None:
     assert [data["id"] for data, _source in answers] == ids
     after = hosts.jobs_done()
     assert after["A"] > before["A"] and after["B"] > before["B"], f"both hosts answered after the expiry: {after}"
-    assert hosts.control.get("counters")["routes"].get(TOKEN_ROUTE, 0) == refreshes + 1, \
+    assert hosts.control.get("counters")["routes"].get(TOKEN_ROUTE, 0) == refreshes + 1, (
         "one refresh at TIDAL for the whole pool"
+    )
     refreshed = {h: hosts.log_count(h, REFRESHED) - refreshed_before[h] for h in "AB"}
     adopted = {h: hosts.log_count(h, ADOPTED) - adopted_before[h] for h in "AB"}
     [refresher] = [h for h in "AB" if refreshed[h] == 1]
     other = "B" if refresher == "A" else "A"
-    assert refreshed[other] == 0 and adopted[other] >= 1, \
+    assert refreshed[other] == 0 and adopted[other] >= 1, (
         f"the other host adopted the token from the live record: refreshed {refreshed}, adopted {adopted}"
+    )
 
 
 async def budget_is_pool_wide(hosts: Hosts) -> None:
@@ -195,8 +210,9 @@ async def budget_is_pool_wide(hosts: Hosts) -> None:
     # (with a bucket per host, 2 x POOL_RATE > TIDAL_BUDGET: 429s, each pausing the pool for Retry-After)
     assert throttled <= 0.01 * requests, measured
     # ... and since the pool started (the workers' start and the refresh came in bursts, with 4 workers)
-    assert counters["rate_limited"] <= 0.01 * counters["total"], \
+    assert counters["rate_limited"] <= 0.01 * counters["total"], (
         f"since the start: {counters['rate_limited']} of {counters['total']} TIDAL requests answered 429"
+    )
     assert min(share.values()) >= 0.2, f"both hosts were busy: {measured}"
     buckets = sorted(key.decode() for key in hosts.redis.scan_iter(match=f"{BUCKET_KEY}*"))
     assert buckets == [BUCKET_KEY], f"one v1 bucket in Redis for the pool: {buckets}"
@@ -204,10 +220,10 @@ async def budget_is_pool_wide(hosts: Hosts) -> None:
 
 async def jobs_of_killed_host_b_workers_finish_on_host_a(hosts: Hosts) -> None:
     """(c) Host B's workers killed mid-job: host A's finish those jobs, one answer each."""
-    albums = hosts.control.get("catalog")["album_ids"][10:10 + 2 * PER_HOST]
+    albums = hosts.control.get("catalog")["album_ids"][10 : 10 + 2 * PER_HOST]
     calls = [{"album_id": album} for album in albums]
     r = hosts.redis
-    hosts.control.post("faults", {"latency_ms": 2000, "path_regex": "^/v1/albums/"})
+    hosts.control.post("faults", {"latency_ms": 3000, "path_regex": "^/v1/albums/"})
     try:
         async with front(hosts.redis_url, wait_timeout=60) as dispatcher:
             pending = [asyncio.ensure_future(dispatcher.call("album.get", args)) for args in calls]
@@ -261,10 +277,19 @@ def test_supervise_workers_only_runs_only_workers_on_the_shared_redis(shared: Sh
     before = live()
     host_c = Proc("host-c", tidal_mcp("supervise", "--workers-only"), env, tmp_path / "logs")
     try:
-        wait_until(lambda: live() == before + 1, 60,
-                   lambda: "host C's supervised worker did not join the pool\n" + host_c.problems())
-        status = subprocess.run(tidal_mcp("supervisorctl", "status"), env=env, capture_output=True, text=True,
-                                timeout=30, stdin=subprocess.DEVNULL)
+        wait_until(
+            lambda: live() == before + 1,
+            60,
+            lambda: "host C's supervised worker did not join the pool\n" + host_c.problems(),
+        )
+        status = subprocess.run(
+            tidal_mcp("supervisorctl", "status"),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            stdin=subprocess.DEVNULL,
+        )
         programs = sorted(line.split()[0] for line in status.stdout.splitlines() if line.strip())
         assert programs == ["tidal-mcp:worker_00"], status.stdout + status.stderr
         data_dir = Path(env["TIDAL_MCP_DATA_DIR"])
@@ -288,15 +313,17 @@ def refused(env: dict[str, str], log_dir: Path) -> str:
 
 
 def test_supervise_workers_only_refuses_without_the_password_or_with_a_stale_login(
-        shared: Shared, tmp_path: Path) -> None:
+    shared: Shared, tmp_path: Path
+) -> None:
     env = host_env(tmp_path / "host-d", shared.redis_url, shared.emu.url)
     copy_login(shared.env_a, env)
     wrong = shared.redis_url.replace(REDIS_PASSWORD.replace("/", "%2F"), "not-the-password")
     assert wrong != shared.redis_url
     message = refused({**env, "REDIS_URL": wrong}, tmp_path / "wrong")
     assert "no Redis answers" in message and "not-the-password" not in message, message
-    message = refused({**env, "REDIS_URL": "redis://127.0.0.1:" + shared.redis_url.rsplit(":", 1)[1]},
-                      tmp_path / "bare")
+    message = refused(
+        {**env, "REDIS_URL": "redis://127.0.0.1:" + shared.redis_url.rsplit(":", 1)[1]}, tmp_path / "bare"
+    )
     assert "has no password" in message, message
     # a keyring that is not a copy of the pool's current login (e.g. made before A logged in again)
     stale = {**env, "TIDAL_MCP_KEYRING_FILE": str(tmp_path / "stale.cfg")}
