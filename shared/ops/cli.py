@@ -10,6 +10,7 @@
     tidal-mcp redis                  the bundled redis-server, unless a Redis already answers
     tidal-mcp dashboard              rq-dashboard on 127.0.0.1:TIDAL_MCP_DASHBOARD_PORT
     tidal-mcp run | supervise | demo the whole stack under honcho / supervisord / against the emulator
+    tidal-mcp supervise --workers-only   a further host: only workers, on the first host's Redis
 
 Logs are JSON lines on stderr. The front never writes to stdout (it is the stdio transport);
 operator commands (login, status, demo) print their report there.
@@ -134,8 +135,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=None, help="worker processes (default TIDAL_MCP_WORKERS)")
     run.set_defaults(handler=cmd_run)
 
-    sub.add_parser("supervise", help="run the whole stack under supervisord (production)").set_defaults(
-        handler=cmd_supervise)
+    supervise = sub.add_parser("supervise", help="run the whole stack under supervisord (production)")
+    supervise.add_argument("--workers-only", action="store_true",  # more hosts: shared.ops.hosts
+                           help="only workers, against the first host's Redis (REDIS_URL with its password); "
+                                "docs/multi-host.md")
+    supervise.set_defaults(handler=cmd_supervise)
 
     demo = sub.add_parser("demo", help="run the stack against the bundled TIDAL emulator, logged in "
                                        "(ports: TIDAL_MCP_DEMO_PORT, _DASHBOARD_PORT, _REDIS_PORT, _EMULATOR_PORT)")
@@ -348,6 +352,10 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_supervise(settings: Settings, args: argparse.Namespace) -> int:
+    if args.workers_only:  # a further host (docs/multi-host.md)
+        from shared.ops.hosts import supervise_workers_only
+
+        return supervise_workers_only(settings)
     command = supervisord_command()
     os.execve(command[0], command, stack_environment(settings))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import signal
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 from shared.ops import redis_server
 from shared.redis_conn import connect, ping
@@ -16,25 +17,31 @@ START_ATTEMPTS = 5
 
 
 class RedisProcess:
-    """``RedisProcess(data_dir, persist=True).start()``; ``url`` is ``redis://127.0.0.1:PORT``."""
+    """``RedisProcess(data_dir, persist=True).start()``; ``url`` is ``redis://127.0.0.1:PORT`` (with
+    ``password``: ``redis://:PASSWORD@127.0.0.1:PORT``, and the server requires it)."""
 
-    def __init__(self, data_dir: Path, *, persist: bool) -> None:
+    def __init__(self, data_dir: Path, *, persist: bool, password: str | None = None) -> None:
         self.data_dir = data_dir
         self.persist = persist
+        self.password = password
         self.port: int | None = None
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}"
+        return self._url(self.port)
+
+    def _url(self, port: int | None) -> str:
+        auth = f":{quote(self.password, safe='')}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{port}"
 
     def start(self) -> RedisProcess:
         """Start on a fresh port (first start) or on the same port again (restart)."""
         restarting = self.port is not None
         for _attempt in range(1 if restarting else START_ATTEMPTS):
             port = self.port if restarting else free_port()
-            proc = redis_server.start("127.0.0.1", port, self.data_dir, persist=self.persist)
-            client = connect(f"redis://127.0.0.1:{port}/0")
+            proc = redis_server.start("127.0.0.1", port, self.data_dir, persist=self.persist, password=self.password)
+            client = connect(f"{self._url(port)}/0")
             wait_until(lambda c=client, p=proc: ping(c) or p.poll() is not None, 30, "redis-server did not start")
             if proc.poll() is None:
                 self.port, self.proc = port, proc
