@@ -57,7 +57,8 @@ async def recent(client: aredis.Redis, playlist_id: str | None = None, limit: in
     """(how many are kept, up to ``limit`` of them newest first), of one playlist or of all."""
     seconds, _ = await client.time()
     await client.zremrangebyscore(INDEX, 0, (seconds - SNAPSHOT_TTL) * 1000)
-    ids = [raw.decode() if isinstance(raw, bytes) else raw for raw in cast(list[bytes | str], await client.zrevrange(INDEX, 0, -1))]
+    members = cast(list[bytes | str], await client.zrevrange(INDEX, 0, -1))
+    ids = [raw.decode() if isinstance(raw, bytes) else raw for raw in members]
     bodies = await client.mget([_key(i) for i in ids]) if ids else []
     found, gone = [], []
     for snapshot_id, raw in zip(ids, bodies, strict=True):
