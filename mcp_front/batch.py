@@ -40,7 +40,8 @@ from shared.queueing import BATCH_QUEUE, queue_key
 from shared.ratelimit import BUCKET_KEY
 
 #: Converts a single-object cache entry (a full track, album or artist) into a batch item.
-_SUMMARY_OF = {"track": TrackSummary, "album": AlbumSummary, "artist": ArtistSummary}
+_SUMMARY_OF: dict[str, type[TrackSummary | AlbumSummary | ArtistSummary]] = {
+    "track": TrackSummary, "album": AlbumSummary, "artist": ArtistSummary}
 
 
 ItemProgress = Callable[[int, int], Awaitable[None]]

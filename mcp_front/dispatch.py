@@ -28,7 +28,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import redis
 import redis.asyncio as aredis
@@ -161,7 +161,7 @@ class Dispatcher:
                 job_id, new_job = await self.submit(op, args, request_id)
                 outcome = await self._wait(job_id, new_job, deadline, started, progress, op.writes)
                 if isinstance(outcome, Result) and outcome.type == Result.Type.SUCCESSFUL:
-                    return outcome.return_value
+                    return cast(dict[str, Any], outcome.return_value)
                 error = WorkerLost(
                     "The request was removed from the queue before it ran (an operator deleted it, or Redis lost "
                     "it); retry.") if outcome == LOST else error_from_exc_string(outcome.exc_string, job_id)

@@ -95,5 +95,5 @@ def add_routes(mcp: Any, client_of: Callable[[], redis.Redis | None],
 def _ping(client: redis.Redis) -> bool:
     try:
         return bool(client.ping())
-    except (redis.RedisError, *UNAVAILABLE_ERRORS):
+    except UNAVAILABLE_ERRORS + (redis.RedisError,):
         return False

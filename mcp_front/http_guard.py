@@ -32,7 +32,7 @@ import logging
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import h11
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
@@ -231,7 +231,7 @@ def _install_session_cap(manager: StreamableHTTPSessionManager, guard: HttpGuard
             reclaim(victim)
         transport = admit(requestor)
         if transport is not None:
-            owners[transport.mcp_session_id] = address
+            owners[cast(str, transport.mcp_session_id)] = address  # a stateful transport has its id
             guard.sessions[address] += 1
         return transport
 

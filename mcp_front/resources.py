@@ -30,6 +30,7 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 
+from mcp_front.tools.common import front_state
 from shared.errors import NotFound, TidalMcpError
 from shared.models import FAVORITE_KINDS
 
@@ -42,7 +43,7 @@ MAX_COMPLETIONS = 20
 
 async def _read(source: Context | Any, op: str, args: dict[str, Any]) -> str:
     """Run ``op`` through the dispatcher (``source``: a resource's context, or the dispatcher itself)."""
-    dispatcher = source.request_context.lifespan_context.dispatcher if isinstance(source, Context) else source
+    dispatcher = front_state(source).dispatcher if isinstance(source, Context) else source
     if dispatcher is None:
         raise ResourceError("The server is starting; retry in a moment.")
     try:

@@ -17,6 +17,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Literal, cast
 
 import redis
 import uvicorn
@@ -47,6 +48,9 @@ Tools for the TIDAL music service. Use tidal_search to find tracks, albums, arti
 by words, then tidal_get_track / tidal_get_album / tidal_get_artist / tidal_get_playlist with the ids
 it returns. tidal_auth_status tells whether the server is logged in to TIDAL. Answers may come from
 a cache; results are plain JSON with ids you can pass to the other tools."""
+
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
 @dataclass
@@ -93,7 +97,7 @@ def build_server(settings: Settings, *, http: bool = True, guard: HttpGuard | No
         version=VERSION,
         instructions=INSTRUCTIONS,
         lifespan=lifespan,
-        log_level=settings.log_level,
+        log_level=cast(LogLevel, settings.log_level),  # one of LOG_LEVELS (Settings checks it)
         subscriptions=bus,
         **(auth_options(settings) if http else {}),
     )

@@ -203,7 +203,7 @@ class _Subscription(PubSub):
         if str(connection.protocol) != "3":
             log.warning("the Redis connection speaks RESP2; the front reads every cache hit from Redis")
             return
-        connection._parser.set_invalidation_push_handler(self._invalidated)  # what redis-py's own cache uses
+        connection._parser.set_invalidation_push_handler(self._invalidated)  # type: ignore[attr-defined]  # RESP3 parser (checked above); what redis-py's own cache uses
         await connection.send_command(*near.tracking_command())
         try:
             await connection.read_response()

@@ -29,7 +29,7 @@ import json
 import secrets
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import redis
 import redis.asyncio as aredis
@@ -126,14 +126,14 @@ def all_cancelled(client: redis.Redis, chunk_subs: str) -> bool:
         return False
     for member in members:
         job = (member.decode() if isinstance(member, bytes) else member).rsplit(":", 1)[0]
-        if (client.hget(record_key(job), "state") or b"").decode() != "cancelled":
+        if cast(bytes, client.hget(record_key(job), "state") or b"").decode() != "cancelled":
             return False
     return True
 
 
 async def load(client: aredis.Redis, job_id: str) -> dict[str, Any] | None:
     """The record, decoded (None when unknown or expired)."""
-    raw = await client.hgetall(record_key(job_id))
+    raw = cast(dict[bytes, bytes], await client.hgetall(record_key(job_id)))  # bytes: no decode_responses
     if not raw:
         return None
     fields = {k.decode(): v.decode() for k, v in raw.items()}
@@ -145,7 +145,7 @@ async def load(client: aredis.Redis, job_id: str) -> dict[str, Any] | None:
 
 async def answers(client: aredis.Redis, job_id: str) -> dict[str, dict[str, Any]]:
     """Every answer filed so far: ``{"cache": ..., "0": ..., "1": ...}``."""
-    raw = await client.hgetall(chunks_key(job_id))
+    raw = cast(dict[bytes, bytes], await client.hgetall(chunks_key(job_id)))
     return {k.decode(): json.loads(v) for k, v in raw.items()}
 
 
@@ -158,4 +158,4 @@ async def cancel(client: aredis.Redis, job_id: str) -> bool:
 
 async def recent(client: aredis.Redis, owner: str, limit: int) -> list[str]:
     """The owner's job ids, newest first."""
-    return [v.decode() for v in await client.zrevrange(owner_key(owner), 0, limit - 1)]
+    return [v.decode() for v in cast(list[bytes], await client.zrevrange(owner_key(owner), 0, limit - 1))]

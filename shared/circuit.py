@@ -24,7 +24,7 @@ Example::
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 import redis
 from circuitbreaker import STATE_CLOSED, STATE_HALF_OPEN, STATE_OPEN, CircuitBreaker
@@ -69,7 +69,7 @@ class PoolCircuitBreaker(CircuitBreaker):
         self._record_failure = client.register_script(_RECORD_FAILURE)
         self._dirty = False  # the last allow() saw failures or a tripped circuit: a success must clear them
 
-    def __exit__(self, exc_type: Any, exc_value: Any, _traceback: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc_value: Any, _traceback: Any) -> Literal[False]:
         if exc_type and self.is_failure(exc_type, exc_value):
             self._last_failure = exc_value
             self._failed()

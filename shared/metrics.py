@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter as Counter_
+from typing import cast
 
 import redis
 from prometheus_client import (
@@ -180,7 +181,7 @@ class PoolCollector(Collector):
         seconds, micros = self.client.time()
         now_ms = seconds * 1000 + micros // 1000
         for name in queues:
-            head = self.client.lindex(queue_key(name), 0)
+            head = cast(bytes | None, self.client.lindex(queue_key(name), 0))  # no decode_responses
             enqueued = self.client.hget(job_key(head.decode()), "tidal_enqueued_ms") if head else None
             family.add_metric([name], max(0.0, (now_ms - int(enqueued)) / 1000) if enqueued else 0.0)
         return family

@@ -15,6 +15,8 @@ Example::
 
 from __future__ import annotations
 
+from typing import cast
+
 import redis
 import redis.asyncio as aredis
 
@@ -31,7 +33,7 @@ def _alive(names: list[str], flags: list[int]) -> list[str]:
 
 def live_worker_names(client: redis.Redis) -> list[str]:
     """Names of the workers whose liveness key exists, sorted."""
-    names = sorted(member.decode() for member in client.smembers(WORKERS))
+    names = sorted(member.decode() for member in cast(set[bytes], client.smembers(WORKERS)))  # no decode_responses
     if not names:
         return []
     pipe = client.pipeline(transaction=False)
@@ -50,7 +52,7 @@ async def worker_presence(client: aredis.Redis) -> tuple[int, int]:
     Registered but none alive is usually a passing state (Redis restarted and the workers' next beat
     has not come yet, or the last ones died moments ago); none registered means no worker runs.
     """
-    names = sorted(member.decode() for member in await client.smembers(WORKERS))
+    names = sorted(member.decode() for member in cast(set[bytes], await client.smembers(WORKERS)))
     if not names:
         return 0, 0
     pipe = client.pipeline(transaction=False)

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from shared.datadir import with_bundled_password
 
 T = TypeVar("T")
+N = TypeVar("N", int, float)
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -208,10 +209,10 @@ def _float_range(low: float, high: float) -> Callable[[str], float]:
     return _number_range(float, "a number", low, high)
 
 
-def _number_range(cast: Callable[[str], T], kind: str, low: T, high: T) -> Callable[[str], T]:
-    def parse(raw: str) -> T:
+def _number_range(cast: Callable[[str], N], kind: str, low: N, high: N) -> Callable[[str], N]:
+    def parse(raw: str) -> N:
         try:
-            value = cast(raw)
+            value: N | None = cast(raw)
         except ValueError:
             value = None
         if value is None or not low <= value <= high:

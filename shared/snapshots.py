@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import redis
 import redis.asyncio as aredis
@@ -57,7 +57,8 @@ async def recent(client: aredis.Redis, playlist_id: str | None = None, limit: in
     """(how many are kept, up to ``limit`` of them newest first), of one playlist or of all."""
     seconds, _ = await client.time()
     await client.zremrangebyscore(INDEX, 0, (seconds - SNAPSHOT_TTL) * 1000)
-    ids = [raw.decode() if isinstance(raw, bytes) else raw for raw in await client.zrevrange(INDEX, 0, -1)]
+    members = cast(list[bytes | str], await client.zrevrange(INDEX, 0, -1))
+    ids = [raw.decode() if isinstance(raw, bytes) else raw for raw in members]
     bodies = await client.mget([_key(i) for i in ids]) if ids else []
     found, gone = [], []
     for snapshot_id, raw in zip(ids, bodies, strict=True):

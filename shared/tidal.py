@@ -24,6 +24,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -125,7 +126,7 @@ class TidalAdapter(HTTPAdapter):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _traced_send(self, request: requests.PreparedRequest, family: str, path: str,
-                     **kwargs: object) -> requests.Response:
+                     **kwargs: Any) -> requests.Response:
         """One HTTP request inside its client span: method, route template, status; never the URL."""
         method = request.method or ""
         route = metrics.route_template(path)
@@ -206,11 +207,12 @@ def restore_login(session: tidalapi.Session, login: StoredLogin) -> None:
 def login_from_session(session: tidalapi.Session, refresh_token: str | None = None) -> StoredLogin:
     """What to persist from a logged-in session (``refresh_token`` overrides a rotated one)."""
     expiry = session.expiry_time
-    return StoredLogin(
-        token_type=session.token_type,
-        access_token=session.access_token,
+    user = getattr(session, "user", None)
+    return StoredLogin(  # tidalapi types the tokens Optional; a logged-in session has them
+        token_type=cast(str, session.token_type),
+        access_token=cast(str, session.access_token),
         refresh_token=refresh_token or session.refresh_token,
         expiry_time=expiry.isoformat() if isinstance(expiry, datetime) else None,
         is_pkce=bool(session.is_pkce),
-        user_id=int(session.user.id) if getattr(session, "user", None) else None,
+        user_id=int(user.id) if user else None,
     )

@@ -210,7 +210,7 @@ class TokenStore:
         finally:
             try:
                 handle.release()
-            except (redis.RedisError, *UNAVAILABLE_ERRORS):
+            except UNAVAILABLE_ERRORS + (redis.RedisError,):
                 pass
 
     def _bump_generation(self) -> int | None:

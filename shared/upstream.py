@@ -65,7 +65,7 @@ class UpstreamHealth:
     def _write(self, key: str, value: dict[str, Any]) -> None:
         try:
             self.client.set(key, json.dumps(value), ex=STALE_AFTER)
-        except (redis.RedisError, *UNAVAILABLE_ERRORS):
+        except UNAVAILABLE_ERRORS + (redis.RedisError,):
             pass
 
 

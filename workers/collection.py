@@ -25,6 +25,7 @@ import tidalapi
 
 from shared import models
 from workers import normalize
+from workers.tidal_types import Method
 
 ROOT = "root"
 FOLDER_PAGE = 50  # TIDAL answers 400/1001 above 50
@@ -33,7 +34,7 @@ PLAYLIST_TRN = "trn:playlist:"
 _ENDPOINT = "my-collection/playlists/folders"
 
 
-def v2(session: tidalapi.Session, method: str, path: str, params: dict[str, Any]) -> Any:
+def v2(session: tidalapi.Session, method: Method, path: str, params: dict[str, Any]) -> Any:
     """One request to api.tidal.com/v2 through tidalapi; the JSON answer (or None when empty)."""
     response = session.request.request(method, path, params=params, base_url=session.config.api_v2_location)
     return response.json() if response.content else None

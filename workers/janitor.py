@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import cast
 
 import redis
 from rq.job import Job, JobStatus
@@ -74,7 +75,7 @@ class Janitor:
         return report
 
     def _deregister_dead(self, report: SweepReport) -> None:
-        names = sorted(member.decode() for member in self.client.smembers(WORKERS))
+        names = sorted(member.decode() for member in cast(set[bytes], self.client.smembers(WORKERS)))
         if not names:
             return
         pipe = self.client.pipeline(transaction=False)
@@ -87,7 +88,7 @@ class Janitor:
                 log.warning("deregistered a dead worker", extra={"worker": name})
 
     def _recover_claims(self, report: SweepReport, only_holder: str | None = None) -> None:
-        for raw_id, raw_holder in self.client.hgetall(CLAIMS).items():
+        for raw_id, raw_holder in cast(dict[bytes, bytes], self.client.hgetall(CLAIMS)).items():
             job_id, holder = raw_id.decode(), raw_holder.decode()
             if only_holder is not None and holder != only_holder:
                 continue
@@ -125,7 +126,7 @@ def fail_job(client: redis.Redis, job_id: str, error: Exception) -> None:
     exc_string = f"{type(error).__name__}: {error}"
     with client.pipeline() as pipe:
         job.set_status(JobStatus.FAILED, pipeline=pipe)
-        for member in client.zrange(StartedJobRegistry(job.origin, connection=client).key, 0, -1):
+        for member in cast(list[bytes], client.zrange(StartedJobRegistry(job.origin, connection=client).key, 0, -1)):
             if member.decode().startswith(f"{job_id}:"):
                 pipe.zrem(StartedJobRegistry(job.origin, connection=client).key, member)
         FailedJobRegistry(job.origin, connection=client).add(job, ttl=FAILURE_TTL, exc_string=exc_string,

@@ -21,6 +21,7 @@ from tidalapi.media import Track
 from tidalapi.playlist import Playlist
 
 from shared import models
+from workers.tidal_types import parsed_id
 
 
 def _image(session: tidalapi.Session, image_id: str | None, size: int) -> str | None:
@@ -39,7 +40,7 @@ def _role(artist: Artist) -> str | None:
 
 
 def artist_ref(artist: Artist) -> models.ArtistRef:
-    return models.ArtistRef(id=int(artist.id), name=artist.name, role=_role(artist))
+    return models.ArtistRef(id=int(parsed_id(artist.id)), name=artist.name, role=_role(artist))
 
 
 def track(item: Track) -> models.Track:
@@ -77,7 +78,7 @@ def track(item: Track) -> models.Track:
 
 def _album_fields(item: Album) -> dict[str, Any]:
     return {
-        "id": int(item.id),
+        "id": int(parsed_id(item.id)),
         "title": item.name,
         "version": item.version,
         "type": item.type,
@@ -117,7 +118,7 @@ def video(item: Any) -> models.Video:
 
 def artist_summary(item: Artist) -> models.ArtistSummary:
     popularity = getattr(item, "popularity", None)
-    return models.ArtistSummary(id=int(item.id), name=item.name, popularity=popularity,
+    return models.ArtistSummary(id=int(parsed_id(item.id)), name=item.name, popularity=popularity,
                                 picture_url=_image(item.session, item.picture, 320), url=item.share_url)
 
 
@@ -131,7 +132,7 @@ def plain_text(text: str) -> str:
 
 def artist(item: Artist, top_tracks: list[Track], albums: list[Album]) -> models.Artist:
     return models.Artist(
-        id=int(item.id),
+        id=int(parsed_id(item.id)),
         name=item.name,
         roles=[r.value for r in item.roles or []],
         picture_url=_image(item.session, item.picture, 750),
@@ -171,7 +172,7 @@ def playlist(item: Playlist, tracks: list[Track]) -> models.Playlist:
 
 
 def top_hit(hit: Any) -> models.TopHit | None:
-    kinds = {Track: "track", Album: "album", Artist: "artist", Playlist: "playlist"}
+    kinds: dict[type[Any], str] = {Track: "track", Album: "album", Artist: "artist", Playlist: "playlist"}
     for cls, kind in kinds.items():
         if isinstance(hit, cls):
             return models.TopHit(type=kind, id=str(hit.id), name=hit.name)

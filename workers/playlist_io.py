@@ -21,6 +21,7 @@ import requests
 import tidalapi
 
 from workers.playlist_plan import Item
+from workers.tidal_types import Method, me
 
 PAGE = 100
 
@@ -42,13 +43,13 @@ class PlaylistState:
         return [item.track_id for item in self.items]
 
 
-def _v1(session: tidalapi.Session, method: str, path: str, *, params: dict[str, Any] | None = None,
+def _v1(session: tidalapi.Session, method: Method, path: str, *, params: dict[str, Any] | None = None,
         data: dict[str, Any] | None = None, etag: str | None = None) -> requests.Response:
     headers = {"If-None-Match": etag} if etag else None
     return session.request.request(method, path, params=params, data=data, headers=headers)
 
 
-def _v2(session: tidalapi.Session, method: str, path: str, params: dict[str, Any]) -> requests.Response:
+def _v2(session: tidalapi.Session, method: Method, path: str, params: dict[str, Any]) -> requests.Response:
     return session.request.request(method, path, params=params, base_url=session.config.api_v2_location)
 
 
@@ -77,7 +78,7 @@ def read_state(session: tidalapi.Session, uuid: str) -> PlaylistState:
 def add_tracks(session: tidalapi.Session, uuid: str, etag: str, track_ids: list[int], *, position: int | None,
                allow_duplicates: bool) -> tuple[str, list[int]]:
     """One add request; returns the new ETag and the track ids TIDAL added (it silently skips some)."""
-    data = {"trackIds": ",".join(map(str, track_ids)), "onArtifactNotFound": "SKIP",
+    data: dict[str, Any] = {"trackIds": ",".join(map(str, track_ids)), "onArtifactNotFound": "SKIP",
             "onDupes": "ADD" if allow_duplicates else "SKIP"}
     if position is not None:
         data["toIndex"] = position
@@ -113,7 +114,7 @@ def delete(session: tidalapi.Session, uuid: str) -> None:
 
 def create(session: tidalapi.Session, *, title: str, description: str, folder_id: str | None) -> str:
     """Create an empty playlist (in a folder); returns its uuid."""
-    playlist = session.user.create_playlist(title, description, folder_id or "root")
+    playlist = me(session).create_playlist(title, description, folder_id or "root")
     return str(playlist.id)
 
 

@@ -32,6 +32,7 @@ from shared.ratelimit import PoolRateLimiter
 from shared.settings import Settings
 from shared.tidal import Observer, Remaining, login_from_session, new_session, restore_login
 from shared.tokens import REFRESH_LOCK, StoredLogin, TokenStore, TokenStoreError
+from workers.tidal_types import parsed_id
 
 log = logging.getLogger(__name__)
 
@@ -101,12 +102,12 @@ class SessionHolder:
             return
         current = self._session
         if current is not None and stored.user_id is not None and current.user is not None \
-                and int(current.user.id) == stored.user_id:
+                and int(parsed_id(current.user.id)) == stored.user_id:
             _adopt(current, stored)  # same account, new tokens: no HTTP needed
             self._generation, self._login = generation, stored
             return
         session = new_session(self.settings, limiter=self.limiter, remaining=self.remaining, observer=self.observer)
-        session.token_refresh = lambda refresh_token: self._refresh(session, refresh_token)
+        session.token_refresh = lambda refresh_token: self._refresh(session, refresh_token)  # type: ignore[method-assign]  # tidalapi's refresh hook
         self._login = stored  # the refresh hook needs it while restore_login runs
         self._generation = generation
         try:
@@ -220,7 +221,7 @@ def _post_refresh(session: tidalapi.Session, refresh_token: str) -> str | None:
             "grant_type": "refresh_token",
             "refresh_token": refresh_token,
             "client_id": config.client_id_pkce if session.is_pkce else config.client_id,
-            "client_secret": config.client_secret_pkce if session.is_pkce else config.client_secret,
+            "client_secret": config.client_secret_pkce if session.is_pkce else config.client_secret,  # type: ignore[has-type]  # set in tidalapi's __init__, unannotated
         },
     )
     if response.status_code >= 500:  # TIDAL's auth server failing is no verdict on the refresh token

@@ -178,7 +178,7 @@ class TidalWorker(SimpleWorker):
             Janitor(self.connection, self.scripts, self.name).recover_own_claims()
             self.connection.delete(alive_key(self.name))
             self.connection.srem(WORKERS, self.name)
-        except (*UNAVAILABLE_ERRORS, redis.RedisError):
+        except UNAVAILABLE_ERRORS + (redis.RedisError,):
             pass  # the janitor of another worker deregisters us once our liveness key expires
 
     # -- dequeue: claim, or wait for the doorbell --------------------------------------------------

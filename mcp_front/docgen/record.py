@@ -17,9 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mcp import Client
+from mcp.types import TextContent
 
 from mcp_front.docgen import ROOT, examples
 from mcp_front.docgen.declarations import Declarations
@@ -60,7 +61,7 @@ async def _call(client: Client, tool: str, arguments: dict[str, Any]) -> Any:
         raise RecordingError(f"{tool}({json.dumps(arguments)}) failed: {text}")
     if result.structured_content is not None:
         return result.structured_content
-    return json.loads(result.content[0].text) if result.content else None
+    return json.loads(cast(TextContent, result.content[0]).text) if result.content else None  # JSON as text
 
 
 async def record_tool(session: Session, name: str) -> dict[str, Any]:

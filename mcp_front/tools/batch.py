@@ -19,7 +19,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
 from mcp_front.batch import owner_of
-from mcp_front.tools.common import READ_ONLY, AlbumId, ArtistId, Isrc, TrackId
+from mcp_front.tools.common import READ_ONLY, AlbumId, ArtistId, Isrc, TrackId, front_state
 from shared import metrics
 from shared.catalog.batch import ALBUMS, ARTISTS, BARCODES, ISRCS, MATCHES, TRACKS, BatchKind
 from shared.errors import TidalMcpError
@@ -43,16 +43,16 @@ PageSize = Annotated[int, Field(strict=True, ge=1, le=1000, description="Items o
                                                                          "the rest via tidal_get_job")]
 
 
-def _list(item: Any, what: str) -> Any:
-    return Annotated[list[item], Field(min_length=1, max_length=MAX_VALUES,  # type: ignore[valid-type]
-                                       description=f"{what} (1 to {MAX_VALUES}; repeats are answered once)")]
+def _values(what: str) -> Any:
+    return Field(min_length=1, max_length=MAX_VALUES,
+                 description=f"{what} (1 to {MAX_VALUES}; repeats are answered once)")
 
 
-TrackIds = _list(TrackId, "Track ids")
-AlbumIds = _list(AlbumId, "Album ids")
-ArtistIds = _list(ArtistId, "Artist ids")
-Isrcs = _list(Isrc, "ISRCs")
-Barcodes = _list(Barcode, "Barcodes")
+TrackIds = Annotated[list[TrackId], _values("Track ids")]
+AlbumIds = Annotated[list[AlbumId], _values("Album ids")]
+ArtistIds = Annotated[list[ArtistId], _values("Artist ids")]
+Isrcs = Annotated[list[Isrc], _values("ISRCs")]
+Barcodes = Annotated[list[Barcode], _values("Barcodes")]
 Line = Annotated[str, Field(min_length=1, max_length=300, description='e.g. "Daft Punk - Get Lucky"')]
 Lines = Annotated[list[Line], Field(min_length=1, max_length=500,
                                     description="Song lines (1 to 500; repeats are answered once)")]
@@ -67,7 +67,7 @@ def caller(ctx: Context) -> str:
 
 async def run_batch(ctx: Context, kind: BatchKind, values: list[str], limit: int) -> dict[str, Any]:
     """Run a batch for a tool, reporting done/total items as progress; tool errors for the model."""
-    state = ctx.request_context.lifespan_context
+    state = front_state(ctx)
     request_id = uuid.uuid4().hex[:12]
 
     async def progress(done: int, total: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
@@ -16,6 +16,9 @@ from mcp_front.examples import EXAMPLE_ALBUM_ID, EXAMPLE_ARTIST_ID, EXAMPLE_PLAY
 from shared import metrics, tracing
 from shared.errors import TidalMcpError
 from shared.logs import request_context
+
+if TYPE_CHECKING:
+    from mcp_front.server import FrontState
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,11 @@ PlaylistId = Annotated[
 ]
 
 
+def front_state(ctx: Context) -> FrontState:
+    """The front's shared state: the SDK types a lifespan context as a dict, ours is a FrontState."""
+    return cast("FrontState", ctx.request_context.lifespan_context)
+
+
 async def call_op(
     ctx: Context, tool: str, op: str, args: dict[str, Any], passthrough: type[TidalMcpError] | None = None
 ) -> Any:
@@ -60,7 +68,7 @@ async def call_op(
     Returns the answer's data (a dict), with ``stale``/``stale_age_s`` set when it came from an expired
     cache entry because TIDAL could not be asked.
     """
-    dispatcher = ctx.request_context.lifespan_context.dispatcher
+    dispatcher = front_state(ctx).dispatcher
     request_id = uuid.uuid4().hex[:12]
 
     async def progress(waited: float, message: str) -> None:

@@ -15,7 +15,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
 from mcp_front.tools.batch import PAGE, PageSize, caller
-from mcp_front.tools.common import READ_ONLY, Offset, changes
+from mcp_front.tools.common import READ_ONLY, Offset, changes, front_state
 from shared.errors import TidalMcpError
 from shared.models import JobInfo, JobList
 
@@ -30,7 +30,7 @@ def register(mcp: MCPServer) -> None:
         """A long operation's state and progress (done/total, ETA) and, once done, its result, one page
         at a time (`offset`, `limit`; the result says `next_offset`)."""
         try:
-            return JobInfo.model_validate(await ctx.request_context.lifespan_context.batches.info(
+            return JobInfo.model_validate(await front_state(ctx).batches.info(
                 job_id, caller(ctx), offset, limit))
         except TidalMcpError as exc:
             raise ToolError(exc.message) from None
@@ -39,7 +39,7 @@ def register(mcp: MCPServer) -> None:
     async def tidal_cancel_job(job_id: JobId, ctx: Context) -> JobInfo:
         """Stop a running job: parts not started are dropped; the answer says what was done."""
         try:
-            return JobInfo.model_validate(await ctx.request_context.lifespan_context.batches.cancel(
+            return JobInfo.model_validate(await front_state(ctx).batches.cancel(
                 job_id, caller(ctx)))
         except TidalMcpError as exc:
             raise ToolError(exc.message) from None
@@ -47,5 +47,5 @@ def register(mcp: MCPServer) -> None:
     @mcp.tool(name="tidal_list_jobs", title="List my jobs", annotations=READ_ONLY)
     async def tidal_list_jobs(ctx: Context) -> JobList:
         """The caller's jobs of the last 24 hours, newest first, with their state and progress."""
-        jobs = await ctx.request_context.lifespan_context.batches.recent(caller(ctx))
+        jobs = await front_state(ctx).batches.recent(caller(ctx))
         return JobList.model_validate({"jobs": jobs})

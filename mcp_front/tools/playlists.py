@@ -28,6 +28,7 @@ from mcp_front.tools.common import (
     call_op,
     changes,
     freshness,
+    front_state,
     page_of,
 )
 from shared import snapshots
@@ -112,7 +113,7 @@ def register(mcp: MCPServer, writes: bool = True) -> None:
     ) -> SnapshotList:
         """List the copies kept before deletes, clears, removals, merges, edits and restores (newest first,
         kept 8 days). tidal_restore_playlist brings one back."""
-        client = ctx.request_context.lifespan_context.dispatcher.client
+        client = front_state(ctx).dispatcher.client
         total, found = await snapshots.recent(client, _uuid(playlist_id) if playlist_id else None, limit)
         if not include_track_ids:
             found = [{**s, "track_ids": []} for s in found]

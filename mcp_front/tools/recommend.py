@@ -12,7 +12,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
 from mcp_front.recommend import Filters, merge
-from mcp_front.tools.common import READ_ONLY, ArtistId, PlaylistId, TrackId, call_op
+from mcp_front.tools.common import READ_ONLY, ArtistId, PlaylistId, TrackId, call_op, front_state
 from shared.errors import TidalMcpError
 from shared.models import Recommendations
 
@@ -59,7 +59,7 @@ def register(mcp: MCPServer) -> None:
         for low, high, what in ((year_from, year_to, "year"), (min_duration_s, max_duration_s, "duration")):
             if low is not None and high is not None and low > high:
                 raise ToolError(f"The {what} range is empty: {low} is after {high}.")
-        dispatcher = ctx.request_context.lifespan_context.dispatcher
+        dispatcher = front_state(ctx).dispatcher
         request_id = uuid.uuid4().hex[:12]
 
         async def read(op: str, args: dict[str, Any]) -> Any:

@@ -146,37 +146,37 @@ class JobInfo(_Model):
 class TrackBatchAnswer(JobInfo):
     """A batch of tracks: the result when it finished in time, else the job to poll."""
 
-    result: TrackBatch | None = None
+    result: TrackBatch | None = None  # type: ignore[assignment]  # narrows JobInfo.result (the schema names the type)
 
 
 class AlbumBatchAnswer(JobInfo):
     """A batch of albums: the result when it finished in time, else the job to poll."""
 
-    result: AlbumBatch | None = None
+    result: AlbumBatch | None = None  # type: ignore[assignment]  # narrows JobInfo.result (the schema names the type)
 
 
 class ArtistBatchAnswer(JobInfo):
     """A batch of artists: the result when it finished in time, else the job to poll."""
 
-    result: ArtistBatch | None = None
+    result: ArtistBatch | None = None  # type: ignore[assignment]  # narrows JobInfo.result (the schema names the type)
 
 
 class IsrcBatchAnswer(JobInfo):
     """Tracks by ISRC: the result when it finished in time, else the job to poll."""
 
-    result: IsrcBatch | None = None
+    result: IsrcBatch | None = None  # type: ignore[assignment]  # narrows JobInfo.result (the schema names the type)
 
 
 class BarcodeBatchAnswer(JobInfo):
     """Albums by barcode: the result when it finished in time, else the job to poll."""
 
-    result: BarcodeBatch | None = None
+    result: BarcodeBatch | None = None  # type: ignore[assignment]  # narrows JobInfo.result (the schema names the type)
 
 
 class MatchBatchAnswer(JobInfo):
     """Lines matched to tracks: the result when it finished in time, else the job to poll."""
 
-    result: MatchBatch | None = None
+    result: MatchBatch | None = None  # type: ignore[assignment]  # narrows JobInfo.result (the schema names the type)
 
 
 class JobList(_Model):

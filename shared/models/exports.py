@@ -31,4 +31,4 @@ class ExportBatch(BatchResult):
 class ExportAnswer(JobInfo):
     """The export: its parts when it finished in time, else the job to poll."""
 
-    result: ExportBatch | None = None
+    result: ExportBatch | None = None  # type: ignore[assignment]  # narrows JobInfo.result (the schema names the type)

@@ -81,4 +81,4 @@ class StreamBatchAnswer(JobInfo):
     """Streams of many tracks: the result when it finished in time, else the job to poll (while a job
     waits, its URLs stay in the cache only until shortly before they expire)."""
 
-    result: StreamBatch | None = None
+    result: StreamBatch | None = None  # type: ignore[assignment]  # narrows JobInfo.result (the schema names the type)

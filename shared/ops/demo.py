@@ -20,7 +20,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import requests
@@ -48,7 +48,7 @@ class DemoError(RuntimeError):
     """The demo cannot start; the message is one line saying what to change."""
 
 
-def demo_ports(env: dict[str, str] | None = None) -> dict[str, int]:
+def demo_ports(env: Mapping[str, str] | None = None) -> dict[str, int]:
     env = os.environ if env is None else env
     ports = {}
     for name, (default, _what) in PORTS.items():

@@ -107,7 +107,7 @@ def stop(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
             proc.wait()
 
 
-def run_bundled(url: str, data_dir: Path, say: Callable[[str], None]) -> int:
+def run_bundled(url: str, data_dir: Path, say: Callable[[str], object]) -> int:
     """``tidal-mcp redis``: run the bundled redis-server (password-protected, persistent) until stopped.
 
     It stays the parent of redis-server so that a stop is orderly: on SIGTERM/SIGINT (honcho stops

@@ -31,10 +31,11 @@ def collect(settings: Settings) -> dict[str, Any]:
     report: dict[str, Any] = {"redis": {"url": redacted(settings.redis_url)}, "login": {}, "queues": {},
                               "workers": [], "tidal": {"base_url": settings.tidal_base_url or "https://api.tidal.com"},
                               "dashboard": _dashboard(settings)}
-    client: redis.Redis | None = connect(settings.redis_url)
+    connected = connect(settings.redis_url)
+    client: redis.Redis | None = connected
     try:
-        info = client.info("server")
-        report["redis"].update(ok=True, version=info.get("redis_version"), persistence=_persistence(client))
+        info = connected.info("server")
+        report["redis"].update(ok=True, version=info.get("redis_version"), persistence=_persistence(connected))
     except UNAVAILABLE_ERRORS + (redis.RedisError,) as exc:
         report["redis"].update(ok=False, error=type(exc).__name__)
         client = None

@@ -9,12 +9,13 @@ from shared import models
 from workers import normalize
 from workers.paging import fetch_all
 from workers.runtime import cache_tracks, tidal_job
+from workers.tidal_types import media_id
 
 
 @tidal_job("album.get")
 def get_album(session: tidalapi.Session, album_id: int) -> models.Album:
     """An album with every track, all pages (1 + ceil(tracks / page) TIDAL requests)."""
-    album = session.album(album_id)
+    album = session.album(media_id(album_id))
     tracks = fetch_all(lambda limit, offset: album.tracks(limit=limit, offset=offset), total=album.num_tracks)
     result = normalize.album(album, tracks)
     cache_tracks(result.tracks)
@@ -31,7 +32,7 @@ def get_album_review(session: tidalapi.Session, album_id: int) -> models.Text:
 @tidal_job("album.similar")
 def get_similar_albums(session: tidalapi.Session, album_id: int) -> models.AlbumList:
     """The albums TIDAL lists as similar (2 requests; none is an empty list)."""
-    album = session.album(album_id)  # an unknown album is "not found"
+    album = session.album(media_id(album_id))  # an unknown album is "not found"
     try:
         similar = album.similar()
     except ObjectNotFound:  # TIDAL answers 404 when it knows no similar album

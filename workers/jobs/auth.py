@@ -6,6 +6,7 @@ import tidalapi
 
 from shared import models
 from workers.runtime import tidal_job
+from workers.tidal_types import parsed_id
 
 
 @tidal_job("auth.status")
@@ -15,7 +16,7 @@ def auth_status(session: tidalapi.Session) -> models.AuthStatus:
     expiry = session.expiry_time
     return models.AuthStatus(
         logged_in=True,
-        user_id=int(user.id) if user is not None else None,
+        user_id=int(parsed_id(user.id)) if user is not None else None,
         username=getattr(user, "username", None),
         country_code=session.country_code,
         token_expires_at=expiry.isoformat() if expiry else None,

@@ -8,6 +8,7 @@ batches were all cancelled does not call TIDAL.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import tidalapi
 from tidalapi.exceptions import ObjectNotFound
@@ -56,15 +57,16 @@ def run_chunk(op_name: str, kind: BatchKind, values: list[str], fetch: Fetch) ->
         except ObjectNotFound:  # a one-value chunk whose object is gone (a playlist deleted meanwhile)
             found = {}
         missing = [v for v in values if v not in found]
+        recorded: dict[str, Any] = found
         if kind.volatile:
             for value, item in found.items():
                 ttl = expiring_ttl(OPERATIONS[op_name], {**item}, context.settings, kind.item_ttl)
                 context.cache.set(kind.item_key(value), ok(item), ttl, stale_ok=False)
-            found = {value: None for value in found}  # the record keeps no credentials
+            recorded = {value: None for value in found}  # the record keeps no credentials
         else:
             context.cache.set_many({kind.item_key(v): ok(item) for v, item in found.items()}, kind.item_ttl)
         context.cache.set_many({kind.item_key(v): not_found(kind, v).to_envelope() for v in missing}, NOT_FOUND_TTL)
-        answer = models.ChunkAnswer(found=found, not_found=missing)
+        answer = models.ChunkAnswer(found=recorded, not_found=missing)
     batches.file_chunk(context.redis, subs, answer.model_dump(mode="json"))
     return answer
 

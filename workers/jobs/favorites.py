@@ -19,6 +19,7 @@ from shared import models
 from workers import collection, normalize
 from workers.playlist_plan import chunked
 from workers.runtime import cache_tracks, tidal_job
+from workers.tidal_types import Method, me
 from workers.write_support import current_write, favorites_keys, invalidate
 
 V1_KINDS = ("tracks", "albums", "artists", "videos")
@@ -30,8 +31,8 @@ _FIELD = {"tracks": "trackId", "albums": "albumId", "artists": "artistId", "vide
 _ID_TYPE = {"tracks": "TRACK", "albums": "ALBUM", "artists": "ARTIST", "videos": "VIDEO", "playlists": "PLAYLIST"}
 
 
-def _v1(session: tidalapi.Session, method: str, path: str, **kwargs: Any) -> Any:
-    response = session.request.request(method, f"users/{session.user.id}/{path}", **kwargs)
+def _v1(session: tidalapi.Session, method: Method, path: str, **kwargs: Any) -> Any:
+    response = session.request.request(method, f"users/{me(session).id}/{path}", **kwargs)
     return response.json() if response.content else None
 
 

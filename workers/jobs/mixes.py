@@ -7,6 +7,7 @@ import tidalapi
 from shared import models
 from workers import normalize
 from workers.runtime import cache_tracks, tidal_job
+from workers.tidal_types import media_id
 
 MIX_PAGE = 100
 
@@ -37,4 +38,4 @@ def get_mix(session: tidalapi.Session, mix_id: str) -> models.Mix:
 @tidal_job("video.get")
 def get_video(session: tidalapi.Session, video_id: int) -> models.Video:
     """One video's metadata (1 request)."""
-    return normalize.video(session.video(video_id))
+    return normalize.video(session.video(media_id(video_id)))

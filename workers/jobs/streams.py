@@ -20,6 +20,7 @@ from shared.models import AUDIO_QUALITIES, VIDEO_QUALITIES
 from workers import manifests
 from workers.jobs.batch import run_chunk
 from workers.runtime import tidal_job
+from workers.tidal_types import media_id
 
 PLAYBACK = {"playbackmode": "STREAM", "assetpresentation": "FULL"}
 BEST = "BEST"  # no quality asked: the best the track and the subscription allow, nothing "downgraded"
@@ -42,7 +43,7 @@ def _iso(unix: int | None) -> str | None:
 def _why(session: tidalapi.Session, track_id: int, granted: str, preview: bool) -> str:
     if preview:
         return "the account's subscription only plays 30-second previews"
-    best = session.track(track_id).audio_quality or granted
+    best = session.track(media_id(track_id)).audio_quality or granted
     best = "HI_RES_LOSSLESS" if best in ("HI_RES", "HI_RES_LOSSLESS") else best
     if best in AUDIO_QUALITIES and AUDIO_QUALITIES.index(best) <= AUDIO_QUALITIES.index(granted):
         return f"the track is not available above {granted}"

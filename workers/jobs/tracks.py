@@ -7,12 +7,13 @@ import tidalapi
 from shared import models
 from workers import normalize
 from workers.runtime import cache_tracks, tidal_job
+from workers.tidal_types import media_id
 
 
 @tidal_job("track.get")
 def get_track(session: tidalapi.Session, track_id: int) -> models.Track:
     """One track with its full metadata (1 TIDAL request)."""
-    return normalize.track(session.track(track_id))
+    return normalize.track(session.track(media_id(track_id)))
 
 
 RADIO = 100
@@ -21,7 +22,7 @@ RADIO = 100
 @tidal_job("track.lyrics")
 def get_lyrics(session: tidalapi.Session, track_id: int) -> models.Lyrics:
     """The track's lyrics, plain and time-synced (1 request; none is "not found")."""
-    lyrics = session.track(track_id, with_album=False).lyrics()
+    lyrics = session.track(media_id(track_id), with_album=False).lyrics()
     return models.Lyrics(track_id=track_id, text=lyrics.text or "", synced=lyrics.subtitles or None,
                          provider=lyrics.provider or None, right_to_left=lyrics.right_to_left)
 
@@ -29,7 +30,7 @@ def get_lyrics(session: tidalapi.Session, track_id: int) -> models.Lyrics:
 @tidal_job("track.radio")
 def get_track_radio(session: tidalapi.Session, track_id: int) -> models.TrackList:
     """Tracks in the spirit of this one (TIDAL's track radio, up to 100)."""
-    tracks = session.track(track_id, with_album=False).get_track_radio(limit=RADIO)
+    tracks = session.track(media_id(track_id), with_album=False).get_track_radio(limit=RADIO)
     result = models.TrackList(items=[normalize.track(t) for t in tracks])
     cache_tracks(result.items)
     return result

@@ -7,6 +7,7 @@ import tidalapi
 from shared import models
 from workers import normalize
 from workers.runtime import tidal_job
+from workers.tidal_types import me, parsed_id
 
 PUBLIC_PAGE = 50  # TIDAL's v2 listings refuse bigger pages (400/1001)
 PUBLIC_MAX = 2000
@@ -14,16 +15,16 @@ PUBLIC_MAX = 2000
 
 def _resolve(session: tidalapi.Session, user_id: int) -> int:
     """0 stands for the logged-in user."""
-    return int(session.user.id) if user_id == 0 else user_id
+    return int(parsed_id(me(session).id)) if user_id == 0 else user_id
 
 
 @tidal_job("user.get")
 def get_user(session: tidalapi.Session, user_id: int) -> models.UserProfile:
     """A user's profile (1 request); ``user_id`` 0 is the logged-in user."""
-    me = int(session.user.id)
+    me_id = int(parsed_id(me(session).id))
     wanted = _resolve(session, user_id)
     body = session.request.request("GET", f"users/{wanted}").json()
-    return normalize.user_profile(session, body, is_me=wanted == me)
+    return normalize.user_profile(session, body, is_me=wanted == me_id)
 
 
 @tidal_job("user.playlists")
