@@ -50,9 +50,18 @@ def _requests(stack: BlackBoxStack) -> int:
 
 async def cold_and_warm(bin_dir: Path, tmp: Path, rate: float) -> dict[str, Any]:
     with FakeTidal(OPTIONS) as emu:
-        stack = BlackBoxStack(bin_dir, tmp, emu, extra_env={
-            **LONG, "TIDAL_MCP_RATE_START": str(rate), "TIDAL_MCP_RATE_LIMIT": str(rate),
-            "TIDAL_MCP_RATE_FLOOR": str(min(rate, 1.0)), "TIDAL_MCP_RATE_BURST": "1"}).start(workers=4)
+        stack = BlackBoxStack(
+            bin_dir,
+            tmp,
+            emu,
+            extra_env={
+                **LONG,
+                "TIDAL_MCP_RATE_START": str(rate),
+                "TIDAL_MCP_RATE_LIMIT": str(rate),
+                "TIDAL_MCP_RATE_FLOOR": str(min(rate, 1.0)),
+                "TIDAL_MCP_RATE_BURST": "1",
+            },
+        ).start(workers=4)
         try:
             ids = stack.control.get("catalog")["track_ids"][:1000]
             stack.control.post("faults", {"budget_rate": rate, "budget_burst": 3})
@@ -69,17 +78,25 @@ async def cold_and_warm(bin_dir: Path, tmp: Path, rate: float) -> dict[str, Any]
         if not result.ok or result.data["state"] != "done":
             raise RuntimeError(f"the batch did not finish: {result.text or result.data}")
     found = cold.data["result"]["found_total"]
-    return {"rate": rate, "found": found, "requests": requests, "rate_limited": limited,
-            "cold_s": round(cold.seconds, 2), "floor_s": round(requests / rate, 2),
-            "ratio": round(cold.seconds / (requests / rate), 3), "warm_s": round(warm.seconds, 3),
-            "warm_all_1000_s": round(whole.seconds, 3),
-            "warm_from_cache": warm.data["result"]["from_cache"]}
+    return {
+        "rate": rate,
+        "found": found,
+        "requests": requests,
+        "rate_limited": limited,
+        "cold_s": round(cold.seconds, 2),
+        "floor_s": round(requests / rate, 2),
+        "ratio": round(cold.seconds / (requests / rate), 3),
+        "warm_s": round(warm.seconds, 3),
+        "warm_all_1000_s": round(whole.seconds, 3),
+        "warm_from_cache": warm.data["result"]["from_cache"],
+    }
 
 
 async def _singles(url: str, ids: list[int], callers: int) -> list[float]:
     async def one(part: list[int]) -> list[float]:
         async with Client(url) as client:
             return [(await call(client, "tidal_get_track", {"track_id": t})).seconds for t in part]
+
     parts = [ids[i::callers] for i in range(callers)]
     return [s for batch in await asyncio.gather(*(one(p) for p in parts)) for s in batch]
 
@@ -108,8 +125,9 @@ async def fairness(bin_dir: Path, tmp: Path) -> dict[str, Any]:
             url = f"{stack.url}/mcp"
             idle = await _singles(url, catalog["track_ids"][1500:1530], 1)
             async with Client(url) as client:
-                batch = asyncio.ensure_future(call(client, "tidal_get_tracks",
-                                                   {"track_ids": catalog["track_ids"][:1000], "limit": 10}))
+                batch = asyncio.ensure_future(
+                    call(client, "tidal_get_tracks", {"track_ids": catalog["track_ids"][:1000], "limit": 10})
+                )
                 busy: list[float] = []
                 for track_id in catalog["track_ids"][1600:1700]:
                     if batch.done():
@@ -119,9 +137,14 @@ async def fairness(bin_dir: Path, tmp: Path) -> dict[str, Any]:
         finally:
             stack.stop()
     p50_idle, p50_busy = statistics.median(idle), statistics.median(busy)
-    return {"idle_p50_ms": round(p50_idle * 1000, 1), "busy_p50_ms": round(p50_busy * 1000, 1),
-            "ratio": round(p50_busy / p50_idle, 2), "busy_samples": len(busy),
-            "batch_s": round(batch_result.seconds, 2), "batch_ok": batch_result.ok}
+    return {
+        "idle_p50_ms": round(p50_idle * 1000, 1),
+        "busy_p50_ms": round(p50_busy * 1000, 1),
+        "ratio": round(p50_busy / p50_idle, 2),
+        "busy_samples": len(busy),
+        "batch_s": round(batch_result.seconds, 2),
+        "batch_ok": batch_result.ok,
+    }
 
 
 def main() -> int:
@@ -137,19 +160,25 @@ def main() -> int:
         if "cold" in chosen:
             results["cold"] = [asyncio.run(cold_and_warm(args.bin, tmp / f"r{r:g}", r)) for r in args.rates]
             for r in results["cold"]:
-                print(f"cold-{r['rate']:g}: {r['found']} found, {r['requests']} TIDAL requests ({r['rate_limited']} "
-                      f"429s), {r['cold_s']} s = {r['ratio']}x requests/R; warm {r['warm_s']} s "
-                      f"({r['warm_from_cache']} from cache; {r['warm_all_1000_s']} s with all 1,000 in the answer)",
-                      flush=True)
+                print(
+                    f"cold-{r['rate']:g}: {r['found']} found, {r['requests']} TIDAL requests ({r['rate_limited']} "
+                    f"429s), {r['cold_s']} s = {r['ratio']}x requests/R; warm {r['warm_s']} s "
+                    f"({r['warm_from_cache']} from cache; {r['warm_all_1000_s']} s with all 1,000 in the answer)",
+                    flush=True,
+                )
         if "speedup" in chosen:
             results["speedup"] = s = asyncio.run(speedup(args.bin, tmp / "speedup"))
-            print(f"speedup: 200 reads, 1 worker {s['workers_1_s']} s, 8 workers {s['workers_8_s']} s = "
-                  f"{s['speedup']}x", flush=True)
+            print(
+                f"speedup: 200 reads, 1 worker {s['workers_1_s']} s, 8 workers {s['workers_8_s']} s = {s['speedup']}x",
+                flush=True,
+            )
         if "fairness" in chosen:
             results["fairness"] = f = asyncio.run(fairness(args.bin, tmp / "fairness"))
-            print(f"fairness: single read p50 idle {f['idle_p50_ms']} ms, during a 1,000-id batch "
-                  f"{f['busy_p50_ms']} ms = {f['ratio']}x ({f['busy_samples']} reads; batch {f['batch_s']} s)",
-                  flush=True)
+            print(
+                f"fairness: single read p50 idle {f['idle_p50_ms']} ms, during a 1,000-id batch "
+                f"{f['busy_p50_ms']} ms = {f['ratio']}x ({f['busy_samples']} reads; batch {f['batch_s']} s)",
+                flush=True,
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     out = ROOT / "bench" / "results"

@@ -53,7 +53,7 @@ def _empty_cache(stack: BlackBoxStack) -> None:
     client = stack.client()
     keys = list(client.scan_iter("tidal:track:*", count=1000))
     for start in range(0, len(keys), 500):
-        client.delete(*keys[start:start + 500])
+        client.delete(*keys[start : start + 500])
 
 
 async def cold_start(stack: BlackBoxStack, ids: list[int], rate: float, callers: int) -> dict[str, Any]:
@@ -101,28 +101,41 @@ async def steady(stack: BlackBoxStack, ids: list[int], callers: int) -> dict[str
     after = _counters(stack)
     requests, limited = after[0] - before[0], after[1] - before[1]
     failed = sum(1 for part in outcomes for ok in part if not ok)
-    return {"seconds": round(seconds, 2), "reads_per_s": round(len(ids) / seconds, 2), "tidal_requests": requests,
-            "rate_limited": limited, "rate_limited_pct": round(100 * limited / max(1, requests), 2),
-            "failed": failed}
+    return {
+        "seconds": round(seconds, 2),
+        "reads_per_s": round(len(ids) / seconds, 2),
+        "tidal_requests": requests,
+        "rate_limited": limited,
+        "rate_limited_pct": round(100 * limited / max(1, requests), 2),
+        "failed": failed,
+    }
 
 
-async def one_budget(bin_dir: Path, tmp: Path, rate: float, reads: int, callers: int, headers: bool,
-                     env: dict[str, str]) -> dict[str, Any]:
+async def one_budget(
+    bin_dir: Path, tmp: Path, rate: float, reads: int, callers: int, headers: bool, env: dict[str, str]
+) -> dict[str, Any]:
     with FakeTidal(OPTIONS) as emu:
         stack = BlackBoxStack(bin_dir, tmp, emu, extra_env=env).start(workers=int(env.get("TIDAL_MCP_WORKERS", 2)))
         try:
             ids = stack.control.get("catalog")["track_ids"]
-            stack.control.post("faults", {"budget_rate": rate, "budget_burst": max(1, int(rate)),
-                                          "ratelimit_headers": headers})
+            stack.control.post(
+                "faults", {"budget_rate": rate, "budget_burst": max(1, int(rate)), "ratelimit_headers": headers}
+            )
             stack.control.post("reset")
             warm = await cold_start(stack, ids[reads:], rate, callers)
             measured = await steady(stack, ids[:reads], callers)
             pool_rate = stack.client().hget(bucket_key("v1"), "rate")
         finally:
             stack.stop()
-    return {"hidden_rate": rate, "headers": headers, "env": env, "cold_start": warm, **measured,
-            "throughput_ratio": round(measured["reads_per_s"] / rate, 3),
-            "pool_rate_after": round(float(pool_rate), 2) if pool_rate else None}
+    return {
+        "hidden_rate": rate,
+        "headers": headers,
+        "env": env,
+        "cold_start": warm,
+        **measured,
+        "throughput_ratio": round(measured["reads_per_s"] / rate, 3),
+        "pool_rate_after": round(float(pool_rate), 2) if pool_rate else None,
+    }
 
 
 def main() -> int:
@@ -131,8 +144,13 @@ def main() -> int:
     parser.add_argument("--reads", type=int, default=600)
     parser.add_argument("--callers", type=int, default=20)
     parser.add_argument("--headers", action="store_true", help="the emulator states its budget in x-ratelimit-*")
-    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                        help="a setting other than the shipped default (reported with the figures)")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting other than the shipped default (reported with the figures)",
+    )
     parser.add_argument("--bin", type=Path, default=Path(sys.executable).parent)
     args = parser.parse_args()
     env = dict(item.split("=", 1) for item in args.env)
@@ -140,16 +158,18 @@ def main() -> int:
     results: list[dict[str, Any]] = []
     try:
         for rate in args.rates:
-            r = asyncio.run(one_budget(args.bin, tmp / f"r{rate:g}", rate, args.reads, args.callers, args.headers,
-                                       env))
+            r = asyncio.run(one_budget(args.bin, tmp / f"r{rate:g}", rate, args.reads, args.callers, args.headers, env))
             results.append(r)
             warm = r["cold_start"]
-            print(f"hidden budget {rate:g}/s{' (stated)' if args.headers else ''}: {args.reads} reads in "
-                  f"{r['seconds']} s = {r['reads_per_s']}/s = {r['throughput_ratio']}x R; "
-                  f"{r['rate_limited']} 429s of {r['tidal_requests']} requests ({r['rate_limited_pct']} %); "
-                  f"{r['failed']} failed; cold start reached 0.9 R in {warm['reached_s']} s "
-                  f"({warm['failed']} failed); pool budget after {r['pool_rate_after']}/s"
-                  + (f" [{' '.join(args.env)}]" if args.env else " [shipped defaults]"), flush=True)
+            print(
+                f"hidden budget {rate:g}/s{' (stated)' if args.headers else ''}: {args.reads} reads in "
+                f"{r['seconds']} s = {r['reads_per_s']}/s = {r['throughput_ratio']}x R; "
+                f"{r['rate_limited']} 429s of {r['tidal_requests']} requests ({r['rate_limited_pct']} %); "
+                f"{r['failed']} failed; cold start reached 0.9 R in {warm['reached_s']} s "
+                f"({warm['failed']} failed); pool budget after {r['pool_rate_after']}/s"
+                + (f" [{' '.join(args.env)}]" if args.env else " [shipped defaults]"),
+                flush=True,
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     out = ROOT / "bench" / "results"

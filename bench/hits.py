@@ -44,11 +44,22 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _body(tool: str, arguments: dict[str, Any]) -> bytes:
-    return json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {
-        "name": tool, "arguments": arguments, "_meta": {
-            "io.modelcontextprotocol/protocolVersion": VERSION,
-            "io.modelcontextprotocol/clientInfo": {"name": "bench.hits", "version": "1"},
-            "io.modelcontextprotocol/clientCapabilities": {}}}}).encode()
+    return json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "tools/call",
+            "params": {
+                "name": tool,
+                "arguments": arguments,
+                "_meta": {
+                    "io.modelcontextprotocol/protocolVersion": VERSION,
+                    "io.modelcontextprotocol/clientInfo": {"name": "bench.hits", "version": "1"},
+                    "io.modelcontextprotocol/clientCapabilities": {},
+                },
+            },
+        }
+    ).encode()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -60,8 +71,13 @@ def cpu_seconds(pid: int) -> float:
 async def load(url: str, tool: str, arguments: dict[str, Any], clients: int, seconds: float) -> list[float]:
     """Latencies of every call made by ``clients`` connections posting back to back for ``seconds``."""
     body = _body(tool, arguments)
-    headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream",
-               "MCP-Protocol-Version": VERSION, "Mcp-Method": "tools/call", "Mcp-Name": tool}
+    headers = {
+        "Content-Type": "application/json",
+        "Accept": "application/json, text/event-stream",
+        "MCP-Protocol-Version": VERSION,
+        "Mcp-Method": "tools/call",
+        "Mcp-Name": tool,
+    }
     latencies: list[float] = []
     connector = aiohttp.TCPConnector(limit=clients)
     async with aiohttp.ClientSession(connector=connector) as session:
@@ -79,18 +95,22 @@ async def load(url: str, tool: str, arguments: dict[str, Any], clients: int, sec
     return latencies
 
 
-async def measure(url: str, pid: int, tool: str, arguments: dict[str, Any], clients: int,
-                  seconds: float) -> dict[str, float]:
+async def measure(
+    url: str, pid: int, tool: str, arguments: dict[str, Any], clients: int, seconds: float
+) -> dict[str, float]:
     await load(url, tool, arguments, clients, 1.0)  # warm-up
     cpu = cpu_seconds(pid)
     start = time.perf_counter()
     latencies = sorted(await load(url, tool, arguments, clients, seconds))
     wall = time.perf_counter() - start
     used = cpu_seconds(pid) - cpu
-    return {"calls_per_s": round(len(latencies) / wall, 1),
-            "p50_ms": round(latencies[len(latencies) // 2] * 1000, 2),
-            "p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 2),
-            "cpu_ms_per_call": round(used * 1000 / len(latencies), 3), "calls": len(latencies)}
+    return {
+        "calls_per_s": round(len(latencies) / wall, 1),
+        "p50_ms": round(latencies[len(latencies) // 2] * 1000, 2),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 2),
+        "cpu_ms_per_call": round(used * 1000 / len(latencies), 3),
+        "calls": len(latencies),
+    }
 
 
 async def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
@@ -103,24 +123,35 @@ async def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             ours_url, ours_args = f"{stack.url}/mcp", {"track_id": track}
             await load(ours_url, "tidal_get_track", ours_args, 1, 0.5)  # the one miss: cached from here on
             for number in range(args.repeat):
-                echo = await measure(anchor_url, anchor.popen.pid, "echo", {"text": "hit"}, args.clients,
-                                     args.seconds)
-                ours = await measure(ours_url, stack.front.popen.pid, "tidal_get_track", ours_args, args.clients,
-                                     args.seconds)
-                row = {"echo": echo, "ours": ours,
-                       "throughput_ratio": round(ours["calls_per_s"] / echo["calls_per_s"], 3),
-                       "cpu_ratio": round(ours["cpu_ms_per_call"] / echo["cpu_ms_per_call"], 3)}
+                echo = await measure(anchor_url, anchor.popen.pid, "echo", {"text": "hit"}, args.clients, args.seconds)
+                ours = await measure(
+                    ours_url, stack.front.popen.pid, "tidal_get_track", ours_args, args.clients, args.seconds
+                )
+                row = {
+                    "echo": echo,
+                    "ours": ours,
+                    "throughput_ratio": round(ours["calls_per_s"] / echo["calls_per_s"], 3),
+                    "cpu_ratio": round(ours["cpu_ms_per_call"] / echo["cpu_ms_per_call"], 3),
+                }
                 rounds.append(row)
-                print(f"round {number + 1}: echo {echo['calls_per_s']}/s p99 {echo['p99_ms']} ms "
-                      f"{echo['cpu_ms_per_call']} ms CPU/call; ours {ours['calls_per_s']}/s p50 {ours['p50_ms']} ms "
-                      f"p99 {ours['p99_ms']} ms {ours['cpu_ms_per_call']} ms CPU/call; throughput "
-                      f"{row['throughput_ratio']}x, CPU {row['cpu_ratio']}x", flush=True)
+                print(
+                    f"round {number + 1}: echo {echo['calls_per_s']}/s p99 {echo['p99_ms']} ms "
+                    f"{echo['cpu_ms_per_call']} ms CPU/call; ours {ours['calls_per_s']}/s p50 {ours['p50_ms']} ms "
+                    f"p99 {ours['p99_ms']} ms {ours['cpu_ms_per_call']} ms CPU/call; throughput "
+                    f"{row['throughput_ratio']}x, CPU {row['cpu_ratio']}x",
+                    flush=True,
+                )
         finally:
             anchor.stop()
             stack.stop()
-    summary = {key: {"min": min(r[key] for r in rounds),
-                     "median": round(statistics.median(r[key] for r in rounds), 3),
-                     "max": max(r[key] for r in rounds)} for key in ("throughput_ratio", "cpu_ratio")}
+    summary = {
+        key: {
+            "min": min(r[key] for r in rounds),
+            "median": round(statistics.median(r[key] for r in rounds), 3),
+            "max": max(r[key] for r in rounds),
+        }
+        for key in ("throughput_ratio", "cpu_ratio")
+    }
     summary["ours_calls_per_s"] = round(statistics.median(r["ours"]["calls_per_s"] for r in rounds), 1)
     summary["ours_p99_ms"] = round(statistics.median(r["ours"]["p99_ms"] for r in rounds), 1)
     return {"settings": vars(args), "rounds": rounds, "summary": summary}
@@ -139,9 +170,11 @@ def main() -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     s = result["summary"]
-    print(f"hits: ours/echo throughput {s['throughput_ratio']['median']}x (min {s['throughput_ratio']['min']}, "
-          f"max {s['throughput_ratio']['max']}), CPU per call {s['cpu_ratio']['median']}x; ours "
-          f"{s['ours_calls_per_s']} calls/s, p99 {s['ours_p99_ms']} ms")
+    print(
+        f"hits: ours/echo throughput {s['throughput_ratio']['median']}x (min {s['throughput_ratio']['min']}, "
+        f"max {s['throughput_ratio']['max']}), CPU per call {s['cpu_ratio']['median']}x; ours "
+        f"{s['ours_calls_per_s']} calls/s, p99 {s['ours_p99_ms']} ms"
+    )
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"hits-{int(time.time())}.json"

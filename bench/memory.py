@@ -49,8 +49,10 @@ def rss_mb(pid: int) -> float:
 
 def snapshot(stack: BlackBoxStack) -> dict[str, Any]:
     assert stack.front is not None
-    return {"front_mb": rss_mb(stack.front.popen.pid),
-            "workers_mb": [rss_mb(w.popen.pid) for w in stack.workers if w.popen.poll() is None]}
+    return {
+        "front_mb": rss_mb(stack.front.popen.pid),
+        "workers_mb": [rss_mb(w.popen.pid) for w in stack.workers if w.popen.poll() is None],
+    }
 
 
 class MixedLoad:
@@ -74,9 +76,15 @@ class MixedLoad:
         return self.cold[position]
 
     async def run(self, clients: int, *, calls: int | None = None, until: float | None = None) -> None:
-        headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream",
-                   "MCP-Protocol-Version": VERSION, "Mcp-Method": "tools/call", "Mcp-Name": "tidal_get_track"}
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json, text/event-stream",
+            "MCP-Protocol-Version": VERSION,
+            "Mcp-Method": "tools/call",
+            "Mcp-Name": "tidal_get_track",
+        }
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=clients)) as session:
+
             async def client() -> None:
                 while (calls is None or self.calls < calls) and (until is None or time.monotonic() < until):
                     self.calls += 1
@@ -99,28 +107,46 @@ async def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             idle = snapshot(stack)
             start = time.monotonic()
             await load.run(args.clients, calls=args.calls)
-            after = {**snapshot(stack), "calls": load.calls, "failures": load.failures,
-                     "seconds": round(time.monotonic() - start, 1)}
-            print(f"idle: front {idle['front_mb']} MiB, workers {idle['workers_mb']} MiB; after {load.calls} calls "
-                  f"({load.failures} failed, {after['seconds']} s): front {after['front_mb']} MiB, workers "
-                  f"{after['workers_mb']} MiB", flush=True)
+            after = {
+                **snapshot(stack),
+                "calls": load.calls,
+                "failures": load.failures,
+                "seconds": round(time.monotonic() - start, 1),
+            }
+            print(
+                f"idle: front {idle['front_mb']} MiB, workers {idle['workers_mb']} MiB; after {load.calls} calls "
+                f"({load.failures} failed, {after['seconds']} s): front {after['front_mb']} MiB, workers "
+                f"{after['workers_mb']} MiB",
+                flush=True,
+            )
             samples = []
             for minute in range(args.soak_minutes):
                 await load.run(args.clients, until=time.monotonic() + 60)
                 samples.append({"minute": minute + 1, "calls": load.calls, **snapshot(stack)})
-                print(f"soak minute {minute + 1}: front {samples[-1]['front_mb']} MiB, workers "
-                      f"{samples[-1]['workers_mb']} MiB, {load.calls} calls so far", flush=True)
+                print(
+                    f"soak minute {minute + 1}: front {samples[-1]['front_mb']} MiB, workers "
+                    f"{samples[-1]['workers_mb']} MiB, {load.calls} calls so far",
+                    flush=True,
+                )
         finally:
             stack.stop()
-    result: dict[str, Any] = {"settings": vars(args), "idle": idle, "after_calls": after, "soak": samples,
-                              "failures": load.failures}
+    result: dict[str, Any] = {
+        "settings": vars(args),
+        "idle": idle,
+        "after_calls": after,
+        "soak": samples,
+        "failures": load.failures,
+    }
     if len(samples) >= 2:
         first, last = samples[0], samples[-1]
         result["soak_growth_pct"] = {
             "front": round(100 * (last["front_mb"] / first["front_mb"] - 1), 1),
-            "workers": round(100 * (sum(last["workers_mb"]) / sum(first["workers_mb"]) - 1), 1)}
-        print(f"soak growth, minute 1 to {last['minute']}: front {result['soak_growth_pct']['front']} %, workers "
-              f"{result['soak_growth_pct']['workers']} % (a worker restarts itself after TIDAL_MCP_MAX_JOBS jobs)")
+            "workers": round(100 * (sum(last["workers_mb"]) / sum(first["workers_mb"]) - 1), 1),
+        }
+        print(
+            f"soak growth, minute 1 to {last['minute']}: front {result['soak_growth_pct']['front']} %, workers "
+            f"{result['soak_growth_pct']['workers']} % (a worker restarts itself after TIDAL_MCP_MAX_JOBS jobs)"
+        )
     return result
 
 
@@ -130,9 +156,14 @@ def main() -> int:
     parser.add_argument("--soak-minutes", type=int, default=30)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                        help="a setting other than the shipped default, e.g. TIDAL_MCP_MAX_JOBS=1000000 to keep "
-                             "the workers (which otherwise restart themselves every 5,000 jobs) for the whole run")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting other than the shipped default, e.g. TIDAL_MCP_MAX_JOBS=1000000 to keep "
+        "the workers (which otherwise restart themselves every 5,000 jobs) for the whole run",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-memory-"))
     try:

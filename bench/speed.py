@@ -87,13 +87,21 @@ async def miss_path(args: argparse.Namespace, tmp: Path, env: dict[str, str]) ->
         try:
             ids = stack.control.get("catalog")["track_ids"]
             for number in range(args.repeat):
-                chunk = ids[number * args.reads:(number + 1) * args.reads]
+                chunk = ids[number * args.reads : (number + 1) * args.reads]
                 theirs = statistics.median(await latencies(anchor_url, "get_track", chunk))
                 ours = statistics.median(await latencies(f"{stack.url}/mcp", "tidal_get_track", chunk))
-                rows.append({"anchor_p50_ms": round(theirs * 1000, 2), "ours_p50_ms": round(ours * 1000, 2),
-                             "extra_ms": round((ours - theirs) * 1000, 2)})
-                print(f"miss round {number + 1}: anchor p50 {rows[-1]['anchor_p50_ms']} ms, ours "
-                      f"{rows[-1]['ours_p50_ms']} ms: +{rows[-1]['extra_ms']} ms", flush=True)
+                rows.append(
+                    {
+                        "anchor_p50_ms": round(theirs * 1000, 2),
+                        "ours_p50_ms": round(ours * 1000, 2),
+                        "extra_ms": round((ours - theirs) * 1000, 2),
+                    }
+                )
+                print(
+                    f"miss round {number + 1}: anchor p50 {rows[-1]['anchor_p50_ms']} ms, ours "
+                    f"{rows[-1]['ours_p50_ms']} ms: +{rows[-1]['extra_ms']} ms",
+                    flush=True,
+                )
         finally:
             anchor.stop()
             stack.stop()
@@ -114,12 +122,15 @@ def start_anchor(emu: FakeTidal, tmp: Path, echo: bool = False) -> tuple[Proc, s
     tokens = emu.issue_tokens()
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TIDAL_", "PEER_"))}
-    env.update(TIDAL_BASE_URL=emu.url, PEER_ACCESS_TOKEN=tokens["access_token"],
-               PEER_REFRESH_TOKEN=tokens["refresh_token"], PYTHONUNBUFFERED="1")
+    env.update(
+        TIDAL_BASE_URL=emu.url,
+        PEER_ACCESS_TOKEN=tokens["access_token"],
+        PEER_REFRESH_TOKEN=tokens["refresh_token"],
+        PYTHONUNBUFFERED="1",
+    )
     command = [sys.executable, "-m", "bench.anchors.peer", "--port", str(port), *(["--echo"] if echo else [])]
     proc = Proc(f"anchor-{port}", command, env, tmp / "logs")
-    wait_until(lambda: _answers(f"http://127.0.0.1:{port}/mcp"), 60,
-               lambda: "the anchor did not start\n" + proc.logs())
+    wait_until(lambda: _answers(f"http://127.0.0.1:{port}/mcp"), 60, lambda: "the anchor did not start\n" + proc.logs())
     return proc, f"http://127.0.0.1:{port}/mcp"
 
 
@@ -154,15 +165,23 @@ async def run(args: argparse.Namespace, tmp: Path, env: dict[str, str]) -> dict[
                 row["cold_ratio"] = round(row["anchor_s"] / row["ours_cold_s"], 2)
                 row["warm_ratio"] = round(row["anchor_again_s"] / row["ours_warm_s"], 1)
                 rounds.append(row)
-                print(f"round {number + 1}: anchor {row['anchor_s']} s, ours cold {row['ours_cold_s']} s "
-                      f"({row['cold_ratio']}x), ours warm {row['ours_warm_s']} s vs anchor {row['anchor_again_s']} s "
-                      f"({row['warm_ratio']}x); {row['rate_limited']} 429s", flush=True)
+                print(
+                    f"round {number + 1}: anchor {row['anchor_s']} s, ours cold {row['ours_cold_s']} s "
+                    f"({row['cold_ratio']}x), ours warm {row['ours_warm_s']} s vs anchor {row['anchor_again_s']} s "
+                    f"({row['warm_ratio']}x); {row['rate_limited']} 429s",
+                    flush=True,
+                )
         finally:
             anchor.stop()
             stack.stop()
-    summary = {key: {"min": min(r[key] for r in rounds),
-                     "median": round(statistics.median(r[key] for r in rounds), 2),
-                     "max": max(r[key] for r in rounds)} for key in ("cold_ratio", "warm_ratio")}
+    summary = {
+        key: {
+            "min": min(r[key] for r in rounds),
+            "median": round(statistics.median(r[key] for r in rounds), 2),
+            "max": max(r[key] for r in rounds),
+        }
+        for key in ("cold_ratio", "warm_ratio")
+    }
     return {"settings": vars(args) | {"env": env}, "rounds": rounds, "summary": summary}
 
 
@@ -174,10 +193,18 @@ def main() -> int:
     parser.add_argument("--budget", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--miss", action="store_true",
-                        help="instead: p50 of one caller's cold reads at 0 ms TIDAL latency, ours minus the anchor's")
-    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                        help="a setting other than the shipped default (reported with the figures)")
+    parser.add_argument(
+        "--miss",
+        action="store_true",
+        help="instead: p50 of one caller's cold reads at 0 ms TIDAL latency, ours minus the anchor's",
+    )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting other than the shipped default (reported with the figures)",
+    )
     args = parser.parse_args()
     env = dict(item.split("=", 1) for item in args.env)
     tmp = Path(tempfile.mkdtemp(prefix="bench-speed-"))
@@ -194,9 +221,11 @@ def main() -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     s = result["summary"]
-    print(f"cold: anchor / ours = {s['cold_ratio']['median']}x (min {s['cold_ratio']['min']}, max "
-          f"{s['cold_ratio']['max']}); warm: {s['warm_ratio']['median']}x (min {s['warm_ratio']['min']}, max "
-          f"{s['warm_ratio']['max']})" + (f" [{' '.join(args.env)}]" if args.env else " [shipped defaults]"))
+    print(
+        f"cold: anchor / ours = {s['cold_ratio']['median']}x (min {s['cold_ratio']['min']}, max "
+        f"{s['cold_ratio']['max']}); warm: {s['warm_ratio']['median']}x (min {s['warm_ratio']['min']}, max "
+        f"{s['warm_ratio']['max']})" + (f" [{' '.join(args.env)}]" if args.env else " [shipped defaults]")
+    )
     return _save("speed", result)
 
 

@@ -45,8 +45,11 @@ def _options(latency_ms: int = 0) -> EmulatorOptions:
 
 def _pcts(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
-    return {"n": len(ordered), "p50_ms": round(statistics.median(ordered) * 1000, 1),
-            "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000, 1)}
+    return {
+        "n": len(ordered),
+        "p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000, 1),
+    }
 
 
 def _playable(stack: BlackBoxStack) -> list[int]:
@@ -61,10 +64,8 @@ async def hit_and_cold(bin_dir: Path, tmp: Path) -> dict[str, Any]:
         try:
             tracks = _playable(stack)
             async with Client(f"{stack.url}/mcp") as client:
-                cold = [(await call(client, "tidal_get_stream", {"track_id": t})).seconds
-                        for t in tracks[:50]]
-                hits = [(await call(client, "tidal_get_stream", {"track_id": tracks[0]})
-                         ).seconds for _ in range(200)]
+                cold = [(await call(client, "tidal_get_stream", {"track_id": t})).seconds for t in tracks[:50]]
+                hits = [(await call(client, "tidal_get_stream", {"track_id": tracks[0]})).seconds for _ in range(200)]
         finally:
             stack.stop()
     return {"hit": _pcts(hits), "cold_200ms": _pcts(cold)}
@@ -72,9 +73,18 @@ async def hit_and_cold(bin_dir: Path, tmp: Path) -> dict[str, Any]:
 
 async def batch(bin_dir: Path, tmp: Path, rate: float) -> dict[str, Any]:
     with FakeTidal(_options()) as emu:
-        stack = BlackBoxStack(bin_dir, tmp, emu, extra_env={
-            **LONG, "TIDAL_MCP_RATE_START": str(rate), "TIDAL_MCP_RATE_LIMIT": str(rate),
-            "TIDAL_MCP_RATE_FLOOR": str(min(rate, 1.0)), "TIDAL_MCP_RATE_BURST": "1"}).start(workers=8)
+        stack = BlackBoxStack(
+            bin_dir,
+            tmp,
+            emu,
+            extra_env={
+                **LONG,
+                "TIDAL_MCP_RATE_START": str(rate),
+                "TIDAL_MCP_RATE_LIMIT": str(rate),
+                "TIDAL_MCP_RATE_FLOOR": str(min(rate, 1.0)),
+                "TIDAL_MCP_RATE_BURST": "1",
+            },
+        ).start(workers=8)
         try:
             tracks = _playable(stack)[:200]
             stack.control.post("faults", {"budget_rate": rate, "budget_burst": 3})
@@ -87,9 +97,15 @@ async def batch(bin_dir: Path, tmp: Path, rate: float) -> dict[str, Any]:
     if not result.ok or result.data["state"] != "done":
         raise RuntimeError(f"the batch did not finish: {result.text}")
     requests = counters["total"]
-    return {"rate": rate, "tracks": len(tracks), "found": result.data["result"]["found_total"],
-            "requests": requests, "rate_limited": counters["rate_limited"], "makespan_s": round(result.seconds, 2),
-            "ratio": round(result.seconds / (requests / rate), 3)}
+    return {
+        "rate": rate,
+        "tracks": len(tracks),
+        "found": result.data["result"]["found_total"],
+        "requests": requests,
+        "rate_limited": counters["rate_limited"],
+        "makespan_s": round(result.seconds, 2),
+        "ratio": round(result.seconds / (requests / rate), 3),
+    }
 
 
 async def lane(bin_dir: Path, tmp: Path) -> dict[str, Any]:
@@ -100,8 +116,7 @@ async def lane(bin_dir: Path, tmp: Path) -> dict[str, Any]:
             url = f"{stack.url}/mcp"
             async with Client(url) as client:
                 idle = [(await call(client, "tidal_get_stream", {"track_id": t})).seconds for t in tracks[1500:1520]]
-                big = asyncio.ensure_future(call(client, "tidal_get_tracks", {"track_ids": tracks[:1000],
-                                                                              "limit": 10}))
+                big = asyncio.ensure_future(call(client, "tidal_get_tracks", {"track_ids": tracks[:1000], "limit": 10}))
                 busy: list[float] = []
                 for track_id in tracks[1600:1700]:
                     if big.done():
@@ -111,8 +126,12 @@ async def lane(bin_dir: Path, tmp: Path) -> dict[str, Any]:
         finally:
             stack.stop()
     p_idle, p_busy = statistics.median(idle), statistics.median(busy)
-    return {"idle_p50_ms": round(p_idle * 1000, 1), "busy_p50_ms": round(p_busy * 1000, 1),
-            "ratio": round(p_busy / p_idle, 2), "busy_samples": len(busy)}
+    return {
+        "idle_p50_ms": round(p_idle * 1000, 1),
+        "busy_p50_ms": round(p_busy * 1000, 1),
+        "ratio": round(p_busy / p_idle, 2),
+        "busy_samples": len(busy),
+    }
 
 
 def main() -> int:
@@ -123,15 +142,23 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-streams-"))
     try:
         results = asyncio.run(hit_and_cold(args.bin, tmp / "hit"))
-        print(f"hit: p50 {results['hit']['p50_ms']} ms, p99 {results['hit']['p99_ms']} ms; cold at 200 ms TIDAL "
-              f"latency: p50 {results['cold_200ms']['p50_ms']} ms, p99 {results['cold_200ms']['p99_ms']} ms",
-              flush=True)
+        print(
+            f"hit: p50 {results['hit']['p50_ms']} ms, p99 {results['hit']['p99_ms']} ms; cold at 200 ms TIDAL "
+            f"latency: p50 {results['cold_200ms']['p50_ms']} ms, p99 {results['cold_200ms']['p99_ms']} ms",
+            flush=True,
+        )
         results["batch"] = b = asyncio.run(batch(args.bin, tmp / "batch", args.rate))
-        print(f"batch: {b['found']}/{b['tracks']} streams, {b['requests']} requests ({b['rate_limited']} 429s) in "
-              f"{b['makespan_s']} s = {b['ratio']}x requests/R at R={b['rate']:g}", flush=True)
+        print(
+            f"batch: {b['found']}/{b['tracks']} streams, {b['requests']} requests ({b['rate_limited']} 429s) in "
+            f"{b['makespan_s']} s = {b['ratio']}x requests/R at R={b['rate']:g}",
+            flush=True,
+        )
         results["lane"] = f = asyncio.run(lane(args.bin, tmp / "lane"))
-        print(f"lane: stream p50 idle {f['idle_p50_ms']} ms, during a 1,000-id batch {f['busy_p50_ms']} ms = "
-              f"{f['ratio']}x ({f['busy_samples']} samples)", flush=True)
+        print(
+            f"lane: stream p50 idle {f['idle_p50_ms']} ms, during a 1,000-id batch {f['busy_p50_ms']} ms = "
+            f"{f['ratio']}x ({f['busy_samples']} samples)",
+            flush=True,
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     out = ROOT / "bench" / "results"

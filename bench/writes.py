@@ -43,8 +43,7 @@ OPTIONS = EmulatorOptions(seed=42, auto_approve=True, device_interval=0.05)
 def _target(control: Control, count: int) -> tuple[str, list[int]]:
     """The user's largest playlist and ``count`` playable tracks it does not hold."""
     catalog = control.get("catalog")
-    uuid = max(catalog["user_playlist_uuids"],
-               key=lambda u: control.get(f"snapshot/playlist/{u}")["numberOfTracks"])
+    uuid = max(catalog["user_playlist_uuids"], key=lambda u: control.get(f"snapshot/playlist/{u}")["numberOfTracks"])
     present = set(control.get(f"snapshot/playlist/{uuid}")["trackIds"]) | set(catalog["unavailable_track_ids"])
     return uuid, [t for t in catalog["track_ids"] if t not in present][:count]
 
@@ -57,10 +56,18 @@ def _requests(control: Control) -> tuple[int, int]:
 async def through_the_pool(bin_dir: Path, tmp: Path, rate: float, count: int) -> dict[str, Any]:
     """One add of ``count`` tracks through front and workers under a budget of ``rate`` req/s."""
     with FakeTidal(OPTIONS) as emu:
-        stack = BlackBoxStack(bin_dir, tmp, emu, extra_env={
-            "TIDAL_MCP_RATE_START": str(rate), "TIDAL_MCP_RATE_LIMIT": str(rate),
-            "TIDAL_MCP_RATE_FLOOR": str(min(rate, 1.0)), "TIDAL_MCP_RATE_BURST": "1",
-            "TIDAL_MCP_WAIT_TIMEOUT": "600"}).start(workers=2)
+        stack = BlackBoxStack(
+            bin_dir,
+            tmp,
+            emu,
+            extra_env={
+                "TIDAL_MCP_RATE_START": str(rate),
+                "TIDAL_MCP_RATE_LIMIT": str(rate),
+                "TIDAL_MCP_RATE_FLOOR": str(min(rate, 1.0)),
+                "TIDAL_MCP_RATE_BURST": "1",
+                "TIDAL_MCP_WAIT_TIMEOUT": "600",
+            },
+        ).start(workers=2)
         try:
             uuid, tracks = _target(stack.control, count)
             before = stack.control.get(f"snapshot/playlist/{uuid}")["trackIds"]
@@ -76,10 +83,18 @@ async def through_the_pool(bin_dir: Path, tmp: Path, rate: float, count: int) ->
             stack.stop()
     if not result.ok:
         raise RuntimeError(f"the add failed: {result.text}")
-    return {"rate": rate, "tracks": count, "wall_s": round(wall, 2), "requests": requests, "rate_limited": limited,
-            "floor_s": round(requests / rate, 2), "ratio": round(wall / (requests / rate), 3),
-            "requests_per_track": round(requests / count, 4), "exact": after == before + tracks,
-            "added": len(result.data["added"]) if result.data else 0}
+    return {
+        "rate": rate,
+        "tracks": count,
+        "wall_s": round(wall, 2),
+        "requests": requests,
+        "rate_limited": limited,
+        "floor_s": round(requests / rate, 2),
+        "ratio": round(wall / (requests / rate), 3),
+        "requests_per_track": round(requests / count, 4),
+        "exact": after == before + tracks,
+        "added": len(result.data["added"]) if result.data else 0,
+    }
 
 
 def with_tidalapi(count: int, per_call: int | None) -> dict[str, Any]:
@@ -92,11 +107,16 @@ def with_tidalapi(count: int, per_call: int | None) -> dict[str, Any]:
         control.post("reset")
         step = per_call or count
         for offset in range(0, count, step):
-            playlist.add([str(t) for t in tracks[offset:offset + step]])
+            playlist.add([str(t) for t in tracks[offset : offset + step]])
         requests, _ = _requests(control)
         after = control.get(f"snapshot/playlist/{uuid}")["trackIds"]
-    return {"tracks": count, "per_call": per_call, "requests": requests,
-            "requests_per_track": round(requests / count, 4), "landed": len(set(tracks) & set(after))}
+    return {
+        "tracks": count,
+        "per_call": per_call,
+        "requests": requests,
+        "requests_per_track": round(requests / count, 4),
+        "landed": len(set(tracks) & set(after)),
+    }
 
 
 def main() -> int:
@@ -116,13 +136,17 @@ def main() -> int:
             shutil.rmtree(tmp, ignore_errors=True)
 
     for anchor in anchors:
-        print(f"tidalapi UserPlaylist.add, {anchor['tracks']} tracks in calls of {anchor['per_call'] or 'all'}: "
-              f"{anchor['requests']} requests ({anchor['requests_per_track']}/track), {anchor['landed']} landed")
+        print(
+            f"tidalapi UserPlaylist.add, {anchor['tracks']} tracks in calls of {anchor['per_call'] or 'all'}: "
+            f"{anchor['requests']} requests ({anchor['requests_per_track']}/track), {anchor['landed']} landed"
+        )
     print("| R req/s | wall s | TIDAL requests | 429s | requests/R s | wall ÷ (requests/R) | requests/track | exact |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['rate']:g} | {r['wall_s']} | {r['requests']} | {r['rate_limited']} | {r['floor_s']} "
-              f"| {r['ratio']} | {r['requests_per_track']} | {r['exact']} |")
+        print(
+            f"| {r['rate']:g} | {r['wall_s']} | {r['requests']} | {r['rate_limited']} | {r['floor_s']} "
+            f"| {r['ratio']} | {r['requests_per_track']} | {r['exact']} |"
+        )
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"writes-{int(time.time())}.json"

@@ -41,7 +41,10 @@ from shared.ratelimit import BUCKET_KEY
 
 #: Converts a single-object cache entry (a full track, album or artist) into a batch item.
 _SUMMARY_OF: dict[str, type[TrackSummary | AlbumSummary | ArtistSummary]] = {
-    "track": TrackSummary, "album": AlbumSummary, "artist": ArtistSummary}
+    "track": TrackSummary,
+    "album": AlbumSummary,
+    "artist": ArtistSummary,
+}
 
 
 ItemProgress = Callable[[int, int], Awaitable[None]]
@@ -72,18 +75,34 @@ class Batches:
 
     # -- starting --------------------------------------------------------------------------------------
 
-    async def run(self, kind: BatchKind, values: list[str], owner: str, progress: ItemProgress | None,
-                  request_id: str | None = None, offset: int = 0, limit: int = 200) -> dict[str, Any]:
+    async def run(
+        self,
+        kind: BatchKind,
+        values: list[str],
+        owner: str,
+        progress: ItemProgress | None,
+        request_id: str | None = None,
+        offset: int = 0,
+        limit: int = 200,
+    ) -> dict[str, Any]:
         """Answer a batch: its first page inline, or its job (``state`` "running") when it is long."""
         distinct = list(dict.fromkeys(values))
         cached, misses = await self._from_cache(kind, distinct)
         if kind.volatile:  # the record keeps no credentials: found items are read from the cache when shown
             cached = {**cached, "found": {value: None for value in cached["found"]}}
         size = kind.chunk_size
-        chunks = [misses[i:i + size] for i in range(0, len(misses), size)]
+        chunks = [misses[i : i + size] for i in range(0, len(misses), size)]
         rate = await self._rate()
-        job_id = await batches.create(self.client, kind=kind.tool, owner=owner, values=distinct, chunks=len(chunks),
-                                      cached=cached, rate=rate, ttl=self.job_ttl)
+        job_id = await batches.create(
+            self.client,
+            kind=kind.tool,
+            owner=owner,
+            values=distinct,
+            chunks=len(chunks),
+            cached=cached,
+            rate=rate,
+            ttl=self.job_ttl,
+        )
         op = OPERATIONS[kind.chunk_op]
         eta = await self._eta(len(chunks) * kind.requests_per_chunk, rate)
 
@@ -116,8 +135,9 @@ class Batches:
             item = decode(next(replies), next(replies))
             full = decode(next(replies), next(replies)) if kind.full_key(value) else None
             if full is not None and full.fresh and full.envelope.get("ok"):
-                found[value] = _SUMMARY_OF[kind.full_kind or ""].model_validate(full.envelope["data"]).model_dump(
-                    mode="json")
+                found[value] = (
+                    _SUMMARY_OF[kind.full_kind or ""].model_validate(full.envelope["data"]).model_dump(mode="json")
+                )
             elif item is not None and item.fresh and item.envelope.get("ok"):
                 found[value] = item.envelope["data"]
             elif item is not None and item.fresh and (item.envelope.get("error") or {}).get("code") == NotFound.code:
@@ -137,15 +157,24 @@ class Batches:
 
     # -- waiting ---------------------------------------------------------------------------------------
 
-    async def _wait(self, job_id: str, kind: BatchKind, chunks: list[list[str]], rq_ids: list[tuple[str, bool]],
-                    deadline: float, progress: ItemProgress | None, total: int) -> None:
+    async def _wait(
+        self,
+        job_id: str,
+        kind: BatchKind,
+        chunks: list[list[str]],
+        rq_ids: list[tuple[str, bool]],
+        deadline: float,
+        progress: ItemProgress | None,
+        total: int,
+    ) -> None:
         op = OPERATIONS[kind.chunk_op]
         # every wait checks its job once first: a chunk may have finished while the others were enqueued
         pending = {index: rq_id for index, (rq_id, _new) in enumerate(rq_ids)}
         while pending and time.monotonic() < deadline:
             slice_s = min(PROGRESS_INTERVAL, deadline - time.monotonic())
-            outcomes = await asyncio.gather(*(self.dispatcher.waiter.wait(rq_id, slice_s)
-                                              for rq_id in pending.values()))
+            outcomes = await asyncio.gather(
+                *(self.dispatcher.waiter.wait(rq_id, slice_s) for rq_id in pending.values())
+            )
             for index, outcome in zip(list(pending), outcomes, strict=True):
                 if outcome is None:
                     continue
@@ -164,8 +193,10 @@ class Batches:
         """A job's state, progress and, when done, one page of its result."""
         record = await batches.load(self.client, job_id)
         if record is None or record["owner"] != owner:
-            raise UnknownJob(f"No job {job_id} (jobs are kept {self.job_ttl // 3600} h and seen only by the "
-                             "client that started them). tidal_list_jobs shows yours.")
+            raise UnknownJob(
+                f"No job {job_id} (jobs are kept {self.job_ttl // 3600} h and seen only by the "
+                "client that started them). tidal_list_jobs shows yours."
+            )
         if record["state"] == "running":
             await self._settle(record)
             record = await batches.load(self.client, job_id) or record
@@ -173,15 +204,21 @@ class Batches:
         done_items = _count(answers)
         chunks_left = record["chunks"] - record["chunks_done"]
         info: dict[str, Any] = {
-            "job_id": job_id, "kind": record["kind"], "state": record["state"],
-            "done": min(done_items, len(record["values"])), "total": len(record["values"]),
+            "job_id": job_id,
+            "kind": record["kind"],
+            "state": record["state"],
+            "done": min(done_items, len(record["values"])),
+            "total": len(record["values"]),
             "eta_s": round(chunks_left * KINDS[record["kind"]].requests_per_chunk / max(record["rate"], 0.1), 1)
-            if record["state"] == "running" else None,
+            if record["state"] == "running"
+            else None,
             "created": datetime.fromtimestamp(record["created"] / 1000, UTC).isoformat(timespec="seconds"),
         }
         if record["state"] == "running":
-            info["message"] = (f"Still running: {info['done']} of {info['total']} done. Call tidal_get_job with "
-                               f"job_id {job_id} in about {max(2, round(info['eta_s'] or 2))} s.")
+            info["message"] = (
+                f"Still running: {info['done']} of {info['total']} done. Call tidal_get_job with "
+                f"job_id {job_id} in about {max(2, round(info['eta_s'] or 2))} s."
+            )
         else:
             if KINDS[record["kind"]].volatile:
                 answers = await self._with_volatile_items(KINDS[record["kind"]], answers)
@@ -264,13 +301,14 @@ def _chunk_values(values: list[str], answers: dict[str, Any], size: int, index: 
     cache = answers.get("cache", {})
     known = set(cache.get("found", {})) | set(cache.get("not_found", []))
     misses = sorted((v for v in values if v not in known), key=lambda v: (len(v), v))
-    return misses[index * size:(index + 1) * size]
+    return misses[index * size : (index + 1) * size]
 
 
 def _count(answers: dict[str, Any]) -> int:
     """Values answered so far (found, not found or failed), over every filed answer."""
-    return sum(len(a.get("found", {})) + len(a.get("not_found", [])) + len(a.get("failed", {}))
-               for a in answers.values())
+    return sum(
+        len(a.get("found", {})) + len(a.get("not_found", [])) + len(a.get("failed", {})) for a in answers.values()
+    )
 
 
 def _result(record: dict[str, Any], answers: dict[str, Any], offset: int, limit: int) -> dict[str, Any]:
@@ -286,13 +324,18 @@ def _result(record: dict[str, Any], answers: dict[str, Any], offset: int, limit:
     values = record["values"]
     cache = answers.get("cache", {})
     hits = [found[v] for v in values if v in found]
-    page = hits[offset:offset + limit]
+    page = hits[offset : offset + limit]
     more = offset + len(page) < len(hits)
     return {
-        "total": len(values), "found_total": len(hits), "offset": offset, "has_more": more,
-        "next_offset": offset + len(page) if more else None, "found": page,
+        "total": len(values),
+        "found_total": len(hits),
+        "offset": offset,
+        "has_more": more,
+        "next_offset": offset + len(page) if more else None,
+        "found": page,
         "not_found": [v for v in values if v in not_found and v not in found],
-        "failed": [{"id": v, "error": failed[v]} for v in values
-                   if v in failed and v not in found and v not in not_found],
+        "failed": [
+            {"id": v, "error": failed[v]} for v in values if v in failed and v not in found and v not in not_found
+        ],
         "from_cache": len(cache.get("found", {})) + len(cache.get("not_found", [])),
     }

@@ -148,8 +148,9 @@ class Dispatcher:
             return Answer(unwrap(stale.envelope), "stale", stale.age_s)
         return Answer(unwrap(envelope), "tidal")
 
-    async def _through_pool(self, op: Operation, args: dict[str, Any], deadline: float, request_id: str | None,
-                            progress: Progress | None) -> dict[str, Any]:
+    async def _through_pool(
+        self, op: Operation, args: dict[str, Any], deadline: float, request_id: str | None, progress: Progress | None
+    ) -> dict[str, Any]:
         if self.inflight >= self.max_inflight:
             metrics.ADMISSION_REFUSALS.labels(reason="inflight").inc()
             raise Busy(f"The server is busy ({self.inflight} calls waiting); retry in about 5 s.")
@@ -162,16 +163,26 @@ class Dispatcher:
                 outcome = await self._wait(job_id, new_job, deadline, started, progress, op.writes)
                 if isinstance(outcome, Result) and outcome.type == Result.Type.SUCCESSFUL:
                     return cast(dict[str, Any], outcome.return_value)
-                error = WorkerLost(
-                    "The request was removed from the queue before it ran (an operator deleted it, or Redis lost "
-                    "it); retry.") if outcome == LOST else error_from_exc_string(outcome.exc_string, job_id)
+                error = (
+                    WorkerLost(
+                        "The request was removed from the queue before it ran (an operator deleted it, or Redis lost "
+                        "it); retry."
+                    )
+                    if outcome == LOST
+                    else error_from_exc_string(outcome.exc_string, job_id)
+                )
                 # a write is never sent twice by us: its job already reran after any crash, and a second
                 # job would plan the change afresh against a half-changed playlist
-                if (attempt == MAX_RESUBMITS or deadline - time.monotonic() < MIN_RETRY_TIME
-                        or not isinstance(error, _RESUBMIT) or op.writes):
+                if (
+                    attempt == MAX_RESUBMITS
+                    or deadline - time.monotonic() < MIN_RETRY_TIME
+                    or not isinstance(error, _RESUBMIT)
+                    or op.writes
+                ):
                     raise error
-                log.info("the job ended without an answer; submitting afresh", extra={"job_id": job_id,
-                                                                                      "reason": error.code})
+                log.info(
+                    "the job ended without an answer; submitting afresh", extra={"job_id": job_id, "reason": error.code}
+                )
             raise AssertionError("unreachable")  # pragma: no cover
         finally:
             self.inflight -= 1
@@ -187,34 +198,60 @@ class Dispatcher:
         job_id = op.new_job_id(args)
         coalesce = op.coalesce_key(args)
         fields = self._job_fields(op, args, job_id, coalesce, request_id)
-        outcome = await enqueue(self.client, job_id, fields, queue=op.queue, coalesce_key=coalesce,
-                                coalesce_ttl_ms=(COALESCE_TTL + op.timeout) * 1000, max_depth=self.max_queue_depth)
+        outcome = await enqueue(
+            self.client,
+            job_id,
+            fields,
+            queue=op.queue,
+            coalesce_key=coalesce,
+            coalesce_ttl_ms=(COALESCE_TTL + op.timeout) * 1000,
+            max_depth=self.max_queue_depth,
+        )
         if outcome.state == "busy":
             metrics.ADMISSION_REFUSALS.labels(reason="queue_depth").inc()
-            raise Busy(f"The server is busy ({outcome.detail} requests queued for TIDAL); retry in about "
-                       f"{max(5, outcome.detail // 20)} s.")
+            raise Busy(
+                f"The server is busy ({outcome.detail} requests queued for TIDAL); retry in about "
+                f"{max(5, outcome.detail // 20)} s."
+            )
         if outcome.state == "open":
             seconds = max(1, -(-outcome.detail // 1000))
-            raise UpstreamUnavailable(f"TIDAL has been failing; calls are paused for about {seconds} s. "
-                                      "Retry after that.")
+            raise UpstreamUnavailable(
+                f"TIDAL has been failing; calls are paused for about {seconds} s. Retry after that."
+            )
         assert outcome.job_id is not None
         return outcome.job_id, outcome.state == "enqueued"
 
-    def _job_fields(self, op: Operation, args: dict[str, Any], job_id: str, coalesce: str | None,
-                    request_id: str | None) -> dict[str, Any]:
-        job = Job.create(op.func, kwargs=args, connection=self.sync_client, id=job_id, serializer=JSONSerializer,
-                         timeout=op.timeout, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
-                         meta={"request_id": request_id, "coalesce": coalesce, **tracing.carrier()},
-                         description=f"{op.name} {args}",
-                         status=JobStatus.QUEUED)
+    def _job_fields(
+        self, op: Operation, args: dict[str, Any], job_id: str, coalesce: str | None, request_id: str | None
+    ) -> dict[str, Any]:
+        job = Job.create(
+            op.func,
+            kwargs=args,
+            connection=self.sync_client,
+            id=job_id,
+            serializer=JSONSerializer,
+            timeout=op.timeout,
+            result_ttl=RESULT_TTL,
+            failure_ttl=FAILURE_TTL,
+            meta={"request_id": request_id, "coalesce": coalesce, **tracing.carrier()},
+            description=f"{op.name} {args}",
+            status=JobStatus.QUEUED,
+        )
         job.origin = op.queue
         job.enqueued_at = job.created_at
         fields = job.to_dict()
         fields["status"] = JobStatus.QUEUED.value
         return fields
 
-    async def _wait(self, job_id: str, new_job: bool, deadline: float, started: float,  # type: ignore[no-untyped-def]
-                    progress: Progress | None, writes: bool = False):
+    async def _wait(
+        self,
+        job_id: str,
+        new_job: bool,
+        deadline: float,
+        started: float,  # type: ignore[no-untyped-def]
+        progress: Progress | None,
+        writes: bool = False,
+    ):
         """Wait for the job's outcome until ``deadline``. A Redis outage meanwhile is waited out:
         the job is safe in Redis, and the waiter catches up when Redis answers again."""
         while True:
@@ -225,13 +262,17 @@ class Dispatcher:
                 if writes:
                     raise JobTimeout(
                         f"The change is still running after {self.wait_timeout:g} s and will finish by itself (job "
-                        f"{job_id}). Do not send it again: read the result in {retry} (e.g. get the playlist).")
+                        f"{job_id}). Do not send it again: read the result in {retry} (e.g. get the playlist)."
+                    )
                 if await self._quietly(self.pool_paused, False):
-                    raise Paused("An operator paused the worker pool (`tidal-mcp pause`): the request stays queued "
-                                 "and runs after `tidal-mcp resume`; cached answers are still served. Retry then.")
+                    raise Paused(
+                        "An operator paused the worker pool (`tidal-mcp pause`): the request stays queued "
+                        "and runs after `tidal-mcp resume`; cached answers are still served. Retry then."
+                    )
                 raise JobTimeout(
                     f"TIDAL did not answer within {self.wait_timeout:g} s (the request goes on and its answer will be "
-                    f"cached). Retry in {retry}.")
+                    f"cached). Retry in {retry}."
+                )
             slice_s = min(remaining, PROGRESS_INTERVAL)
             outcome = await self._quietly(functools.partial(self.waiter.wait, job_id, slice_s, new_job=new_job), None)
             if outcome is not None:
@@ -239,17 +280,23 @@ class Dispatcher:
             waited = time.monotonic() - started
             pause = await self._quietly(self.pool_pause, 0.0)
             if pause > 0 and pause > deadline - time.monotonic():
-                raise RateLimited(f"TIDAL is rate-limiting the pool for {pause:.0f} more s, longer than this call can "
-                                  f"wait; retry in about {max(2, round(pause))} s.")
+                raise RateLimited(
+                    f"TIDAL is rate-limiting the pool for {pause:.0f} more s, longer than this call can "
+                    f"wait; retry in about {max(2, round(pause))} s."
+                )
             if progress is not None:
-                message = f"TIDAL asked us to slow down; waiting ({waited:.0f} s)" if pause \
+                message = (
+                    f"TIDAL asked us to slow down; waiting ({waited:.0f} s)"
+                    if pause
                     else f"waiting for TIDAL ({waited:.0f} s)"
+                )
                 if await self._quietly(self.pool_paused, False):
                     message = f"an operator paused the worker pool; waiting for `tidal-mcp resume` ({waited:.0f} s)"
                 await progress(waited, message)
             if not await self._quietly(self.workers_available, True):
-                raise NoWorkers("No tidal-mcp worker process is alive to take the request; start the workers "
-                                "and retry.")
+                raise NoWorkers(
+                    "No tidal-mcp worker process is alive to take the request; start the workers and retry."
+                )
 
     async def _quietly(self, fn, default):  # type: ignore[no-untyped-def]
         """``await fn()``, or ``default`` while Redis does not answer (a wait outlives short outages)."""
@@ -301,6 +348,5 @@ def _lookup(entry: CacheEntry | None) -> str:
 def _backend_error(exc: Exception) -> BackendUnavailable:
     log.error("redis unavailable", extra={"error": type(exc).__name__})
     return BackendUnavailable(
-        "The tidal-mcp queue and cache (Redis) are not answering. Check that Redis runs (`tidal-mcp status`) "
-        "and retry."
+        "The tidal-mcp queue and cache (Redis) are not answering. Check that Redis runs (`tidal-mcp status`) and retry."
     )

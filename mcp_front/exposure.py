@@ -65,5 +65,4 @@ def transport_security(settings: Settings) -> TransportSecuritySettings:
                 hosts.append(pattern)
     origins = [f"{scheme}://{pattern}" for pattern in hosts for scheme in ("http", "https")]
     origins += [origin for origin in settings.allowed_origins if origin not in origins]
-    return TransportSecuritySettings(enable_dns_rebinding_protection=True, allowed_hosts=hosts,
-                                     allowed_origins=origins)
+    return TransportSecuritySettings(enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins)

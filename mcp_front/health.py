@@ -28,9 +28,11 @@ from shared.pool import count_live_workers
 from shared.redis_conn import UNAVAILABLE_ERRORS
 from shared.upstream import read_upstream
 
-LOGIN_PROBLEMS = {"missing": "no TIDAL login is stored (run `tidal-mcp login`)",
-                  "rejected": "TIDAL rejected the stored login (run `tidal-mcp login` again)",
-                  "unreadable": "the stored login cannot be read (check the keyring settings)"}
+LOGIN_PROBLEMS = {
+    "missing": "no TIDAL login is stored (run `tidal-mcp login`)",
+    "rejected": "TIDAL rejected the stored login (run `tidal-mcp login` again)",
+    "unreadable": "the stored login cannot be read (check the keyring settings)",
+}
 
 
 def health_report(client: redis.Redis, pressure: dict[str, Any] | None) -> tuple[int, dict[str, Any]]:
@@ -41,10 +43,14 @@ def health_report(client: redis.Redis, pressure: dict[str, Any] | None) -> tuple
         upstream = read_upstream(client)
         circuit = circuit_state(client)
     except UNAVAILABLE_ERRORS + (redis.RedisError,) as exc:
-        return 503, {"status": "unavailable", "redis": "down",
-                     "reason": f"Redis does not answer ({type(exc).__name__})"}
+        return 503, {
+            "status": "unavailable",
+            "redis": "down",
+            "reason": f"Redis does not answer ({type(exc).__name__})",
+        }
     body: dict[str, Any] = {
-        "redis": "ok", "workers": workers,
+        "redis": "ok",
+        "workers": workers,
         "tidal": {"state": upstream["tidal"], "last_status": upstream["last_status"], "circuit": circuit["state"]},
         "login": upstream["login"],
     }
@@ -64,8 +70,9 @@ def health_report(client: redis.Redis, pressure: dict[str, Any] | None) -> tuple
     return 200, {"status": "ok", **body}
 
 
-def add_routes(mcp: Any, client_of: Callable[[], redis.Redis | None],
-               pressure: Callable[[], dict[str, Any] | None]) -> None:
+def add_routes(
+    mcp: Any, client_of: Callable[[], redis.Redis | None], pressure: Callable[[], dict[str, Any] | None]
+) -> None:
     """Declare ``/health``, ``/ready`` and ``/metrics`` on ``mcp`` (never authenticated)."""
 
     @mcp.custom_route("/health", methods=["GET"])

@@ -63,8 +63,14 @@ class HttpGuard:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HttpGuard:
-        return cls(settings.max_connections, settings.max_connections_per_client, settings.max_sessions,
-                   settings.max_sessions_per_client, settings.header_timeout, settings.body_timeout)
+        return cls(
+            settings.max_connections,
+            settings.max_connections_per_client,
+            settings.max_sessions,
+            settings.max_sessions_per_client,
+            settings.header_timeout,
+            settings.body_timeout,
+        )
 
     def protocol(self) -> type[H11Protocol]:
         """The uvicorn ``http=`` protocol class bound to this guard."""
@@ -89,9 +95,11 @@ class HttpGuard:
     def pressure(self) -> dict[str, Any]:
         """What ``/health`` reports: connections and legacy sessions, in total and for the busiest client."""
         return {
-            "connections": sum(self.connections.values()), "max_connections": self.max_connections,
+            "connections": sum(self.connections.values()),
+            "max_connections": self.max_connections,
             "busiest_client_connections": max(self.connections.values(), default=0),
-            "sessions": sum(self.sessions.values()), "max_sessions": self.max_sessions,
+            "sessions": sum(self.sessions.values()),
+            "max_sessions": self.max_sessions,
             "busiest_client_sessions": max(self.sessions.values(), default=0),
             "max_sessions_per_client": self.max_sessions_per_client,
             "refused": dict(self.refused),
@@ -110,8 +118,10 @@ class GuardedH11Protocol(H11Protocol):
         self._deadline_for: str | None = None
         self._counted = False
         guard = self.guard
-        if guard.connections[self._address] >= guard.max_connections_per_client \
-                or sum(guard.connections.values()) >= guard.max_connections:
+        if (
+            guard.connections[self._address] >= guard.max_connections_per_client
+            or sum(guard.connections.values()) >= guard.max_connections
+        ):
             guard.refused["connections"] += 1
             log.warning("refused a connection: too many open", extra={"client": self._address})
             self._refuse(503, b"Too many open connections; retry later.")
@@ -161,8 +171,9 @@ class GuardedH11Protocol(H11Protocol):
         if self.transport.is_closing():
             return
         self.guard.refused[f"slow_{what}"] += 1
-        log.warning("closed a connection that did not send its request in time",
-                    extra={"client": self._address, "part": what})
+        log.warning(
+            "closed a connection that did not send its request in time", extra={"client": self._address, "part": what}
+        )
         if self.cycle is not None and not self.cycle.response_started:
             self.cycle.disconnected = True
             self.cycle.message_event.set()
@@ -170,8 +181,10 @@ class GuardedH11Protocol(H11Protocol):
 
     def _refuse(self, status: int, body: bytes) -> None:
         reason = {408: b"Request Timeout", 503: b"Service Unavailable"}[status]
-        self.transport.write(b"HTTP/1.1 %d %s\r\ncontent-type: text/plain\r\ncontent-length: %d\r\n"
-                             b"connection: close\r\n\r\n%s" % (status, reason, len(body), body))
+        self.transport.write(
+            b"HTTP/1.1 %d %s\r\ncontent-type: text/plain\r\ncontent-length: %d\r\n"
+            b"connection: close\r\n\r\n%s" % (status, reason, len(body), body)
+        )
         self.transport.close()
 
 
@@ -218,8 +231,10 @@ def _install_session_cap(manager: StreamableHTTPSessionManager, guard: HttpGuard
 
     def admit_per_client(requestor: Any) -> Any:
         address = _client.get()
-        for at_cap, scope_of in ((guard.sessions[address] >= guard.max_sessions_per_client, lambda: address),
-                                 (len(owners) >= guard.max_sessions, busiest_with_idle)):
+        for at_cap, scope_of in (
+            (guard.sessions[address] >= guard.max_sessions_per_client, lambda: address),
+            (len(owners) >= guard.max_sessions, busiest_with_idle),
+        ):
             if not at_cap:
                 continue
             owner = scope_of()

@@ -44,12 +44,15 @@ def rejection(track: dict[str, Any], filters: Filters) -> str | None:
     year = _year(track)
     if (filters.year_from is not None or filters.year_to is not None) and year is None:
         return "year"
-    if year is not None and ((filters.year_from is not None and year < filters.year_from)
-                             or (filters.year_to is not None and year > filters.year_to)):
+    if year is not None and (
+        (filters.year_from is not None and year < filters.year_from)
+        or (filters.year_to is not None and year > filters.year_to)
+    ):
         return "year"
     duration = track.get("duration_s") or 0
     if (filters.min_duration_s is not None and duration < filters.min_duration_s) or (
-            filters.max_duration_s is not None and duration > filters.max_duration_s):
+        filters.max_duration_s is not None and duration > filters.max_duration_s
+    ):
         return "duration"
     return None
 

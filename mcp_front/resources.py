@@ -82,22 +82,25 @@ def register(mcp: MCPServer, dispatcher_of: Callable[[], Any]) -> None:
         """An artist with top tracks and albums (as tidal_get_artist)."""
         return await _read(ctx, "artist.get", {"artist_id": _id(artist_id, "artist")})
 
-    @mcp.resource("tidal://playlist/{playlist_id}", name="playlist", title="A TIDAL playlist",
-                  mime_type="application/json")
+    @mcp.resource(
+        "tidal://playlist/{playlist_id}", name="playlist", title="A TIDAL playlist", mime_type="application/json"
+    )
     async def playlist(playlist_id: str, ctx: Context) -> str:
         """A playlist with every track in order."""
         if not _UUID.match(playlist_id):
             raise ResourceNotFoundError(f"{playlist_id!r} is not a playlist uuid.")
         return await _read(ctx, "playlist.get", {"playlist_id": playlist_id.lower()})
 
-    @mcp.resource("tidal://me/playlists", name="my-playlists", title="My playlists and folders",
-                  mime_type="application/json")
+    @mcp.resource(
+        "tidal://me/playlists", name="my-playlists", title="My playlists and folders", mime_type="application/json"
+    )
     async def my_playlists() -> str:
         """Every playlist the user created or favorited, and every folder."""
         return await _read(dispatcher_of(), "playlists.library", {})
 
-    @mcp.resource("tidal://me/favorites/{kind}", name="my-favorites", title="My favorites of a kind",
-                  mime_type="application/json")
+    @mcp.resource(
+        "tidal://me/favorites/{kind}", name="my-favorites", title="My favorites of a kind", mime_type="application/json"
+    )
     async def my_favorites(kind: str, ctx: Context) -> str:
         """Every favorite of one kind (tracks, albums, artists, playlists, videos, mixes), newest first."""
         if kind not in FAVORITE_KINDS:
@@ -105,8 +108,9 @@ def register(mcp: MCPServer, dispatcher_of: Callable[[], Any]) -> None:
         return await _read(ctx, "favorites.list", {"kind": kind, "order": "newest"})
 
     @mcp.completion()
-    async def complete(ref: Any, argument: types.CompletionArgument,
-                       context: types.CompletionContext | None) -> types.Completion | None:
+    async def complete(
+        ref: Any, argument: types.CompletionArgument, context: types.CompletionContext | None
+    ) -> types.Completion | None:
         if argument.name == "kind":
             values = [k for k in FAVORITE_KINDS if k.startswith(argument.value.lower())]
             return types.Completion(values=values, total=len(values), has_more=False)
@@ -132,7 +136,9 @@ async def _playlists_matching(dispatcher: Any, typed: str) -> types.Completion:
     except TidalMcpError:
         return types.Completion(values=[], total=0, has_more=False)
     needle = typed.strip().lower()
-    matches = [p["uuid"] for p in library.get("playlists", [])
-               if p["uuid"].startswith(needle) or needle in p["title"].lower()]
-    return types.Completion(values=matches[:MAX_COMPLETIONS], total=len(matches),
-                            has_more=len(matches) > MAX_COMPLETIONS)
+    matches = [
+        p["uuid"] for p in library.get("playlists", []) if p["uuid"].startswith(needle) or needle in p["title"].lower()
+    ]
+    return types.Completion(
+        values=matches[:MAX_COMPLETIONS], total=len(matches), has_more=len(matches) > MAX_COMPLETIONS
+    )

@@ -48,8 +48,9 @@ class _Event:
 class EventLog:
     """Every legacy session's recent SSE events, bounded in age, count and size."""
 
-    def __init__(self, keep_seconds: float = KEEP_SECONDS, max_events: int = MAX_EVENTS,
-                 max_bytes: int = MAX_BYTES) -> None:
+    def __init__(
+        self, keep_seconds: float = KEEP_SECONDS, max_events: int = MAX_EVENTS, max_bytes: int = MAX_BYTES
+    ) -> None:
         self.keep_seconds, self.max_events, self.max_bytes = keep_seconds, max_events, max_bytes
         self._events: OrderedDict[tuple[int, str], _Event] = OrderedDict()
         self._bytes = 0

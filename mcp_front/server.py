@@ -71,15 +71,23 @@ def build_server(settings: Settings, *, http: bool = True, guard: HttpGuard | No
     async def lifespan(_server: MCPServer) -> AsyncIterator[FrontState]:
         sync_redis = connect(settings.redis_url)
         async_redis = connect_async(settings.redis_url)
-        near = NearCache(CACHE_PREFIXES, max_entries=settings.near_cache_entries) \
-            if settings.near_cache_entries else None
+        near = (
+            NearCache(CACHE_PREFIXES, max_entries=settings.near_cache_entries) if settings.near_cache_entries else None
+        )
         waiter = ResultWaiter(async_redis, sync_redis, near=near)
         await waiter.start()
-        dispatcher = Dispatcher(async_redis, waiter, sync_redis, wait_timeout=settings.wait_timeout,
-                                max_inflight=settings.max_inflight, max_queue_depth=settings.max_queue_depth,
-                                near=near)
-        state = FrontState(dispatcher, sync_redis,
-                           Batches(dispatcher, job_after=settings.job_after, job_ttl=settings.job_ttl))
+        dispatcher = Dispatcher(
+            async_redis,
+            waiter,
+            sync_redis,
+            wait_timeout=settings.wait_timeout,
+            max_inflight=settings.max_inflight,
+            max_queue_depth=settings.max_queue_depth,
+            near=near,
+        )
+        state = FrontState(
+            dispatcher, sync_redis, Batches(dispatcher, job_after=settings.job_after, job_ttl=settings.job_ttl)
+        )
         holder["state"] = state
         log.info("front ready", extra={"redis": location(sync_redis)})
         try:

@@ -55,21 +55,25 @@ class LegacySubscriptions:
         """The URIs the session behind ``session`` (a request's ``ctx.session``) is subscribed to."""
         return set(self._uris.get(_connection(session), ()))
 
-    async def subscribe(self, ctx: ServerRequestContext[Any, Any],
-                        params: types.SubscribeRequestParams) -> types.EmptyResult:
+    async def subscribe(
+        self, ctx: ServerRequestContext[Any, Any], params: types.SubscribeRequestParams
+    ) -> types.EmptyResult:
         """Remember that this session wants updates of ``params.uri``."""
         uri = str(params.uri)
         if not uri or len(uri) > MAX_URI_LENGTH:
             raise MCPError(types.INVALID_PARAMS, f"A resource URI of 1 to {MAX_URI_LENGTH} characters is required.")
         uris = self._uris.setdefault(_connection(ctx.session), set())
         if uri not in uris and len(uris) >= MAX_PER_SESSION:
-            raise MCPError(types.INVALID_REQUEST,
-                           f"This session already has {MAX_PER_SESSION} subscriptions; unsubscribe from some first.")
+            raise MCPError(
+                types.INVALID_REQUEST,
+                f"This session already has {MAX_PER_SESSION} subscriptions; unsubscribe from some first.",
+            )
         uris.add(uri)
         return types.EmptyResult()
 
-    async def unsubscribe(self, ctx: ServerRequestContext[Any, Any],
-                          params: types.UnsubscribeRequestParams) -> types.EmptyResult:
+    async def unsubscribe(
+        self, ctx: ServerRequestContext[Any, Any], params: types.UnsubscribeRequestParams
+    ) -> types.EmptyResult:
         """Forget a subscription (unknown ones too: the outcome is the same)."""
         self._uris.get(_connection(ctx.session), set()).discard(str(params.uri))
         return types.EmptyResult()

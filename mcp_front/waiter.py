@@ -64,8 +64,10 @@ class ResultWaiter:
         self.connected = asyncio.Event()
 
     async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._listen(), name="result-listener"),
-                       asyncio.create_task(self._sweep_forever(), name="result-sweeper")]
+        self._tasks = [
+            asyncio.create_task(self._listen(), name="result-listener"),
+            asyncio.create_task(self._sweep_forever(), name="result-sweeper"),
+        ]
 
     async def stop(self) -> None:
         # The loops end by themselves within a second; cancelling a pub/sub read mid-way can leave
@@ -129,8 +131,9 @@ class ResultWaiter:
 
     def _final(self, job_id: str, entries: list[Any]) -> Result | None:
         for entry_id, payload in entries or []:
-            result = Result.restore(job_id, entry_id.decode(), payload, connection=self.sync_client,
-                                    serializer=JSONSerializer)
+            result = Result.restore(
+                job_id, entry_id.decode(), payload, connection=self.sync_client, serializer=JSONSerializer
+            )
             if result.type != Result.Type.RETRIED:
                 return result
         return None
@@ -208,8 +211,10 @@ class _Subscription(PubSub):
         try:
             await connection.read_response()
         except redis.ResponseError as exc:
-            log.warning("Redis refused client tracking; the front reads every cache hit from Redis",
-                        extra={"error": str(exc)[:200]})
+            log.warning(
+                "Redis refused client tracking; the front reads every cache hit from Redis",
+                extra={"error": str(exc)[:200]},
+            )
             return
         near.enable()
 

@@ -78,15 +78,35 @@ def new_job_id() -> str:
     return f"b{secrets.token_hex(8)}"
 
 
-async def create(client: aredis.Redis, *, kind: str, owner: str, values: list[str], chunks: int,
-                 cached: Mapping[str, Any], rate: float, ttl: int) -> str:
+async def create(
+    client: aredis.Redis,
+    *,
+    kind: str,
+    owner: str,
+    values: list[str],
+    chunks: int,
+    cached: Mapping[str, Any],
+    rate: float,
+    ttl: int,
+) -> str:
     """Record a new batch (already done when ``chunks`` is 0); its id."""
     job_id = new_job_id()
     now_ms = int(time.time() * 1000)
     pipe = client.pipeline(transaction=True)
-    pipe.hset(record_key(job_id), mapping={
-        "kind": kind, "owner": owner, "state": "running" if chunks else "done", "values": json.dumps(values),
-        "chunks": chunks, "chunks_done": 0, "created": now_ms, "rate": rate, "chunk_jobs": "[]"})
+    pipe.hset(
+        record_key(job_id),
+        mapping={
+            "kind": kind,
+            "owner": owner,
+            "state": "running" if chunks else "done",
+            "values": json.dumps(values),
+            "chunks": chunks,
+            "chunks_done": 0,
+            "created": now_ms,
+            "rate": rate,
+            "chunk_jobs": "[]",
+        },
+    )
     pipe.hset(chunks_key(job_id), "cache", json.dumps(dict(cached)))
     pipe.expire(record_key(job_id), ttl)
     pipe.expire(chunks_key(job_id), ttl)
@@ -137,10 +157,18 @@ async def load(client: aredis.Redis, job_id: str) -> dict[str, Any] | None:
     if not raw:
         return None
     fields = {k.decode(): v.decode() for k, v in raw.items()}
-    return {"job_id": job_id, "kind": fields["kind"], "owner": fields["owner"], "state": fields["state"],
-            "values": json.loads(fields["values"]), "chunks": int(fields["chunks"]),
-            "chunks_done": int(fields["chunks_done"]), "created": int(fields["created"]),
-            "rate": float(fields.get("rate") or 0), "chunk_jobs": json.loads(fields.get("chunk_jobs") or "[]")}
+    return {
+        "job_id": job_id,
+        "kind": fields["kind"],
+        "owner": fields["owner"],
+        "state": fields["state"],
+        "values": json.loads(fields["values"]),
+        "chunks": int(fields["chunks"]),
+        "chunks_done": int(fields["chunks_done"]),
+        "created": int(fields["created"]),
+        "rate": float(fields.get("rate") or 0),
+        "chunk_jobs": json.loads(fields.get("chunk_jobs") or "[]"),
+    }
 
 
 async def answers(client: aredis.Redis, job_id: str) -> dict[str, dict[str, Any]]:
@@ -151,8 +179,10 @@ async def answers(client: aredis.Redis, job_id: str) -> dict[str, dict[str, Any]
 
 async def cancel(client: aredis.Redis, job_id: str) -> bool:
     """Cancel a running batch (chunks not started are dropped); False if it was no longer running."""
-    script = ("if redis.call('HGET', KEYS[1], 'state') == 'running' then "
-              "redis.call('HSET', KEYS[1], 'state', 'cancelled') return 1 end return 0")
+    script = (
+        "if redis.call('HGET', KEYS[1], 'state') == 'running' then "
+        "redis.call('HSET', KEYS[1], 'state', 'cancelled') return 1 end return 0"
+    )
     return bool(await client.eval(script, 1, record_key(job_id)))
 
 

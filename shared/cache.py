@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class CacheEntry:
     """A cached job envelope; ``age_s`` is how long ago it was stored, ``fresh_for`` how long it stays fresh."""
@@ -60,8 +61,12 @@ def decode(raw: bytes | None, pttl_ms: int) -> CacheEntry | None:
     if pttl_ms < 0:  # no expiry (never written so by us): treat as fresh
         return CacheEntry(envelope, True, 0.0)
     remaining = pttl_ms / 1000
-    return CacheEntry(envelope, fresh=remaining > grace, age_s=round(max(0.0, ttl + grace - remaining), 1),
-                      fresh_for=max(0.0, remaining - grace))
+    return CacheEntry(
+        envelope,
+        fresh=remaining > grace,
+        age_s=round(max(0.0, ttl + grace - remaining), 1),
+        fresh_for=max(0.0, remaining - grace),
+    )
 
 
 class Cache:
@@ -106,8 +111,10 @@ def _best_effort(what: str) -> Iterator[None]:
     try:
         yield
     except (redis.RedisError, OSError) as exc:
-        log.warning("could not write to the cache; the answer is returned uncached",
-                    extra={"key": what, "error": type(exc).__name__})
+        log.warning(
+            "could not write to the cache; the answer is returned uncached",
+            extra={"key": what, "error": type(exc).__name__},
+        )
 
 
 class AsyncCache:

@@ -63,8 +63,12 @@ class PoolCircuitBreaker(CircuitBreaker):
     """See module docstring."""
 
     def __init__(self, client: redis.Redis, failure_threshold: int = 5, recovery_timeout: int = 30) -> None:
-        super().__init__(failure_threshold=failure_threshold, recovery_timeout=recovery_timeout,
-                         expected_exception=UpstreamUnavailable, name="tidal")
+        super().__init__(
+            failure_threshold=failure_threshold,
+            recovery_timeout=recovery_timeout,
+            expected_exception=UpstreamUnavailable,
+            name="tidal",
+        )
         self.client = client
         self._record_failure = client.register_script(_RECORD_FAILURE)
         self._dirty = False  # the last allow() saw failures or a tripped circuit: a success must clear them
@@ -101,14 +105,17 @@ class PoolCircuitBreaker(CircuitBreaker):
         self._dirty = False
 
     def _failed(self) -> None:
-        count, opened = self._record_failure(keys=[FAILURES, CIRCUIT_OPEN, TRIPPED, PROBE],
-                                             args=[self._failure_threshold, self._recovery_timeout * 1000,
-                                                   FAILURE_WINDOW])
+        count, opened = self._record_failure(
+            keys=[FAILURES, CIRCUIT_OPEN, TRIPPED, PROBE],
+            args=[self._failure_threshold, self._recovery_timeout * 1000, FAILURE_WINDOW],
+        )
         self._dirty = True
         if opened:
             metrics.CIRCUIT_OPENS.inc()
-            log.warning("TIDAL keeps failing: circuit open for the whole pool",
-                        extra={"failures": count, "recovery_s": self._recovery_timeout})
+            log.warning(
+                "TIDAL keeps failing: circuit open for the whole pool",
+                extra={"failures": count, "recovery_s": self._recovery_timeout},
+            )
 
     @property
     def state(self) -> str:  # type: ignore[override]

@@ -103,8 +103,7 @@ _BY_NAME = {cls.__name__: cls for cls in TidalMcpError.__subclasses__()}
 _LAST_LINE = re.compile(r"^(?:[\w.]+\.)?(?P<name>\w+): (?P<message>.*)$")
 
 NOT_LOGGED_IN_MESSAGE = (
-    "Not logged in to TIDAL. Run `tidal-mcp login` on the server host (it prints a link to open), "
-    "then retry."
+    "Not logged in to TIDAL. Run `tidal-mcp login` on the server host (it prints a link to open), then retry."
 )
 
 

@@ -109,8 +109,13 @@ class AtomicCryptFileKeyring(CryptFileKeyring):
 
 
 # keyring backends that store secrets in a desktop or OS vault without a terminal prompt
-DESKTOP_BACKENDS = ("keyring.backends.SecretService", "keyring.backends.libsecret", "keyring.backends.kwallet",
-                    "keyring.backends.macOS", "keyring.backends.Windows")
+DESKTOP_BACKENDS = (
+    "keyring.backends.SecretService",
+    "keyring.backends.libsecret",
+    "keyring.backends.kwallet",
+    "keyring.backends.macOS",
+    "keyring.backends.Windows",
+)
 
 
 def desktop_keyring_available() -> bool:
@@ -145,8 +150,11 @@ def keyring_backend(settings: Settings) -> keyring.backend.KeyringBackend:
     try:
         backend.keyring_key = password  # unlocks (and checks) an existing file; never prompts
     except ValueError:  # "MAC check failed"
-        hint = "TIDAL_MCP_KEYRING_PASSWORD" if settings.keyring_password else \
-            f"the password in {settings.data_dir / 'secrets' / KEYRING_PASSWORD}"
+        hint = (
+            "TIDAL_MCP_KEYRING_PASSWORD"
+            if settings.keyring_password
+            else f"the password in {settings.data_dir / 'secrets' / KEYRING_PASSWORD}"
+        )
         raise KeyringError(f"cannot decrypt the keyring file {path}: check {hint}") from None
     return backend
 
@@ -169,11 +177,13 @@ class KeyringStore:
         try:
             self.backend.set_password(SERVICE, ACCOUNT, text)
         except (keyring.errors.KeyringError, EOFError) as exc:
-            raise KeyringError(f"cannot store the login in the keyring ({type(exc).__name__}); "
-                               f"{HEADLESS_HINT}") from exc
+            raise KeyringError(
+                f"cannot store the login in the keyring ({type(exc).__name__}); {HEADLESS_HINT}"
+            ) from exc
         except OSError as exc:
-            raise KeyringError(f"cannot store the login in the keyring ({exc.strerror or type(exc).__name__})") \
-                from None
+            raise KeyringError(
+                f"cannot store the login in the keyring ({exc.strerror or type(exc).__name__})"
+            ) from None
 
     def delete(self) -> bool:
         try:
@@ -181,6 +191,7 @@ class KeyringStore:
         except keyring.errors.PasswordDeleteError:
             return False
         except (keyring.errors.KeyringError, EOFError) as exc:
-            raise KeyringError(f"cannot remove the login from the keyring ({type(exc).__name__}); "
-                               f"{HEADLESS_HINT}") from exc
+            raise KeyringError(
+                f"cannot remove the login from the keyring ({type(exc).__name__}); {HEADLESS_HINT}"
+            ) from exc
         return True

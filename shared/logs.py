@@ -27,8 +27,10 @@ _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("reques
 # Values that must never reach a log line: bearer tokens, OAuth tokens, TIDAL session ids, passwords,
 # signed media URLs, MCP session ids, Redis passwords. Keys may sit in JSON that is itself quoted
 # inside a message or a traceback (\"access_token\": \"...\"), hence the optional backslashes.
-_KEYS = (r"access_token|refresh_token|accessToken|refreshToken|device_code|deviceCode|client_secret|password"
-         r"|sessionId|session_id|token|sig|signature|Signature|Policy|Key-Pair-Id|X-Amz-Signature|X-Amz-Credential")
+_KEYS = (
+    r"access_token|refresh_token|accessToken|refreshToken|device_code|deviceCode|client_secret|password"
+    r"|sessionId|session_id|token|sig|signature|Signature|Policy|Key-Pair-Id|X-Amz-Signature|X-Amz-Credential"
+)
 _SECRET_PATTERNS = [
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
     re.compile(r"(?i)(basic\s+)[A-Za-z0-9+/=]+"),
@@ -45,8 +47,7 @@ def scrub(text: str) -> str:
     'authorization: Bearer ***'
     """
     for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(lambda m: m.group(1) + "***" + (m.group(2) if m.lastindex and m.lastindex > 1 else ""),
-                           text)
+        text = pattern.sub(lambda m: m.group(1) + "***" + (m.group(2) if m.lastindex and m.lastindex > 1 else ""), text)
     return text
 
 
@@ -103,7 +104,16 @@ def configure_logging(level: str = "INFO", *, process: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # Chatty libraries: keep their warnings, drop their per-request noise.
-    for name in ("urllib3", "httpx", "httpx2", "uvicorn.access", "mcp.server.lowlevel.server", "sse_starlette",
-                 "werkzeug", "mcp.server.streamable_http_manager", "mcp.server.streamable_http"):
+    for name in (
+        "urllib3",
+        "httpx",
+        "httpx2",
+        "uvicorn.access",
+        "mcp.server.lowlevel.server",
+        "sse_starlette",
+        "werkzeug",
+        "mcp.server.streamable_http_manager",
+        "mcp.server.streamable_http",
+    ):
         # per-request noise; the streamable HTTP loggers also print MCP session ids at INFO
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

@@ -36,29 +36,41 @@ from prometheus_client.registry import Collector
 
 TOOL_CALLS = Counter("tidal_mcp_tool_calls", "MCP tool calls by outcome", ["tool", "outcome"])
 TOOL_SECONDS = Histogram(
-    "tidal_mcp_tool_seconds", "MCP tool call latency as the front saw it", ["tool", "source"],
+    "tidal_mcp_tool_seconds",
+    "MCP tool call latency as the front saw it",
+    ["tool", "source"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
 CACHE_LOOKUPS = Counter("tidal_mcp_cache_lookups", "Front cache lookups (hit, stale, miss)", ["kind", "result"])
-STALE_ANSWERS = Counter("tidal_mcp_stale_answers", "Calls answered from an expired cache entry because TIDAL "
-                        "could not be asked", ["kind", "reason"])
+STALE_ANSWERS = Counter(
+    "tidal_mcp_stale_answers",
+    "Calls answered from an expired cache entry because TIDAL could not be asked",
+    ["kind", "reason"],
+)
 ADMISSION_REFUSALS = Counter("tidal_mcp_admission_refusals", "Calls refused as busy", ["reason"])
 INFLIGHT = Gauge("tidal_mcp_inflight_waits", "Calls waiting for the pool, per front", multiprocess_mode="livesum")
 QUEUE_WAIT_SECONDS = Histogram(
-    "tidal_mcp_queue_wait_seconds", "Time jobs waited in their queue (Redis clock)", ["queue"],
+    "tidal_mcp_queue_wait_seconds",
+    "Time jobs waited in their queue (Redis clock)",
+    ["queue"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
-LOGIN_REFRESHES = Counter("tidal_mcp_login_refreshes", "Access-token refreshes by outcome (refreshed, adopted from "
-                          "another worker, rejected, failed, keyring_save_failed)", ["outcome"])
-RATE_LIMIT_PAUSES = Counter("tidal_mcp_rate_limit_pauses", "TIDAL 429 answers that slowed and paused the pool",
-                            ["api"])
+LOGIN_REFRESHES = Counter(
+    "tidal_mcp_login_refreshes",
+    "Access-token refreshes by outcome (refreshed, adopted from another worker, rejected, failed, keyring_save_failed)",
+    ["outcome"],
+)
+RATE_LIMIT_PAUSES = Counter("tidal_mcp_rate_limit_pauses", "TIDAL 429 answers that slowed and paused the pool", ["api"])
 JOBS = Counter("tidal_mcp_jobs", "Worker jobs by operation and outcome", ["op", "outcome"])
 JOB_SECONDS = Histogram("tidal_mcp_job_seconds", "Worker job duration", ["op"])
 TIDAL_REQUESTS = Counter("tidal_mcp_tidal_requests", "HTTP requests sent to TIDAL", ["method", "route", "status"])
-CIRCUIT_OPENS = Counter("tidal_mcp_circuit_opens", "Times the pool-wide circuit breaker opened (or reopened "
-                        "after a failed probe)")
+CIRCUIT_OPENS = Counter(
+    "tidal_mcp_circuit_opens", "Times the pool-wide circuit breaker opened (or reopened after a failed probe)"
+)
 TIDAL_SECONDS = Histogram(
-    "tidal_mcp_tidal_request_seconds", "TIDAL HTTP request latency", ["method", "route"],
+    "tidal_mcp_tidal_request_seconds",
+    "TIDAL HTTP request latency",
+    ["method", "route"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
 
@@ -136,21 +148,38 @@ class PoolCollector(Collector):
             busy.add_metric([name], states.get(name, 0))
         yield busy
         memory = self.client.info("memory")
-        yield GaugeMetricFamily("tidal_mcp_redis_used_memory_bytes", "Memory Redis uses (cache, queues, jobs)",
-                                value=float(memory.get("used_memory", 0)))
-        yield GaugeMetricFamily("tidal_mcp_redis_maxmemory_bytes", "Redis's maxmemory (0 = no limit)",
-                                value=float(memory.get("maxmemory", 0)))
+        yield GaugeMetricFamily(
+            "tidal_mcp_redis_used_memory_bytes",
+            "Memory Redis uses (cache, queues, jobs)",
+            value=float(memory.get("used_memory", 0)),
+        )
+        yield GaugeMetricFamily(
+            "tidal_mcp_redis_maxmemory_bytes",
+            "Redis's maxmemory (0 = no limit)",
+            value=float(memory.get("maxmemory", 0)),
+        )
         stats = self.client.info("stats")
-        yield CounterMetricFamily("tidal_mcp_redis_evicted_keys", "Keys Redis evicted for maxmemory since it started",
-                                  value=float(stats.get("evicted_keys", 0)))
-        yield GaugeMetricFamily("tidal_mcp_redis_keys", "Keys in the pool's Redis database (cache, jobs, state)",
-                                value=float(self.client.dbsize()))
-        yield GaugeMetricFamily("tidal_mcp_pool_paused", "1 while an operator has paused the pool (tidal-mcp pause)",
-                                value=1.0 if self.client.exists(PAUSED) else 0.0)
-        pause = GaugeMetricFamily("tidal_mcp_rate_limit_pause_seconds", "Seconds left on the pool's 429 pause",
-                                  labels=["api"])
-        budget = GaugeMetricFamily("tidal_mcp_rate_limit_rate", "The pool's current TIDAL budget (requests/s)",
-                                   labels=["api"])
+        yield CounterMetricFamily(
+            "tidal_mcp_redis_evicted_keys",
+            "Keys Redis evicted for maxmemory since it started",
+            value=float(stats.get("evicted_keys", 0)),
+        )
+        yield GaugeMetricFamily(
+            "tidal_mcp_redis_keys",
+            "Keys in the pool's Redis database (cache, jobs, state)",
+            value=float(self.client.dbsize()),
+        )
+        yield GaugeMetricFamily(
+            "tidal_mcp_pool_paused",
+            "1 while an operator has paused the pool (tidal-mcp pause)",
+            value=1.0 if self.client.exists(PAUSED) else 0.0,
+        )
+        pause = GaugeMetricFamily(
+            "tidal_mcp_rate_limit_pause_seconds", "Seconds left on the pool's 429 pause", labels=["api"]
+        )
+        budget = GaugeMetricFamily(
+            "tidal_mcp_rate_limit_rate", "The pool's current TIDAL budget (requests/s)", labels=["api"]
+        )
         for family in FAMILIES:
             pause.add_metric([family], paused_for(self.client, family))
             rate = self.client.hget(bucket_key(family), "rate")
@@ -159,25 +188,39 @@ class PoolCollector(Collector):
         yield pause
         yield budget
         circuit = circuit_state(self.client)
-        state = GaugeMetricFamily("tidal_mcp_circuit_state", "The pool-wide circuit breaker (1 = current state)",
-                                  labels=["state"])
+        state = GaugeMetricFamily(
+            "tidal_mcp_circuit_state", "The pool-wide circuit breaker (1 = current state)", labels=["state"]
+        )
         for name in STATES:
             state.add_metric([name], 1.0 if circuit["state"] == name else 0.0)
         yield state
-        yield GaugeMetricFamily("tidal_mcp_circuit_consecutive_failures", "Failed jobs in a row (the circuit opens "
-                                "at TIDAL_MCP_CIRCUIT_FAILURES)", value=float(circuit["consecutive_failures"]))
+        yield GaugeMetricFamily(
+            "tidal_mcp_circuit_consecutive_failures",
+            "Failed jobs in a row (the circuit opens at TIDAL_MCP_CIRCUIT_FAILURES)",
+            value=float(circuit["consecutive_failures"]),
+        )
         upstream = read_upstream(self.client)
-        yield _one_hot("tidal_mcp_tidal_state", "What the pool last saw of TIDAL (1 = current): reachable, failing "
-                       "(5xx or no answer) or unknown (no request for 10 min)", TIDAL_STATES, upstream["tidal"])
-        yield _one_hot("tidal_mcp_login_state", "The pool's TIDAL login as workers last saw it (1 = current)",
-                       (*LOGIN_STATES, "unknown"), upstream["login"])
+        yield _one_hot(
+            "tidal_mcp_tidal_state",
+            "What the pool last saw of TIDAL (1 = current): reachable, failing "
+            "(5xx or no answer) or unknown (no request for 10 min)",
+            TIDAL_STATES,
+            upstream["tidal"],
+        )
+        yield _one_hot(
+            "tidal_mcp_login_state",
+            "The pool's TIDAL login as workers last saw it (1 = current)",
+            (*LOGIN_STATES, "unknown"),
+            upstream["login"],
+        )
 
     def _oldest(self, queues: tuple[str, ...]) -> GaugeMetricFamily:
         """Seconds the job at the head of each queue has waited (0 for an empty queue), on Redis's clock."""
         from shared.queueing import job_key, queue_key
 
-        family = GaugeMetricFamily("tidal_mcp_queue_oldest_job_age_seconds", "Age of the oldest queued job",
-                                   labels=["queue"])
+        family = GaugeMetricFamily(
+            "tidal_mcp_queue_oldest_job_age_seconds", "Age of the oldest queued job", labels=["queue"]
+        )
         seconds, micros = self.client.time()
         now_ms = seconds * 1000 + micros // 1000
         for name in queues:

@@ -43,8 +43,14 @@ from shared.cache import CacheEntry
 class NearCache:
     """See module docstring."""
 
-    def __init__(self, prefixes: Sequence[str], *, max_entries: int = 10_000, max_bytes: int = 16 * 1024 * 1024,
-                 max_entry_bytes: int = 256 * 1024) -> None:
+    def __init__(
+        self,
+        prefixes: Sequence[str],
+        *,
+        max_entries: int = 10_000,
+        max_bytes: int = 16 * 1024 * 1024,
+        max_entry_bytes: int = 256 * 1024,
+    ) -> None:
         self.prefixes = tuple(sorted(set(prefixes)))
         self.max_entries = max_entries
         self.max_bytes = max_bytes

@@ -191,8 +191,7 @@ async def enqueue(
 ) -> EnqueueOutcome:
     """Run the enqueue script (see module docstring) for a job whose hash fields are ``job_fields``."""
     keys = [job_key(job_id), queue_key(queue), coalesce_key or "", DOORBELL, "rq:queues", CIRCUIT_OPEN]
-    reply = await client.eval(_ENQUEUE, len(keys), *keys, job_id, coalesce_ttl_ms, max_depth,
-                              *_flatten(job_fields))
+    reply = await client.eval(_ENQUEUE, len(keys), *keys, job_id, coalesce_ttl_ms, max_depth, *_flatten(job_fields))
     state = _text(reply[0])
     if state in ("enqueued", "joined"):
         return EnqueueOutcome(state, job_id=_text(reply[1]))
@@ -216,16 +215,17 @@ class Scripts:
             return _text(reply[0])
         return Claim(_text(reply[1]), _text(reply[2]).removeprefix("rq:queue:"), int(_text(reply[3])))
 
-    def release(self, pipeline: redis.client.Pipeline, job_id: str, worker_name: str,
-                coalesce_key: str | None) -> None:
+    def release(self, pipeline: redis.client.Pipeline, job_id: str, worker_name: str, coalesce_key: str | None) -> None:
         """Queue the release of ``job_id`` on ``pipeline`` (RQ's completion transaction)."""
-        self.release_script(keys=[CLAIMS, alive_key(worker_name), coalesce_key or ""],
-                            args=[job_id, DONE_CHANNEL], client=pipeline)
+        self.release_script(
+            keys=[CLAIMS, alive_key(worker_name), coalesce_key or ""], args=[job_id, DONE_CHANNEL], client=pipeline
+        )
 
     def recover(self, job_id: str, holder: str) -> tuple[str, str | None, int]:
         """Give ``job_id`` back to its queue if ``holder`` is gone: ``(outcome, queue, requeues)``."""
-        reply = self.recover_script(keys=[CLAIMS, alive_key(holder), job_key(job_id), DOORBELL],
-                                    args=[job_id, holder, MAX_REQUEUES])
+        reply = self.recover_script(
+            keys=[CLAIMS, alive_key(holder), job_key(job_id), DOORBELL], args=[job_id, holder, MAX_REQUEUES]
+        )
         outcome = _text(reply[0])
         if len(reply) == 1:
             return outcome, None, 0

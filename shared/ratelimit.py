@@ -60,6 +60,7 @@ def trip_key(family: str = "v1") -> str:
     """The Redis key whose TTL is ``family``'s 429 pause."""
     return TRIP_KEY if family == "v1" else f"{TRIP_KEY}:{family}"
 
+
 _PRELUDE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -75,7 +76,9 @@ local ok_rate = tonumber(s[8])
 """
 
 # ARGV: ceiling, floor, start, burst, accepted. Returns 0 when a token was taken, else ms to wait.
-_TAKE_TOKEN = _PRELUDE + f"""
+_TAKE_TOKEN = (
+    _PRELUDE
+    + f"""
 win_ok = win_ok + tonumber(ARGV[5])
 if now - win_start >= {WINDOW_MS} then
   local observed = win_ok * 1000 / (now - win_start)
@@ -118,9 +121,12 @@ if ok_rate then redis.call('HSET', KEYS[1], 'ok_rate', tostring(ok_rate)) end
 redis.call('PEXPIRE', KEYS[1], 3600000)
 return wait
 """
+)
 
 # ARGV: ceiling, floor, start, pause ms. A 429: cut the rate (once per second) and pause the pool.
-_THROTTLED = _PRELUDE + f"""
+_THROTTLED = (
+    _PRELUDE
+    + f"""
 local cut_at = tonumber(s[9]) or 0
 local pause = tonumber(ARGV[4])
 if now - cut_at >= 1000 then
@@ -145,10 +151,13 @@ end
 if redis.call('PTTL', KEYS[2]) < pause then redis.call('SET', KEYS[2], '1', 'PX', pause) end
 return tostring(rate)
 """
+)
 
 
 # ARGV: ceiling, floor, start, stated rate (requests/s), stated remaining (requests), burst.
-_TOLD = _PRELUDE + """
+_TOLD = (
+    _PRELUDE
+    + """
 local told = tonumber(ARGV[4])
 rate = math.max(floor, math.min(tonumber(ARGV[1]), told))
 local cap = math.max(1, math.min(tonumber(ARGV[6]), rate))
@@ -158,6 +167,7 @@ redis.call('HSET', KEYS[1], 'rate', tostring(rate), 'mode', 'told', 'wmax', tost
 redis.call('PEXPIRE', KEYS[1], 3600000)
 return tostring(rate)
 """
+)
 
 
 class RateLimitTimeout(TimeoutError):
@@ -167,8 +177,15 @@ class RateLimitTimeout(TimeoutError):
 class PoolRateLimiter:
     """The shared adaptive token bucket plus the shared 429 trip (see module docstring)."""
 
-    def __init__(self, client: redis.Redis, ceiling: float, floor: float = 1.0, start: float | None = None,
-                 burst: int = 16, family: str = "v1") -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        ceiling: float,
+        floor: float = 1.0,
+        start: float | None = None,
+        burst: int = 16,
+        family: str = "v1",
+    ) -> None:
         self.client = client
         self.family_name = family
         self.keys = [bucket_key(family), trip_key(family)]
@@ -195,8 +212,7 @@ class PoolRateLimiter:
         ``accepted``: how many of this process's requests TIDAL accepted (anything but 429) since
         its last call; the bucket learns TIDAL's budget from these.
         """
-        return int(self._take(keys=self.keys,
-                              args=[self.ceiling, self.floor, self.start, self.burst, accepted]))
+        return int(self._take(keys=self.keys, args=[self.ceiling, self.floor, self.start, self.burst, accepted]))
 
     def acquire(self, timeout: float, accepted: int = 0) -> float:
         """Block until a token is taken; return the seconds spent waiting."""
@@ -217,8 +233,9 @@ class PoolRateLimiter:
 
     def told(self, rate: float, remaining: float) -> float:
         """TIDAL stated its budget: ``rate`` requests/s, ``remaining`` requests now. Returns the new rate."""
-        return float(self._told(keys=self.keys, args=[self.ceiling, self.floor, self.start, rate, remaining,
-                                                      self.burst]))
+        return float(
+            self._told(keys=self.keys, args=[self.ceiling, self.floor, self.start, rate, remaining, self.burst])
+        )
 
     def paused_for(self) -> float:
         """Seconds left on the current 429 pause (0 when none)."""

@@ -115,8 +115,9 @@ def _retryable(idempotent: bool) -> Callable[[BaseException], bool]:
     return check
 
 
-def http_retrying(*, idempotent: bool, remaining: Callable[[], float], attempts: int = 4,
-                  initial: float = 0.2) -> Retrying:
+def http_retrying(
+    *, idempotent: bool, remaining: Callable[[], float], attempts: int = 4, initial: float = 0.2
+) -> Retrying:
     """A tenacity ``Retrying`` for one HTTP exchange (see module docstring)."""
     wait = _wait_retry_after(wait_exponential_jitter(multiplier=initial, max=5.0, jitter=initial))
     return Retrying(

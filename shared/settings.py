@@ -128,27 +128,32 @@ class Settings:
             rate_burst=_get(env, "TIDAL_MCP_RATE_BURST", cls.rate_burst, _int_range(1, 10000)),
             job_after=_get(env, "TIDAL_MCP_JOB_AFTER", cls.job_after, _float_range(0, 3600)),
             job_ttl=_get(env, "TIDAL_MCP_JOB_TTL", cls.job_ttl, _int_range(60, 30 * 24 * 3600)),
-            stream_min_lifetime=_get(env, "TIDAL_MCP_STREAM_MIN_LIFETIME", cls.stream_min_lifetime,
-                                     _int_range(0, 3600)),
+            stream_min_lifetime=_get(
+                env, "TIDAL_MCP_STREAM_MIN_LIFETIME", cls.stream_min_lifetime, _int_range(0, 3600)
+            ),
             max_jobs=_get(env, "TIDAL_MCP_MAX_JOBS", cls.max_jobs, _int_range(1, 10_000_000)),
             stale_grace=_get(env, "TIDAL_MCP_STALE_GRACE", cls.stale_grace, _int_range(0, 30 * 24 * 3600)),
             max_inflight=_get(env, "TIDAL_MCP_MAX_INFLIGHT", cls.max_inflight, _int_range(1, 1_000_000)),
             max_queue_depth=_get(env, "TIDAL_MCP_MAX_QUEUE_DEPTH", cls.max_queue_depth, _int_range(1, 10_000_000)),
-            near_cache_entries=_get(env, "TIDAL_MCP_NEAR_CACHE_ENTRIES", cls.near_cache_entries,
-                                    _int_range(0, 1_000_000)),
+            near_cache_entries=_get(
+                env, "TIDAL_MCP_NEAR_CACHE_ENTRIES", cls.near_cache_entries, _int_range(0, 1_000_000)
+            ),
             circuit_failures=_get(env, "TIDAL_MCP_CIRCUIT_FAILURES", cls.circuit_failures, _int_range(1, 1000)),
             circuit_recovery=_get(env, "TIDAL_MCP_CIRCUIT_RECOVERY", cls.circuit_recovery, _int_range(1, 3600)),
             public_hosts=_get(env, "TIDAL_MCP_PUBLIC_HOSTS", (), _host_list),
             allowed_origins=_get(env, "TIDAL_MCP_ALLOWED_ORIGINS", (), _origin_list),
             allow_unauthenticated=_get(env, "TIDAL_MCP_ALLOW_UNAUTHENTICATED", False, _bool),
-            session_idle_timeout=_get(env, "TIDAL_MCP_SESSION_IDLE_TIMEOUT", cls.session_idle_timeout,
-                                      _int_range(10, 86400)),
+            session_idle_timeout=_get(
+                env, "TIDAL_MCP_SESSION_IDLE_TIMEOUT", cls.session_idle_timeout, _int_range(10, 86400)
+            ),
             max_sessions=_get(env, "TIDAL_MCP_MAX_SESSIONS", cls.max_sessions, _int_range(1, 1_000_000)),
-            max_sessions_per_client=_get(env, "TIDAL_MCP_MAX_SESSIONS_PER_CLIENT", cls.max_sessions_per_client,
-                                         _int_range(1, 1_000_000)),
+            max_sessions_per_client=_get(
+                env, "TIDAL_MCP_MAX_SESSIONS_PER_CLIENT", cls.max_sessions_per_client, _int_range(1, 1_000_000)
+            ),
             max_connections=_get(env, "TIDAL_MCP_MAX_CONNECTIONS", cls.max_connections, _int_range(1, 1_000_000)),
-            max_connections_per_client=_get(env, "TIDAL_MCP_MAX_CONNECTIONS_PER_CLIENT",
-                                            cls.max_connections_per_client, _int_range(1, 1_000_000)),
+            max_connections_per_client=_get(
+                env, "TIDAL_MCP_MAX_CONNECTIONS_PER_CLIENT", cls.max_connections_per_client, _int_range(1, 1_000_000)
+            ),
             header_timeout=_get(env, "TIDAL_MCP_HEADER_TIMEOUT", cls.header_timeout, _float_range(0.5, 600)),
             body_timeout=_get(env, "TIDAL_MCP_BODY_TIMEOUT", cls.body_timeout, _float_range(0.5, 600)),
             dashboard_user=_get(env, "TIDAL_MCP_DASHBOARD_USER", cls.dashboard_user, _nonempty),
@@ -188,8 +193,9 @@ def _nonempty(raw: str) -> str:
 
 def _token(raw: str) -> str:
     if len(raw) < 16:
-        raise ValueError("must be at least 16 characters (use e.g. `python -c 'import secrets; "
-                         "print(secrets.token_urlsafe(32))'`)")
+        raise ValueError(
+            "must be at least 16 characters (use e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+        )
     return raw
 
 

@@ -31,15 +31,32 @@ def _key(snapshot_id: str) -> str:
     return f"tidal:snapshot:{snapshot_id}"
 
 
-def take(client: redis.Redis, *, playlist_id: str, title: str, description: str, public: bool | None,
-         track_ids: list[int], reason: str, folder_id: str | None = None) -> str:
+def take(
+    client: redis.Redis,
+    *,
+    playlist_id: str,
+    title: str,
+    description: str,
+    public: bool | None,
+    track_ids: list[int],
+    reason: str,
+    folder_id: str | None = None,
+) -> str:
     """Store a snapshot and return its id (``<first 8 of the uuid>-<random>``)."""
     seconds, micros = client.time()
     snapshot_id = f"{playlist_id[:8]}-{uuid.uuid4().hex[:8]}"
-    body = {"id": snapshot_id, "playlist_id": playlist_id, "title": title, "description": description,
-            "public": public, "folder_id": folder_id, "reason": reason,
-            "taken_at": datetime.fromtimestamp(seconds + micros / 1e6, UTC).isoformat(timespec="seconds"),
-            "track_count": len(track_ids), "track_ids": list(track_ids)}
+    body = {
+        "id": snapshot_id,
+        "playlist_id": playlist_id,
+        "title": title,
+        "description": description,
+        "public": public,
+        "folder_id": folder_id,
+        "reason": reason,
+        "taken_at": datetime.fromtimestamp(seconds + micros / 1e6, UTC).isoformat(timespec="seconds"),
+        "track_count": len(track_ids),
+        "track_ids": list(track_ids),
+    }
     pipe = client.pipeline()
     pipe.set(_key(snapshot_id), json.dumps(body), ex=SNAPSHOT_TTL)
     pipe.zadd(INDEX, {snapshot_id: seconds * 1000 + micros // 1000})

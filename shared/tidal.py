@@ -61,7 +61,7 @@ def rewrite_url(url: str, base_url: str) -> str:
     """
     for origin, prefix in URL_PREFIXES.items():
         if url.startswith(origin):
-            return base_url + prefix + url[len(origin):]
+            return base_url + prefix + url[len(origin) :]
     return url
 
 
@@ -125,13 +125,17 @@ class TidalAdapter(HTTPAdapter):
             return exc.response  # out of retries or time: let tidalapi map the status as usual
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _traced_send(self, request: requests.PreparedRequest, family: str, path: str,
-                     **kwargs: Any) -> requests.Response:
+    def _traced_send(
+        self, request: requests.PreparedRequest, family: str, path: str, **kwargs: Any
+    ) -> requests.Response:
         """One HTTP request inside its client span: method, route template, status; never the URL."""
         method = request.method or ""
         route = metrics.route_template(path)
-        with tracing.span(f"{method} {route}", {"http.request.method": method, "url.template": route,
-                                                "tidal_mcp.api": family}, kind="client") as current:
+        with tracing.span(
+            f"{method} {route}",
+            {"http.request.method": method, "url.template": route, "tidal_mcp.api": family},
+            kind="client",
+        ) as current:
             response = super().send(request, **kwargs)
             tracing.http_status(current, response.status_code)
             return response
@@ -156,8 +160,10 @@ class TidalAdapter(HTTPAdapter):
             elapsed = time.perf_counter() - start
             if self.observer is not None:
                 self.observer(request.method or "", path, status, elapsed)
-            log.debug("tidal http", extra={"method": request.method, "path": path, "status": status,
-                                           "ms": round(elapsed * 1000, 1)})
+            log.debug(
+                "tidal http",
+                extra={"method": request.method, "path": path, "status": status, "ms": round(elapsed * 1000, 1)},
+            )
         if limiter is None or not status:
             return response
         if status == 429:

@@ -102,8 +102,9 @@ def new_share_key() -> str:
 class TokenStore:
     """Load, save and delete the one TIDAL login (see module docstring)."""
 
-    def __init__(self, keyring: KeyringStore | None, redis_client: redis.Redis | None = None,
-                 *, settings: Settings | None = None) -> None:
+    def __init__(
+        self, keyring: KeyringStore | None, redis_client: redis.Redis | None = None, *, settings: Settings | None = None
+    ) -> None:
         self._keyring = keyring
         self._settings = settings
         self.redis = redis_client
@@ -222,6 +223,8 @@ class TokenStore:
         try:
             return fn(self.redis)
         except UNAVAILABLE_ERRORS:
-            log.warning("could not tell the workers about the login change (Redis unreachable); "
-                        "they will pick it up when they restart")
+            log.warning(
+                "could not tell the workers about the login change (Redis unreachable); "
+                "they will pick it up when they restart"
+            )
             return None

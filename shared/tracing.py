@@ -71,8 +71,12 @@ def setup_tracing(service: str) -> bool:
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
-    resource = Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME") or service,
-                                "service.instance.id": f"{socket.gethostname()}:{os.getpid()}"})
+    resource = Resource.create(
+        {
+            "service.name": os.environ.get("OTEL_SERVICE_NAME") or service,
+            "service.instance.id": f"{socket.gethostname()}:{os.getpid()}",
+        }
+    )
     provider = TracerProvider(resource=resource)
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
@@ -99,8 +103,9 @@ def shutdown() -> None:
             provider.shutdown()  # type: ignore[attr-defined]
 
 
-def span(name: str, attributes: Mapping[str, Any] | None = None, *, kind: str = "internal",
-         parent: Any = None) -> AbstractContextManager[Any]:
+def span(
+    name: str, attributes: Mapping[str, Any] | None = None, *, kind: str = "internal", parent: Any = None
+) -> AbstractContextManager[Any]:
     """A span named ``name`` around the block (None inside when tracing is off)."""
     if not ENABLED:
         return _OFF
@@ -123,9 +128,14 @@ def _span(name: str, attributes: Mapping[str, Any] | None, kind: str, parent: An
     """The SDK span; an exception marks it failed with its type only (messages can carry URLs and ids)."""
     from opentelemetry.trace import SpanKind, StatusCode
 
-    with _tracer.start_as_current_span(name, context=parent, kind=getattr(SpanKind, kind.upper()),
-                                       attributes=dict(attributes or {}), record_exception=False,
-                                       set_status_on_exception=False) as current:
+    with _tracer.start_as_current_span(
+        name,
+        context=parent,
+        kind=getattr(SpanKind, kind.upper()),
+        attributes=dict(attributes or {}),
+        record_exception=False,
+        set_status_on_exception=False,
+    ) as current:
         try:
             yield current
         except BaseException as exc:
@@ -145,8 +155,9 @@ def carrier() -> dict[str, str]:
     return headers
 
 
-def job_span(meta: Mapping[str, Any], op: str, attributes: Mapping[str, Any] | None = None
-             ) -> AbstractContextManager[Any]:
+def job_span(
+    meta: Mapping[str, Any], op: str, attributes: Mapping[str, Any] | None = None
+) -> AbstractContextManager[Any]:
     """The worker's span for a job, continuing the trace whose context the front put in its meta."""
     if not ENABLED:
         return _OFF

@@ -77,5 +77,8 @@ def read_upstream(client: redis.Redis) -> dict[str, Any]:
     tidal_raw, login_raw = pipe.execute()
     tidal = json.loads(tidal_raw) if tidal_raw else {}
     login = json.loads(login_raw) if login_raw else {}
-    return {"tidal": tidal.get("state", "unknown"), "last_status": tidal.get("last_status"),
-            "login": login.get("state", "unknown")}
+    return {
+        "tidal": tidal.get("state", "unknown"),
+        "last_status": tidal.get("last_status"),
+        "login": login.get("state", "unknown"),
+    }

@@ -45,8 +45,13 @@ def folder_items(session: tidalapi.Session, folder_id: str, include: str = "") -
     items: list[dict[str, Any]] = []
     cursor: str | None = None
     while True:
-        params: dict[str, Any] = {"folderId": folder_id, "limit": FOLDER_PAGE, "order": "DATE",
-                                  "orderDirection": "DESC", "includeOnly": include}
+        params: dict[str, Any] = {
+            "folderId": folder_id,
+            "limit": FOLDER_PAGE,
+            "order": "DATE",
+            "orderDirection": "DESC",
+            "includeOnly": include,
+        }
         if cursor:
             params["cursor"] = cursor
         body = v2(session, "GET", _ENDPOINT, params) or {}
@@ -72,26 +77,40 @@ def read_library(session: tidalapi.Session) -> models.Library:
                 ident = str(data.get("id") or item["trn"].removeprefix(FOLDER_TRN))
                 name = str(item.get("name") or data.get("name") or "")
                 paths[ident] = f"{paths[folder_id]}/{name}" if paths[folder_id] else name
-                folders.append(models.Folder(
-                    id=ident, name=name, path=paths[ident], parent_id=None if folder_id == ROOT else folder_id,
-                    created=data.get("createdAt"), item_count=int(data.get("totalNumberOfItems") or 0)))
+                folders.append(
+                    models.Folder(
+                        id=ident,
+                        name=name,
+                        path=paths[ident],
+                        parent_id=None if folder_id == ROOT else folder_id,
+                        created=data.get("createdAt"),
+                        item_count=int(data.get("totalNumberOfItems") or 0),
+                    )
+                )
                 pending.append(ident)
             elif item.get("itemType") == "PLAYLIST" and data.get("uuid"):
-                playlists.append(_library_playlist(session, data, folder_id, paths[folder_id], user_id,
-                                                   item.get("addedAt")))
+                playlists.append(
+                    _library_playlist(session, data, folder_id, paths[folder_id], user_id, item.get("addedAt"))
+                )
     return models.Library(folders=folders, playlists=playlists)
 
 
-def _library_playlist(session: tidalapi.Session, data: dict[str, Any], folder_id: str, path: str,
-                      user_id: int | None, added: str | None) -> models.LibraryPlaylist:
+def _library_playlist(
+    session: tidalapi.Session, data: dict[str, Any], folder_id: str, path: str, user_id: int | None, added: str | None
+) -> models.LibraryPlaylist:
     summary = normalize.playlist_summary(session.parse_playlist(data))
     own = summary.creator_id is not None and summary.creator_id == user_id
     public = data.get("publicPlaylist")
     if public is None and data.get("sharingLevel"):
         public = data["sharingLevel"] == "PUBLIC"
-    return models.LibraryPlaylist(**summary.model_dump(), relation="own" if own else "favorite",
-                                  folder_id=None if folder_id == ROOT else folder_id, folder_path=path or None,
-                                  public=public, added_at=added)
+    return models.LibraryPlaylist(
+        **summary.model_dump(),
+        relation="own" if own else "favorite",
+        folder_id=None if folder_id == ROOT else folder_id,
+        folder_path=path or None,
+        public=public,
+        added_at=added,
+    )
 
 
 def create_folder(session: tidalapi.Session, name: str, parent_id: str) -> str:
@@ -115,12 +134,22 @@ def remove(session: tidalapi.Session, trns: list[str]) -> None:
     v2(session, "PUT", f"{_ENDPOINT}/remove", {"trns": ",".join(trns)})
 
 
-def create_playlist(session: tidalapi.Session, *, title: str, description: str, folder_id: str,
-                    public: bool) -> str:
+def create_playlist(session: tidalapi.Session, *, title: str, description: str, folder_id: str, public: bool) -> str:
     """Create an empty playlist in ``folder_id``; returns its uuid."""
-    body = v2(session, "PUT", f"{_ENDPOINT}/create-playlist",
-              {"name": title, "description": description, "folderId": folder_id,
-               "isPublic": "true" if public else "false"}) or {}
+    body = (
+        v2(
+            session,
+            "PUT",
+            f"{_ENDPOINT}/create-playlist",
+            {
+                "name": title,
+                "description": description,
+                "folderId": folder_id,
+                "isPublic": "true" if public else "false",
+            },
+        )
+        or {}
+    )
     return str((body.get("data") or {}).get("uuid") or str(body.get("trn", "")).removeprefix(PLAYLIST_TRN))
 
 
@@ -130,14 +159,43 @@ def add_favorite_playlists(session: tidalapi.Session, uuids: list[str], folder_i
 
 def newest_playlists(session: tidalapi.Session, folder_id: str, title: str) -> list[str]:
     """Uuids of the playlists titled ``title`` among the newest page of ``folder_id`` (one request)."""
-    body = v2(session, "GET", _ENDPOINT, {"folderId": folder_id, "limit": FOLDER_PAGE, "order": "DATE",
-                                          "orderDirection": "DESC", "includeOnly": "PLAYLIST"}) or {}
-    return [str(item["data"]["uuid"]) for item in body.get("items") or []
-            if (item.get("data") or {}).get("uuid") and (item.get("name") or item["data"].get("title")) == title]
+    body = (
+        v2(
+            session,
+            "GET",
+            _ENDPOINT,
+            {
+                "folderId": folder_id,
+                "limit": FOLDER_PAGE,
+                "order": "DATE",
+                "orderDirection": "DESC",
+                "includeOnly": "PLAYLIST",
+            },
+        )
+        or {}
+    )
+    return [
+        str(item["data"]["uuid"])
+        for item in body.get("items") or []
+        if (item.get("data") or {}).get("uuid") and (item.get("name") or item["data"].get("title")) == title
+    ]
 
 
 def newest_folders(session: tidalapi.Session, parent_id: str, name: str) -> list[str]:
     """Ids of the folders named ``name`` directly inside ``parent_id`` (newest page; one request)."""
-    body = v2(session, "GET", _ENDPOINT, {"folderId": parent_id, "limit": FOLDER_PAGE, "order": "DATE",
-                                          "orderDirection": "DESC", "includeOnly": "FOLDER"}) or {}
+    body = (
+        v2(
+            session,
+            "GET",
+            _ENDPOINT,
+            {
+                "folderId": parent_id,
+                "limit": FOLDER_PAGE,
+                "order": "DATE",
+                "orderDirection": "DESC",
+                "includeOnly": "FOLDER",
+            },
+        )
+        or {}
+    )
     return [str((item.get("data") or {}).get("id")) for item in body.get("items") or [] if item.get("name") == name]

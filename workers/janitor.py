@@ -95,12 +95,19 @@ class Janitor:
             outcome, queue, requeues = self.scripts.recover(job_id, holder)
             if outcome == "requeued":
                 report.requeued.append(job_id)
-                log.warning("job of a dead worker put back at the front of its queue",
-                            extra={"job_id": job_id, "worker": holder, "queue": queue, "requeues": requeues})
+                log.warning(
+                    "job of a dead worker put back at the front of its queue",
+                    extra={"job_id": job_id, "worker": holder, "queue": queue, "requeues": requeues},
+                )
             elif outcome == "poison":
-                fail_job(self.client, job_id, WorkerLost(
-                    f"The request stopped {requeues - 1} workers in a row (killed or crashed while running it), "
-                    "so it was not tried again. Check the worker logs; retrying later may work."))
+                fail_job(
+                    self.client,
+                    job_id,
+                    WorkerLost(
+                        f"The request stopped {requeues - 1} workers in a row (killed or crashed while running it), "
+                        "so it was not tried again. Check the worker logs; retrying later may work."
+                    ),
+                )
                 report.failed.append(job_id)
                 log.error("job failed after killing its workers", extra={"job_id": job_id, "requeues": requeues})
 
@@ -129,8 +136,7 @@ def fail_job(client: redis.Redis, job_id: str, error: Exception) -> None:
         for member in cast(list[bytes], client.zrange(StartedJobRegistry(job.origin, connection=client).key, 0, -1)):
             if member.decode().startswith(f"{job_id}:"):
                 pipe.zrem(StartedJobRegistry(job.origin, connection=client).key, member)
-        FailedJobRegistry(job.origin, connection=client).add(job, ttl=FAILURE_TTL, exc_string=exc_string,
-                                                             pipeline=pipe)
+        FailedJobRegistry(job.origin, connection=client).add(job, ttl=FAILURE_TTL, exc_string=exc_string, pipeline=pipe)
         Result.create_failure(job, FAILURE_TTL, exc_string, pipeline=pipe)
         coalesce = job.meta.get("coalesce")
         if coalesce and client.get(coalesce) == job_id.encode():

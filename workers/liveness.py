@@ -85,6 +85,8 @@ class Liveness(threading.Thread):
             return
         overdue = time.monotonic() - started - timeout
         if overdue > WATCHDOG_GRACE:
-            log.critical("a job outlived its timeout and could not be interrupted; restarting the worker",
-                         extra={"job_id": self.worker.current_job_id, "timeout_s": timeout})
+            log.critical(
+                "a job outlived its timeout and could not be interrupted; restarting the worker",
+                extra={"job_id": self.worker.current_job_id, "timeout_s": timeout},
+            )
             os._exit(HUNG_EXIT_CODE)

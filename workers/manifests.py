@@ -79,8 +79,14 @@ def parse(mime_type: str, encoded: str) -> Manifest:
         raise UpstreamUnavailable(f"TIDAL sent an unreadable {mime_type} manifest; retry shortly.") from None
     urls = [str(u) for u in body.get("urls") or []]
     kind = "HLS" if body.get("mimeType") == "application/vnd.apple.mpegurl" else "BTS"
-    return Manifest(kind=kind, mime_type=str(body.get("mimeType") or mime_type), codec=body.get("codecs"),
-                    encryption=str(body.get("encryptionType") or "NONE"), urls=urls, expires_at=_earliest(urls))
+    return Manifest(
+        kind=kind,
+        mime_type=str(body.get("mimeType") or mime_type),
+        codec=body.get("codecs"),
+        encryption=str(body.get("encryptionType") or "NONE"),
+        urls=urls,
+        expires_at=_earliest(urls),
+    )
 
 
 def _dash(text: str) -> Manifest:
@@ -104,9 +110,13 @@ def _dash(text: str) -> Manifest:
         codec=representation.get("codecs"),
         encryption="cenc" if protected else "NONE",
         mpd=text,
-        segment_template={"initialization": init, "media": media,
-                          "start_number": int(template.get("startNumber", "1")),
-                          "timescale": int(template.get("timescale", "1")), "segments": segments},
+        segment_template={
+            "initialization": init,
+            "media": media,
+            "start_number": int(template.get("startNumber", "1")),
+            "timescale": int(template.get("timescale", "1")),
+            "segments": segments,
+        },
         sample_rate=int(rate) if rate and rate.isdigit() else None,
         expires_at=_earliest([u for u in (init, media) if u]),
     )

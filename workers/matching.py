@@ -32,8 +32,23 @@ from shared import models
 
 THRESHOLD = 0.6
 MAX_QUERIES = 4
-VERSION_WORDS = ("live", "remix", "acoustic", "remaster", "remastered", "instrumental", "demo", "edit", "mix",
-                 "version", "karaoke", "cover", "mono", "stereo", "unplugged")
+VERSION_WORDS = (
+    "live",
+    "remix",
+    "acoustic",
+    "remaster",
+    "remastered",
+    "instrumental",
+    "demo",
+    "edit",
+    "mix",
+    "version",
+    "karaoke",
+    "cover",
+    "mono",
+    "stereo",
+    "unplugged",
+)
 _FEAT = re.compile(r"\s*[\(\[]?\s*\b(feat\.?|ft\.?|featuring|with)\s+[^\)\]]*[\)\]]?", re.IGNORECASE)
 _BRACKETS = re.compile(r"[\(\[]([^\)\]]*)[\)\]]")
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
@@ -80,7 +95,7 @@ def parse_line(line: str) -> Wanted:
     album = None
     trailing = re.search(r"\(([^()]*),\s*((?:19|20)\d{2})\)\s*$", text)
     if trailing:  # "(Album, 1999)"
-        album, text = trailing.group(1).strip(), text[:trailing.start()].strip()
+        album, text = trailing.group(1).strip(), text[: trailing.start()].strip()
     by = re.match(r"^(?P<title>.+?)\s+by\s+(?P<artist>.+)$", text, re.IGNORECASE)
     if by:
         return Wanted(by["title"].strip(), by["artist"].strip(), album, year)

@@ -109,17 +109,26 @@ def album(item: Album, tracks: list[Track]) -> models.Album:
 def video(item: Any) -> models.Video:
     """A tidalapi Video."""
     return models.Video(
-        id=int(item.id), title=item.name, duration_s=int(item.duration or 0),
+        id=int(item.id),
+        title=item.name,
+        duration_s=int(item.duration or 0),
         quality=getattr(item, "video_quality", None),
-        explicit=getattr(item, "explicit", None), release_date=_date(getattr(item, "release_date", None)),
+        explicit=getattr(item, "explicit", None),
+        release_date=_date(getattr(item, "release_date", None)),
         artists=[artist_ref(a) for a in getattr(item, "artists", None) or []],
-        url=f"https://tidal.com/browse/video/{item.id}")
+        url=f"https://tidal.com/browse/video/{item.id}",
+    )
 
 
 def artist_summary(item: Artist) -> models.ArtistSummary:
     popularity = getattr(item, "popularity", None)
-    return models.ArtistSummary(id=int(parsed_id(item.id)), name=item.name, popularity=popularity,
-                                picture_url=_image(item.session, item.picture, 320), url=item.share_url)
+    return models.ArtistSummary(
+        id=int(parsed_id(item.id)),
+        name=item.name,
+        popularity=popularity,
+        picture_url=_image(item.session, item.picture, 320),
+        url=item.share_url,
+    )
 
 
 _LINK = re.compile(r"\[wimpLink [^\]]*\](.*?)\[/wimpLink\]")
@@ -182,9 +191,11 @@ def top_hit(hit: Any) -> models.TopHit | None:
 def credits(groups: list[dict[str, Any]] | None) -> list[models.Credit]:
     """TIDAL's ``[{"type": role, "contributors": [{"name", "id"?}]}]`` as :class:`models.Credit` rows."""
     return [
-        models.Credit(role=str(group.get("type") or "Other"),
-                      names=[str(c["name"]) for c in group.get("contributors") or [] if c.get("name")],
-                      artist_ids=[int(c["id"]) for c in group.get("contributors") or [] if c.get("id")])
+        models.Credit(
+            role=str(group.get("type") or "Other"),
+            names=[str(c["name"]) for c in group.get("contributors") or [] if c.get("name")],
+            artist_ids=[int(c["id"]) for c in group.get("contributors") or [] if c.get("id")],
+        )
         for group in groups or []
     ]
 
@@ -193,6 +204,12 @@ def user_profile(session: tidalapi.Session, body: dict[str, Any], *, is_me: bool
     """``GET users/{id}`` as a profile (never the e-mail address)."""
     first, last = body.get("firstName"), body.get("lastName")
     name = " ".join(part for part in (first, last) if part) or None
-    return models.UserProfile(id=int(body["id"]), name=name, username=body.get("username") if is_me else None,
-                              first_name=first, last_name=last,
-                              picture_url=_image(session, body.get("picture"), 600), is_me=is_me)
+    return models.UserProfile(
+        id=int(body["id"]),
+        name=name,
+        username=body.get("username") if is_me else None,
+        first_name=first,
+        last_name=last,
+        picture_url=_image(session, body.get("picture"), 600),
+        is_me=is_me,
+    )

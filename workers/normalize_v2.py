@@ -64,8 +64,10 @@ def _picture(doc: Document, resource: dict[str, Any], relationship: str, size: i
 
 
 def _artist_refs(doc: Document, resource: dict[str, Any]) -> list[models.ArtistRef]:
-    return [models.ArtistRef(id=int(a["id"]), name=(a.get("attributes") or {}).get("name") or "")
-            for a in doc.related(resource, "artists")]
+    return [
+        models.ArtistRef(id=int(a["id"]), name=(a.get("attributes") or {}).get("name") or "")
+        for a in doc.related(resource, "artists")
+    ]
 
 
 def track_summary(resource: dict[str, Any], doc: Document) -> models.TrackSummary:
@@ -75,8 +77,11 @@ def track_summary(resource: dict[str, Any], doc: Document) -> models.TrackSummar
     album = None
     if albums:
         first = albums[0]
-        album = models.AlbumRef(id=int(first["id"]), title=(first.get("attributes") or {}).get("title") or "",
-                                cover_url=_picture(doc, first, "coverArt", 320))
+        album = models.AlbumRef(
+            id=int(first["id"]),
+            title=(first.get("attributes") or {}).get("title") or "",
+            cover_url=_picture(doc, first, "coverArt", 320),
+        )
     bpm = attrs.get("bpm")
     return models.TrackSummary(
         id=int(resource["id"]),

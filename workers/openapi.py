@@ -41,8 +41,9 @@ class Document:
         return [self.included[(r["type"], r["id"])] for r in refs if (r["type"], r["id"]) in self.included]
 
 
-def multi_get(session: tidalapi.Session, collection: str, filter_name: str, values: Sequence[str],
-              include: Sequence[str] = ()) -> Document:
+def multi_get(
+    session: tidalapi.Session, collection: str, filter_name: str, values: Sequence[str], include: Sequence[str] = ()
+) -> Document:
     """Up to :data:`FILTER_BATCH` resources of ``collection`` by ``filter[filter_name]``, one request."""
     if not values or len(values) > FILTER_BATCH:
         raise ValueError(f"between 1 and {FILTER_BATCH} values per request, not {len(values)}")
@@ -60,7 +61,7 @@ def tracks_by_isrc(session: tidalapi.Session, isrcs: Iterable[str]) -> dict[str,
     wanted = list(dict.fromkeys(code.upper() for code in isrcs))
     found: dict[str, int] = {}
     for start in range(0, len(wanted), FILTER_BATCH):
-        batch = wanted[start:start + FILTER_BATCH]
+        batch = wanted[start : start + FILTER_BATCH]
         document = get(session, "tracks", {"filter[isrc]": ",".join(batch)})
         for resource in document.get("data") or []:
             code = str((resource.get("attributes") or {}).get("isrc") or "").upper()

@@ -36,19 +36,34 @@ def row(module: str, item: Any) -> models.PageRow | None:
         return models.PageRow(module=module, kind="artist", id=str(item.id), name=item.name)
     if isinstance(item, Playlist):
         creator = getattr(item.creator, "name", None) if item.creator is not None else None
-        return models.PageRow(module=module, kind="playlist", id=str(item.id), name=item.name,
-                              subtitle=creator if creator and creator != "user" else None)
+        return models.PageRow(
+            module=module,
+            kind="playlist",
+            id=str(item.id),
+            name=item.name,
+            subtitle=creator if creator and creator != "user" else None,
+        )
     if isinstance(item, (Mix, MixV2)):
-        return models.PageRow(module=module, kind="mix", id=str(item.id), name=item.title,
-                              subtitle=getattr(item, "sub_title", None) or None)
+        return models.PageRow(
+            module=module,
+            kind="mix",
+            id=str(item.id),
+            name=item.title,
+            subtitle=getattr(item, "sub_title", None) or None,
+        )
     if isinstance(item, PageLink):
         for prefix, kind in _PAGE_LINK_KINDS:
             if item.api_path.startswith(prefix):
-                return models.PageRow(module=module, kind=kind, id=item.api_path[len(prefix):], name=item.title)
+                return models.PageRow(module=module, kind=kind, id=item.api_path[len(prefix) :], name=item.title)
         return models.PageRow(module=module, kind="page", id=item.api_path, name=item.title)
     if isinstance(item, PageItem) and item.type in ("ALBUM", "PLAYLIST", "TRACK", "ARTIST", "VIDEO", "MIX"):
-        return models.PageRow(module=module, kind=item.type.lower(), id=str(item.artifact_id),
-                              name=item.short_header or item.header, subtitle=item.short_sub_header or None)
+        return models.PageRow(
+            module=module,
+            kind=item.type.lower(),
+            id=str(item.artifact_id),
+            name=item.short_header or item.header,
+            subtitle=item.short_sub_header or None,
+        )
     return None
 
 

@@ -43,8 +43,15 @@ class PlaylistState:
         return [item.track_id for item in self.items]
 
 
-def _v1(session: tidalapi.Session, method: Method, path: str, *, params: dict[str, Any] | None = None,
-        data: dict[str, Any] | None = None, etag: str | None = None) -> requests.Response:
+def _v1(
+    session: tidalapi.Session,
+    method: Method,
+    path: str,
+    *,
+    params: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+    etag: str | None = None,
+) -> requests.Response:
     headers = {"If-None-Match": etag} if etag else None
     return session.request.request(method, path, params=params, data=data, headers=headers)
 
@@ -70,16 +77,32 @@ def read_state(session: tidalapi.Session, uuid: str) -> PlaylistState:
                 items.append(Item(int(item["id"]), item.get("itemUuid")))
         offset += PAGE
     creator = (meta.get("creator") or {}).get("id")
-    return PlaylistState(uuid=uuid, etag=etag, title=meta.get("title") or "", description=meta.get("description") or "",
-                         public=meta.get("publicPlaylist"), creator_id=int(creator) if creator is not None else None,
-                         items=tuple(items))
+    return PlaylistState(
+        uuid=uuid,
+        etag=etag,
+        title=meta.get("title") or "",
+        description=meta.get("description") or "",
+        public=meta.get("publicPlaylist"),
+        creator_id=int(creator) if creator is not None else None,
+        items=tuple(items),
+    )
 
 
-def add_tracks(session: tidalapi.Session, uuid: str, etag: str, track_ids: list[int], *, position: int | None,
-               allow_duplicates: bool) -> tuple[str, list[int]]:
+def add_tracks(
+    session: tidalapi.Session,
+    uuid: str,
+    etag: str,
+    track_ids: list[int],
+    *,
+    position: int | None,
+    allow_duplicates: bool,
+) -> tuple[str, list[int]]:
     """One add request; returns the new ETag and the track ids TIDAL added (it silently skips some)."""
-    data: dict[str, Any] = {"trackIds": ",".join(map(str, track_ids)), "onArtifactNotFound": "SKIP",
-            "onDupes": "ADD" if allow_duplicates else "SKIP"}
+    data: dict[str, Any] = {
+        "trackIds": ",".join(map(str, track_ids)),
+        "onArtifactNotFound": "SKIP",
+        "onDupes": "ADD" if allow_duplicates else "SKIP",
+    }
     if position is not None:
         data["toIndex"] = position
     response = _v1(session, "POST", f"playlists/{uuid}/items", data=data, etag=etag)
@@ -95,8 +118,9 @@ def remove_indices(session: tidalapi.Session, uuid: str, etag: str, indices: lis
 
 def move_indices(session: tidalapi.Session, uuid: str, etag: str, indices: list[int], to_index: int) -> str:
     """One move request (see :func:`workers.playlist_plan.after_move`); returns the new ETag."""
-    response = _v1(session, "POST", f"playlists/{uuid}/items/{','.join(map(str, indices))}",
-                   data={"toIndex": to_index}, etag=etag)
+    response = _v1(
+        session, "POST", f"playlists/{uuid}/items/{','.join(map(str, indices))}", data={"toIndex": to_index}, etag=etag
+    )
     return response.headers.get("ETag", "")
 
 

@@ -47,11 +47,10 @@ class AddPlan:
 
 
 def chunked(seq: Sequence[T], size: int) -> list[list[T]]:
-    return [list(seq[i:i + size]) for i in range(0, len(seq), size)]
+    return [list(seq[i : i + size]) for i in range(0, len(seq), size)]
 
 
-def plan_add(current: Sequence[int], wanted: Iterable[int], *, position: int | None,
-             allow_duplicates: bool) -> AddPlan:
+def plan_add(current: Sequence[int], wanted: Iterable[int], *, position: int | None, allow_duplicates: bool) -> AddPlan:
     """What an add sends (see module docstring); a position past the end means at the end."""
     tracks, skipped = [], []
     seen = set(current)
@@ -69,15 +68,15 @@ class PlanError(ValueError):
     """The request does not fit the playlist (an index out of range, ...); the message says why."""
 
 
-def resolve_removal(items: Sequence[Item], *, track_ids: Iterable[int] = (),
-                    indices: Iterable[int] = ()) -> list[Item]:
+def resolve_removal(items: Sequence[Item], *, track_ids: Iterable[int] = (), indices: Iterable[int] = ()) -> list[Item]:
     """The items a remove means: every occurrence of ``track_ids``, and the items at ``indices``."""
     wanted = set(track_ids)
     chosen = {i for i, item in enumerate(items) if item.track_id in wanted}
     for index in indices:
         if not 0 <= index < len(items):
-            raise PlanError(f"Index {index} is out of range: the playlist has {len(items)} tracks "
-                            f"(indices 0 to {len(items) - 1}).")
+            raise PlanError(
+                f"Index {index} is out of range: the playlist has {len(items)} tracks (indices 0 to {len(items) - 1})."
+            )
         chosen.add(index)
     return [items[i] for i in sorted(chosen)]
 

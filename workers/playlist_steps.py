@@ -31,8 +31,10 @@ def playlist_state(session: tidalapi.Session, playlist_id: str, *, own: bool) ->
     try:
         state = io.read_state(session, playlist_id)
     except ObjectNotFound:
-        raise NotFound(f"TIDAL has no playlist {playlist_id} (or it is not available in this account's "
-                       "country). tidal_list_playlists lists yours.") from None
+        raise NotFound(
+            f"TIDAL has no playlist {playlist_id} (or it is not available in this account's "
+            "country). tidal_list_playlists lists yours."
+        ) from None
     if own:
         require_owner(session, state)
     return state
@@ -41,8 +43,10 @@ def playlist_state(session: tidalapi.Session, playlist_id: str, *, own: bool) ->
 def require_owner(session: tidalapi.Session, state: io.PlaylistState) -> None:
     user_id = session.user.id if session.user is not None else None
     if state.creator_id is None or state.creator_id != user_id:
-        raise InvalidRequest(f"Playlist {state.uuid} ('{state.title}') belongs to someone else: only its owner can "
-                             "change it. tidal_copy_playlist makes a copy you can edit.")
+        raise InvalidRequest(
+            f"Playlist {state.uuid} ('{state.title}') belongs to someone else: only its owner can "
+            "change it. tidal_copy_playlist makes a copy you can edit."
+        )
 
 
 def resolve_tracks(session: tidalapi.Session, track_ids: list[int], isrcs: list[str]) -> tuple[list[int], list[str]]:
@@ -52,23 +56,35 @@ def resolve_tracks(session: tidalapi.Session, track_ids: list[int], isrcs: list[
     return [*track_ids, *(by_isrc[code.upper()] for code in isrcs if code.upper() in by_isrc)], unknown
 
 
-def create_once(session: tidalapi.Session, write: WriteJob, step: str, *, title: str, description: str,
-                folder_id: str, public: bool) -> str:
+def create_once(
+    session: tidalapi.Session, write: WriteJob, step: str, *, title: str, description: str, folder_id: str, public: bool
+) -> str:
     """Create the playlist of this step, or adopt the one an earlier run of the job created; its uuid."""
-    return _once(write, step, folder_id,
-                 same=lambda: collection.newest_playlists(session, folder_id, title),
-                 create=lambda: collection.create_playlist(session, title=title, description=description,
-                                                           folder_id=folder_id, public=public))
+    return _once(
+        write,
+        step,
+        folder_id,
+        same=lambda: collection.newest_playlists(session, folder_id, title),
+        create=lambda: collection.create_playlist(
+            session, title=title, description=description, folder_id=folder_id, public=public
+        ),
+    )
 
 
 def create_folder_once(session: tidalapi.Session, write: WriteJob, step: str, *, name: str, parent_id: str) -> str:
     """Create the folder of this step, or adopt the one an earlier run of the job created; its id."""
-    return _once(write, step, parent_id, same=lambda: collection.newest_folders(session, parent_id, name),
-                 create=lambda: collection.create_folder(session, name, parent_id))
+    return _once(
+        write,
+        step,
+        parent_id,
+        same=lambda: collection.newest_folders(session, parent_id, name),
+        create=lambda: collection.create_folder(session, name, parent_id),
+    )
 
 
-def _once(write: WriteJob, step: str, folder_id: str, *, same: Callable[[], list[str]],
-          create: Callable[[], str]) -> str:
+def _once(
+    write: WriteJob, step: str, folder_id: str, *, same: Callable[[], list[str]], create: Callable[[], str]
+) -> str:
     record = write.record(step)
     progress = record.load() or {}
     if progress.get("id"):

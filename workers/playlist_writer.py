@@ -93,8 +93,16 @@ class _Replan(Exception):
     """The playlist changed under us (412, or content that matches no step): read and plan again."""
 
 
-def change_items(session: tidalapi.Session, write: WriteJob, step: str, playlist_id: str, change: Change,
-                 *, dry_run: bool, reason: str | None = None) -> PlaylistChange:
+def change_items(
+    session: tidalapi.Session,
+    write: WriteJob,
+    step: str,
+    playlist_id: str,
+    change: Change,
+    *,
+    dry_run: bool,
+    reason: str | None = None,
+) -> PlaylistChange:
     """Apply ``change`` to the playlist (see module docstring) as step ``step`` of the running write job.
 
     ``reason`` names a snapshot to take first (removes and clears always take one).
@@ -111,8 +119,9 @@ def change_items(session: tidalapi.Session, write: WriteJob, step: str, playlist
                         progress = _first_plan(change, state)
                         if dry_run:
                             return _preview(change, state, progress)
-                        snapshot_reason = reason or ("clear" if isinstance(change, Clear) else
-                                                     "remove" if isinstance(change, Remove) else None)
+                        snapshot_reason = reason or (
+                            "clear" if isinstance(change, Clear) else "remove" if isinstance(change, Remove) else None
+                        )
                         if snapshot_reason:
                             progress["snapshot_id"] = snapshot_of(client, state, snapshot_reason)
                         record.save(progress)
@@ -120,8 +129,10 @@ def change_items(session: tidalapi.Session, write: WriteJob, step: str, playlist
                 except _Replan:
                     log.info("the playlist changed meanwhile; planning the rest again", extra={"playlist": playlist_id})
                     continue
-            raise UpstreamUnavailable("The playlist kept changing while this request ran (another app is editing "
-                                      "it); the change is partly done - read the playlist and retry.")
+            raise UpstreamUnavailable(
+                "The playlist kept changing while this request ran (another app is editing "
+                "it); the change is partly done - read the playlist and retry."
+            )
         except PlanError as exc:
             raise InvalidRequest(str(exc)) from None
         finally:
@@ -131,11 +142,20 @@ def change_items(session: tidalapi.Session, write: WriteJob, step: str, playlist
 
 def snapshot_of(client: redis.Redis, state: io.PlaylistState, reason: str, folder_id: str | None = None) -> str:
     """Keep a copy of ``state`` before a destructive change; returns the snapshot id."""
-    return snapshots.take(client, playlist_id=state.uuid, title=state.title, description=state.description,
-                          public=state.public, track_ids=state.track_ids, reason=reason, folder_id=folder_id)
+    return snapshots.take(
+        client,
+        playlist_id=state.uuid,
+        title=state.title,
+        description=state.description,
+        public=state.public,
+        track_ids=state.track_ids,
+        reason=reason,
+        folder_id=folder_id,
+    )
 
 
 # -- first plan: fixed on the first run, kept in the record --------------------------------------
+
 
 def _items_json(items: list[Item] | tuple[Item, ...]) -> list[list[Any]]:
     return [[item.track_id, item.item_uuid] for item in items]
@@ -148,26 +168,50 @@ def _items(raw: list[list[Any]]) -> list[Item]:
 def _first_plan(change: Change, state: io.PlaylistState) -> dict[str, Any]:
     before = len(state.items)
     if isinstance(change, Add):
-        plan = plan_add(state.track_ids, change.track_ids, position=change.position,
-                        allow_duplicates=change.allow_duplicates)
-        return {"kind": "add", "before": before, "tracks": plan.tracks, "position": plan.position,
-                "allow_duplicates": change.allow_duplicates, "skipped": plan.skipped,
-                "sent": 0, "added": [], "refused": [], "etag": state.etag,
-                "base_len": before, "pending": None}
+        plan = plan_add(
+            state.track_ids, change.track_ids, position=change.position, allow_duplicates=change.allow_duplicates
+        )
+        return {
+            "kind": "add",
+            "before": before,
+            "tracks": plan.tracks,
+            "position": plan.position,
+            "allow_duplicates": change.allow_duplicates,
+            "skipped": plan.skipped,
+            "sent": 0,
+            "added": [],
+            "refused": [],
+            "etag": state.etag,
+            "base_len": before,
+            "pending": None,
+        }
     if isinstance(change, (Remove, Clear)):
-        targets = list(state.items) if isinstance(change, Clear) else resolve_removal(
-            state.items, track_ids=change.track_ids, indices=change.indices)
+        targets = (
+            list(state.items)
+            if isinstance(change, Clear)
+            else resolve_removal(state.items, track_ids=change.track_ids, indices=change.indices)
+        )
         positions = present_indices(state.items, targets)
-        return {"kind": "remove", "before": before, "targets": _items_json(targets),
-                "positions": [[state.items[i].track_id, i] for i in positions], "absent": _absent(change, state)}
+        return {
+            "kind": "remove",
+            "before": before,
+            "targets": _items_json(targets),
+            "positions": [[state.items[i].track_id, i] for i in positions],
+            "absent": _absent(change, state),
+        }
     chosen = resolve_removal(state.items, track_ids=change.track_ids, indices=change.indices)
     if not chosen:
         raise PlanError("None of those tracks is in the playlist.")
     # the moved block goes before the first item that stays, at or after to_index (TIDAL's rule)
     chosen_at = set(present_indices(state.items, chosen))
     anchor = next((state.items[i] for i in range(change.to_index, before) if i not in chosen_at), None)
-    return {"kind": "move", "before": before, "targets": _items_json(chosen),
-            "anchor": _items_json([anchor])[0] if anchor else None, "absent": _absent(change, state)}
+    return {
+        "kind": "move",
+        "before": before,
+        "targets": _items_json(chosen),
+        "anchor": _items_json([anchor])[0] if anchor else None,
+        "absent": _absent(change, state),
+    }
 
 
 def _absent(change: Change, state: io.PlaylistState) -> list[str]:
@@ -179,8 +223,10 @@ def _absent(change: Change, state: io.PlaylistState) -> list[str]:
 
 # -- running the rest of a plan --------------------------------------------------------------------
 
-def _run(session: tidalapi.Session, record: WriteRecord, progress: dict[str, Any], change: Change,
-         state: io.PlaylistState) -> PlaylistChange:
+
+def _run(
+    session: tidalapi.Session, record: WriteRecord, progress: dict[str, Any], change: Change, state: io.PlaylistState
+) -> PlaylistChange:
     kind = progress["kind"]
     if kind == "add":
         return _run_add(session, record, progress, state)
@@ -198,31 +244,41 @@ def _send(write, *args: Any, **kwargs: Any) -> Any:  # type: ignore[no-untyped-d
         raise
 
 
-def _run_remove(session: tidalapi.Session, record: WriteRecord, progress: dict[str, Any],
-                state: io.PlaylistState) -> PlaylistChange:
+def _run_remove(
+    session: tidalapi.Session, record: WriteRecord, progress: dict[str, Any], state: io.PlaylistState
+) -> PlaylistChange:
     targets = _items(progress["targets"])
     etag, items = state.etag, list(state.items)
     for chunk in removal_chunks(present_indices(items, targets)):
         etag = _send(io.remove_indices, session, state.uuid, etag, chunk)
         items = [item for i, item in enumerate(items) if i not in set(chunk)]
     return PlaylistChange(
-        playlist_id=state.uuid, removed=[TrackPlacement(track_id=t, position=p) for t, p in progress["positions"]],
-        track_count_before=progress["before"], track_count_after=len(items), not_found=progress["absent"],
-        snapshot_id=progress.get("snapshot_id"))
+        playlist_id=state.uuid,
+        removed=[TrackPlacement(track_id=t, position=p) for t, p in progress["positions"]],
+        track_count_before=progress["before"],
+        track_count_after=len(items),
+        not_found=progress["absent"],
+        snapshot_id=progress.get("snapshot_id"),
+    )
 
 
-def _run_move(session: tidalapi.Session, record: WriteRecord, progress: dict[str, Any],
-              state: io.PlaylistState) -> PlaylistChange:
+def _run_move(
+    session: tidalapi.Session, record: WriteRecord, progress: dict[str, Any], state: io.PlaylistState
+) -> PlaylistChange:
     items = list(state.items)
     indices, anchor_index, moved, placements = _move_plan(items, progress)
     if moved != items:  # a rerun after the move landed finds everything in place and sends nothing
         _send(io.move_indices, session, state.uuid, state.etag, indices, anchor_index)
-    return PlaylistChange(playlist_id=state.uuid, moved=placements, track_count_before=progress["before"],
-                          track_count_after=len(moved), not_found=progress["absent"])
+    return PlaylistChange(
+        playlist_id=state.uuid,
+        moved=placements,
+        track_count_before=progress["before"],
+        track_count_after=len(moved),
+        not_found=progress["absent"],
+    )
 
 
-def _move_plan(items: list[Item], progress: dict[str, Any]) -> tuple[list[int], int, list[Item],
-                                                                       list[TrackPlacement]]:
+def _move_plan(items: list[Item], progress: dict[str, Any]) -> tuple[list[int], int, list[Item], list[TrackPlacement]]:
     """Where the moved items are now, the index they go before, the list after, their final places."""
     targets = _items(progress["targets"])
     indices = present_indices(items, targets)
@@ -233,8 +289,9 @@ def _move_plan(items: list[Item], progress: dict[str, Any]) -> tuple[list[int], 
     return indices, anchor_index, moved, placements
 
 
-def _run_add(session: tidalapi.Session, record: WriteRecord, progress: dict[str, Any],
-             state: io.PlaylistState) -> PlaylistChange:
+def _run_add(
+    session: tidalapi.Session, record: WriteRecord, progress: dict[str, Any], state: io.PlaylistState
+) -> PlaylistChange:
     current = state.track_ids
     pending = progress["pending"]
     if pending is not None:
@@ -254,14 +311,20 @@ def _run_add(session: tidalapi.Session, record: WriteRecord, progress: dict[str,
     tracks = progress["tracks"]
     while progress["sent"] < len(tracks):
         offset = progress["sent"]
-        chunk = tracks[offset:offset + ADD_CHUNK]
+        chunk = tracks[offset : offset + ADD_CHUNK]
         position = _next_position(progress)
-        progress["pending"] = {"offset": offset, "size": len(chunk), "etag_before": etag,
-                               "position": position, "len_before": progress["base_len"] + len(progress["added"])}
+        progress["pending"] = {
+            "offset": offset,
+            "size": len(chunk),
+            "etag_before": etag,
+            "position": position,
+            "len_before": progress["base_len"] + len(progress["added"]),
+        }
         record.save(progress)
         try:
-            etag, added = _send(io.add_tracks, session, state.uuid, etag, chunk, position=position,
-                                allow_duplicates=True)  # duplicates were decided when planning
+            etag, added = _send(
+                io.add_tracks, session, state.uuid, etag, chunk, position=position, allow_duplicates=True
+            )  # duplicates were decided when planning
         except _Replan:
             progress["pending"] = None  # a 412 means TIDAL applied nothing of this chunk
             record.save(progress)
@@ -273,8 +336,12 @@ def _run_add(session: tidalapi.Session, record: WriteRecord, progress: dict[str,
     return PlaylistChange(
         playlist_id=state.uuid,
         added=[TrackPlacement(track_id=t, position=start + i) for i, t in enumerate(progress["added"])],
-        skipped_duplicates=progress["skipped"], refused=progress["refused"], snapshot_id=progress.get("snapshot_id"),
-        track_count_before=progress["before"], track_count_after=progress["base_len"] + len(progress["added"]))
+        skipped_duplicates=progress["skipped"],
+        refused=progress["refused"],
+        snapshot_id=progress.get("snapshot_id"),
+        track_count_before=progress["before"],
+        track_count_after=progress["base_len"] + len(progress["added"]),
+    )
 
 
 def _next_position(progress: dict[str, Any]) -> int | None:
@@ -284,7 +351,7 @@ def _next_position(progress: dict[str, Any]) -> int | None:
 
 
 def _confirm(progress: dict[str, Any], pending: dict[str, Any], added: list[int], etag: str) -> None:
-    chunk = progress["tracks"][pending["offset"]:pending["offset"] + pending["size"]]
+    chunk = progress["tracks"][pending["offset"] : pending["offset"] + pending["size"]]
     refused = Counter(chunk) - Counter(added)
     progress["added"] += added
     progress["refused"] += list(refused.elements())
@@ -294,28 +361,33 @@ def _confirm(progress: dict[str, Any], pending: dict[str, Any], added: list[int]
 
 def _landed(progress: dict[str, Any], pending: dict[str, Any], current: list[int]) -> list[int] | None:
     """What of the pending chunk is in the playlist now, or None if the content says someone else wrote."""
-    chunk = progress["tracks"][pending["offset"]:pending["offset"] + pending["size"]]
+    chunk = progress["tracks"][pending["offset"] : pending["offset"] + pending["size"]]
     grown = len(current) - pending["len_before"]
     if not 0 <= grown <= len(chunk):
         return None
     at = pending["position"] if pending["position"] is not None else pending["len_before"]
-    segment = current[at:at + grown]
+    segment = current[at : at + grown]
     # nothing new: the chunk did not land (or TIDAL refused all of it, and sending it again adds nothing)
     return segment if segment and is_subsequence(segment, chunk) else None
 
 
 def _replan_add(progress: dict[str, Any], current: list[int]) -> None:
     """Recompute what is left to add against the playlist as it is now (after an outside change)."""
-    left = progress["tracks"][progress["sent"]:]
+    left = progress["tracks"][progress["sent"] :]
     if progress["pending"] is not None:
-        left = progress["tracks"][progress["pending"]["offset"]:]
+        left = progress["tracks"][progress["pending"]["offset"] :]
     if not progress.get("allow_duplicates", False):
         present = set(current)
         progress["skipped"] += [t for t in left if t in present]
         left = [t for t in left if t not in present]
     position = _next_position(progress)
-    progress.update(tracks=left, sent=0, pending=None, base_len=len(current) - len(progress["added"]),
-                    position=None if position is None else min(position, len(current)) - len(progress["added"]))
+    progress.update(
+        tracks=left,
+        sent=0,
+        pending=None,
+        base_len=len(current) - len(progress["added"]),
+        position=None if position is None else min(position, len(current)) - len(progress["added"]),
+    )
 
 
 def _preview(change: Change, state: io.PlaylistState, progress: dict[str, Any]) -> PlaylistChange:
@@ -324,16 +396,32 @@ def _preview(change: Change, state: io.PlaylistState, progress: dict[str, Any]) 
     if progress["kind"] == "add":
         start = progress["position"] if progress["position"] is not None else before
         return PlaylistChange(
-            playlist_id=state.uuid, dry_run=True, skipped_duplicates=progress["skipped"],
+            playlist_id=state.uuid,
+            dry_run=True,
+            skipped_duplicates=progress["skipped"],
             added=[TrackPlacement(track_id=t, position=start + i) for i, t in enumerate(progress["tracks"])],
-            track_count_before=before, track_count_after=before + len(progress["tracks"]),
-            message="Nothing was changed (dry run). TIDAL may still refuse tracks not available in the country.")
+            track_count_before=before,
+            track_count_after=before + len(progress["tracks"]),
+            message="Nothing was changed (dry run). TIDAL may still refuse tracks not available in the country.",
+        )
     if progress["kind"] == "remove":
         removed = [TrackPlacement(track_id=t, position=p) for t, p in progress["positions"]]
-        return PlaylistChange(playlist_id=state.uuid, dry_run=True, removed=removed, track_count_before=before,
-                              track_count_after=before - len(removed), not_found=progress["absent"],
-                              message="Nothing was changed (dry run).")
+        return PlaylistChange(
+            playlist_id=state.uuid,
+            dry_run=True,
+            removed=removed,
+            track_count_before=before,
+            track_count_after=before - len(removed),
+            not_found=progress["absent"],
+            message="Nothing was changed (dry run).",
+        )
     placements = _move_plan(list(state.items), progress)[3]
-    return PlaylistChange(playlist_id=state.uuid, dry_run=True, track_count_before=before, track_count_after=before,
-                          moved=placements, not_found=progress["absent"], message="Nothing was changed (dry run).")
-
+    return PlaylistChange(
+        playlist_id=state.uuid,
+        dry_run=True,
+        track_count_before=before,
+        track_count_after=before,
+        moved=placements,
+        not_found=progress["absent"],
+        message="Nothing was changed (dry run).",
+    )

@@ -98,8 +98,13 @@ _clock: JobClock | None = None
 
 
 def build_context(settings: Settings, redis_client: redis.Redis) -> WorkerContext:
-    limiter = PoolRateLimiter(redis_client, ceiling=settings.rate_limit, floor=settings.rate_floor,
-                              start=settings.rate_start, burst=settings.rate_burst)
+    limiter = PoolRateLimiter(
+        redis_client,
+        ceiling=settings.rate_limit,
+        floor=settings.rate_floor,
+        start=settings.rate_start,
+        burst=settings.rate_burst,
+    )
     tokens = TokenStore.from_settings(settings, redis_client)
     upstream = UpstreamHealth(redis_client)
 
@@ -107,11 +112,17 @@ def build_context(settings: Settings, redis_client: redis.Redis) -> WorkerContex
         metrics.observe_tidal_request(method, path, status, seconds)
         upstream.request_done(status)
 
-    sessions = SessionHolder(settings, redis_client, tokens, limiter=limiter, remaining=job_remaining,
-                             observer=observe, on_login=upstream.login)
+    sessions = SessionHolder(
+        settings,
+        redis_client,
+        tokens,
+        limiter=limiter,
+        remaining=job_remaining,
+        observer=observe,
+        on_login=upstream.login,
+    )
     breaker = PoolCircuitBreaker(redis_client, settings.circuit_failures, settings.circuit_recovery)
-    return WorkerContext(settings, redis_client, Cache(redis_client, settings.stale_grace), sessions, breaker,
-                         limiter)
+    return WorkerContext(settings, redis_client, Cache(redis_client, settings.stale_grace), sessions, breaker, limiter)
 
 
 def set_context(context: WorkerContext | None) -> None:
@@ -193,8 +204,9 @@ def _run(op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> d
         raise
     except UNAVAILABLE_ERRORS + (redis.RedisError,) as exc:
         outcome = "backend_unavailable"
-        raise BackendUnavailable(f"Redis stopped answering while the request ran ({type(exc).__name__}); "
-                                 "retry.") from None
+        raise BackendUnavailable(
+            f"Redis stopped answering while the request ran ({type(exc).__name__}); retry."
+        ) from None
     finally:
         elapsed = time.perf_counter() - start
         metrics.JOBS.labels(op=op.name, outcome=outcome).inc()
@@ -205,20 +217,19 @@ def _run(op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> d
 def expiring_ttl(op: Operation, data: dict[str, Any], settings: Settings, ceiling: int | None = None) -> int:
     """Seconds to cache an answer that expires: until ``expires_at`` less the minimum lifetime (0: not at all)."""
     expires_at = data.get("expires_at")
-    lifetime = (datetime.fromisoformat(expires_at).timestamp() - time.time() if expires_at
-                else DEFAULT_URL_LIFETIME)
+    lifetime = datetime.fromisoformat(expires_at).timestamp() - time.time() if expires_at else DEFAULT_URL_LIFETIME
     return max(0, min(ceiling or op.ttl, int(lifetime - settings.stream_min_lifetime)))
 
 
 def _call(context: WorkerContext, op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> Any:
     if op.writes and context.settings.read_only:
-        raise InvalidRequest("This server is read-only (TIDAL_MCP_READ_ONLY is set on its workers): it does not "
-                             "change the account.")
+        raise InvalidRequest(
+            "This server is read-only (TIDAL_MCP_READ_ONLY is set on its workers): it does not change the account."
+        )
     breaker = context.breaker
     if not breaker.allow():
         raise UpstreamUnavailable(
-            f"TIDAL has been failing; calls are paused for about {max(1, breaker.open_remaining)} s. "
-            "Retry after that."
+            f"TIDAL has been failing; calls are paused for about {max(1, breaker.open_remaining)} s. Retry after that."
         )
     session = context.sessions.get()
 
@@ -236,8 +247,11 @@ def _call(context: WorkerContext, op: Operation, fn: Callable[..., BaseModel], a
 def translate(exc: Exception, op: Operation, args: dict[str, Any]) -> Exception:
     """Map a tidalapi/requests failure onto an error the client can act on (or return it as is)."""
     if isinstance(exc, ObjectNotFound):
-        ident = args.get(op.cache_id) if op.cache_id else next(
-            (value for name, value in args.items() if name.endswith("_id")), None)
+        ident = (
+            args.get(op.cache_id)
+            if op.cache_id
+            else next((value for name, value in args.items() if name.endswith("_id")), None)
+        )
         return NotFound(
             f"TIDAL has no {op.cache_kind.replace('-', ' ')} with id {ident} (or it is not available in this "
             "account's country)."
@@ -248,9 +262,11 @@ def translate(exc: Exception, op: Operation, args: dict[str, Any]) -> Exception:
     if isinstance(exc, RateLimitTimeout):
         wait = max(2, round(paused_for(current_context().redis)))
         return RateLimited(
-            f"TIDAL is rate-limiting the pool and this request ran out of time; retry in about {wait} s.")
+            f"TIDAL is rate-limiting the pool and this request ran out of time; retry in about {wait} s."
+        )
     if isinstance(exc, AuthenticationError) or (
-            isinstance(exc, requests.HTTPError) and exc.response is not None and exc.response.status_code == 401):
+        isinstance(exc, requests.HTTPError) and exc.response is not None and exc.response.status_code == 401
+    ):
         current_context().sessions.on_login("rejected")
         return NotLoggedIn(REJECTED_MESSAGE)
     if isinstance(exc, requests.HTTPError) and exc.response is not None:

@@ -101,8 +101,12 @@ class SessionHolder:
             self.on_login("missing")
             return
         current = self._session
-        if current is not None and stored.user_id is not None and current.user is not None \
-                and int(parsed_id(current.user.id)) == stored.user_id:
+        if (
+            current is not None
+            and stored.user_id is not None
+            and current.user is not None
+            and int(parsed_id(current.user.id)) == stored.user_id
+        ):
             _adopt(current, stored)  # same account, new tokens: no HTTP needed
             self._generation, self._login = generation, stored
             return
@@ -120,16 +124,16 @@ class SessionHolder:
                 self._generation = generation
                 self.on_login("rejected")
                 raise NotLoggedIn(REJECTED_MESSAGE) from None
-            raise UpstreamUnavailable(f"TIDAL answered {status} while restoring the login; retry shortly.") \
-                from None
+            raise UpstreamUnavailable(f"TIDAL answered {status} while restoring the login; retry shortly.") from None
         except TooManyRequests as exc:
             self._session, self._generation = None, None
             wait = exc.retry_after if exc.retry_after and exc.retry_after > 0 else 5
             raise RateLimited(f"TIDAL is rate-limiting this account; retry in about {wait} s.") from None
         except (requests.ConnectionError, requests.Timeout, ValueError, KeyError):
             self._session, self._generation = None, None
-            raise UpstreamUnavailable("TIDAL did not answer properly while restoring the login; retry shortly.") \
-                from None
+            raise UpstreamUnavailable(
+                "TIDAL did not answer properly while restoring the login; retry shortly."
+            ) from None
         self._session = session
         self.on_login("ok")
         log.info("tidal session ready", extra={"user_id": stored.user_id, "country": session.country_code})
@@ -161,8 +165,12 @@ class SessionHolder:
                 self.invalidate()
                 raise NotLoggedIn(LOGIN_CHANGED_MESSAGE)
             live = self.tokens.read_live(login.share_key)
-            if live is not None and live.generation == generation \
-                    and live.login.access_token != session.access_token and not _expired(live.login):
+            if (
+                live is not None
+                and live.generation == generation
+                and live.login.access_token != session.access_token
+                and not _expired(live.login)
+            ):
                 _adopt(session, live.login)
                 self._login = live.login
                 metrics.LOGIN_REFRESHES.labels(outcome="adopted").inc()
@@ -192,8 +200,10 @@ class SessionHolder:
                 log.info("saved the refreshed login to the keyring")
         except Exception as exc:
             metrics.LOGIN_REFRESHES.labels(outcome="keyring_save_failed").inc()
-            log.error("could not save the refreshed login to the keyring; the pool keeps it in Redis",
-                      extra={"error": str(exc)})
+            log.error(
+                "could not save the refreshed login to the keyring; the pool keeps it in Redis",
+                extra={"error": str(exc)},
+            )
 
 
 def _expired(login: StoredLogin) -> bool:

@@ -214,8 +214,10 @@ class TidalWorker(SimpleWorker):
             except StopRequested:
                 raise
             except UNAVAILABLE_ERRORS as exc:
-                log.warning("Redis unreachable while waiting for jobs; retrying",
-                            extra={"error": type(exc).__name__, "retry_in_s": backoff})
+                log.warning(
+                    "Redis unreachable while waiting for jobs; retrying",
+                    extra={"error": type(exc).__name__, "retry_in_s": backoff},
+                )
                 time.sleep(backoff)  # backoff between reconnection attempts, not a synchronization
                 backoff = min(backoff * 2, MAX_RECONNECT_WAIT)
 
@@ -261,16 +263,20 @@ class TidalWorker(SimpleWorker):
 
     def _refuse(self, job: Job) -> None:
         """A job naming a function outside the catalog fails without running (a security event)."""
-        security.warning("refused a job naming a function outside the job catalog",
-                         extra={"job_id": job.id, "function": job.func_name, "queue": job.origin})
-        fail_job(self.connection, job.id, InvalidRequest(
-            f"Refused: {job.func_name!r} is not a tidal-mcp job function."))
+        security.warning(
+            "refused a job naming a function outside the job catalog",
+            extra={"job_id": job.id, "function": job.func_name, "queue": job.origin},
+        )
+        fail_job(
+            self.connection, job.id, InvalidRequest(f"Refused: {job.func_name!r} is not a tidal-mcp job function.")
+        )
         self._release(job.id, job.meta.get("coalesce"))
         self.current_job_id = None
         self._claim = None
 
-    def handle_job_failure(self, job: Job, queue: Queue, started_job_registry: Any = None,
-                           exc_string: str = "") -> None:
+    def handle_job_failure(
+        self, job: Job, queue: Queue, started_job_registry: Any = None, exc_string: str = ""
+    ) -> None:
         if _infrastructure_failure(exc_string):
             # Redis failed under the job (an outage mid-job), not the job itself: give it back to its
             # queue instead of recording a failure the caller would read once Redis is back.
@@ -286,8 +292,12 @@ class TidalWorker(SimpleWorker):
         self.scripts.release(pipeline, job.id, self.name, job.meta.get("coalesce"))
 
 
-_INFRASTRUCTURE_ERRORS = ("redis.exceptions.ConnectionError", "redis.exceptions.TimeoutError",
-                          "redis.exceptions.BusyLoadingError", "shared.errors.BackendUnavailable")
+_INFRASTRUCTURE_ERRORS = (
+    "redis.exceptions.ConnectionError",
+    "redis.exceptions.TimeoutError",
+    "redis.exceptions.BusyLoadingError",
+    "shared.errors.BackendUnavailable",
+)
 
 
 def _infrastructure_failure(exc_string: str) -> bool:
@@ -300,8 +310,13 @@ def run_worker(settings: Settings, *, pool_size: int = 0, burst: bool = False) -
     connection = connect(settings.redis_url)
     wait_for_redis(connection, timeout=30)
     if pool_size:
-        pool = WorkerPool(list(QUEUES), connection=connection, num_workers=pool_size,
-                          worker_class=TidalWorker, serializer=JSONSerializer)
+        pool = WorkerPool(
+            list(QUEUES),
+            connection=connection,
+            num_workers=pool_size,
+            worker_class=TidalWorker,
+            serializer=JSONSerializer,
+        )
         pool.start(burst=burst, logging_level=settings.log_level)
         return
     queues = [Queue(name, connection=connection, serializer=JSONSerializer) for name in QUEUES]

@@ -41,10 +41,17 @@ def build(echo: bool) -> MCPServer:
     async def get_track(track_id: int) -> dict[str, Any]:
         """One track with its album, as the peer reads it."""
         track = await asyncio.to_thread(session.track, track_id, with_album=True)
-        return {"id": track.id, "title": track.name, "duration": track.duration, "isrc": track.isrc,
-                "artists": [a.name for a in track.artists], "album": track.album.name if track.album else None}
+        return {
+            "id": track.id,
+            "title": track.name,
+            "duration": track.duration,
+            "isrc": track.isrc,
+            "artists": [a.name for a in track.artists],
+            "album": track.album.name if track.album else None,
+        }
 
     if echo:
+
         @mcp.tool(name="echo")
         async def echo_tool(text: str) -> str:
             """The SDK's plainest tool."""
@@ -59,8 +66,7 @@ def main() -> None:
     parser.add_argument("--echo", action="store_true")
     args = parser.parse_args()
     app = build(args.echo).streamable_http_app(streamable_http_path="/mcp", host="127.0.0.1")
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False,
-                timeout_keep_alive=75)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False, timeout_keep_alive=75)
 
 
 if __name__ == "__main__":

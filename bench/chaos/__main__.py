@@ -26,10 +26,15 @@ from bench.chaos.scenarios import SCENARIOS  # noqa: E402
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.chaos")
-    parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS),
-                        help="run only these (repeatable); default: all")
-    parser.add_argument("--bin", type=Path, default=Path(sys.executable).parent,
-                        help="the bin directory of the installation under test (default: this venv)")
+    parser.add_argument(
+        "--scenario", action="append", choices=sorted(SCENARIOS), help="run only these (repeatable); default: all"
+    )
+    parser.add_argument(
+        "--bin",
+        type=Path,
+        default=Path(sys.executable).parent,
+        help="the bin directory of the installation under test (default: this venv)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep each scenario's logs (printed path)")
     parser.add_argument("--label", default="current", help="a name for this run in the JSON output")
     args = parser.parse_args()
@@ -52,8 +57,7 @@ def main() -> int:
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"chaos-{args.label}-{int(time.time())}.json"
-    path.write_text(json.dumps({"label": args.label, "bin": str(args.bin), "results": results}, indent=2,
-                               default=str))
+    path.write_text(json.dumps({"label": args.label, "bin": str(args.bin), "results": results}, indent=2, default=str))
     print(f"(JSON: {path.relative_to(ROOT)})")
     return 0
 

@@ -45,8 +45,9 @@ async def redis_restart(bin_dir: Path, tmp: Path, how: signal.Signals) -> tuple[
             async with Client(f"{stack.url}/mcp") as client:
                 await call(client, "tidal_get_track", {"track_id": cached})
                 calls = [asyncio.ensure_future(call(client, "tidal_get_track", {"track_id": t})) for t in ids]
-                await asyncio.to_thread(wait_until, lambda: stack.client().llen("rq:queue:tidal-read") >= 10, 30,
-                                        "calls were not queued")
+                await asyncio.to_thread(
+                    wait_until, lambda: stack.client().llen("rq:queue:tidal-read") >= 10, 30, "calls were not queued"
+                )
                 stack.kill_redis(how)
                 during = await call(client, "tidal_get_track", {"track_id": ids[0] + 100000})
                 stack.start_redis()
@@ -65,22 +66,30 @@ async def redis_restart(bin_dir: Path, tmp: Path, how: signal.Signals) -> tuple[
             health = await asyncio.to_thread(lambda: wait_until(lambda: stack.health(), 10, "no health"))
         finally:
             stack.stop()
-    figures = {"calls_ok": sum(r.ok for r in results), "calls": len(results),
-               "outage_call_ok": during.ok, "outage_call_s": round(during.seconds, 2),
-               "back_after_s": round(recovered, 2) if recovered is not None else None,
-               "first_queued_answer_after_s": round(first_done, 2),
-               "fetched_once": sum(n == 1 for n in fetched), "fetched_twice_or_more": sum(n > 1 for n in fetched),
-               "never_fetched": sum(n == 0 for n in fetched), "workers_alive": workers_alive,
-               "health_workers": health.get("workers"),
-               "errors": sorted({r.text[:120] for r in results if not r.ok})}
-    line = (f"calls ok {figures['calls_ok']}/{figures['calls']}; a call during the outage "
-            f"{'succeeded' if during.ok else 'failed'} in {figures['outage_call_s']} s; calls back "
-            f"{figures['back_after_s']} s after Redis (first queued answer "
-            f"{figures['first_queued_answer_after_s']} s); "
-            f"TIDAL fetched {figures['fetched_once']} once, "
-            f"{figures['fetched_twice_or_more']} twice+, {figures['never_fetched']} never; workers alive "
-            f"{workers_alive}/2, /health counts {figures['health_workers']}"
-            + (f"; errors {figures['errors']}" if figures["errors"] else ""))
+    figures = {
+        "calls_ok": sum(r.ok for r in results),
+        "calls": len(results),
+        "outage_call_ok": during.ok,
+        "outage_call_s": round(during.seconds, 2),
+        "back_after_s": round(recovered, 2) if recovered is not None else None,
+        "first_queued_answer_after_s": round(first_done, 2),
+        "fetched_once": sum(n == 1 for n in fetched),
+        "fetched_twice_or_more": sum(n > 1 for n in fetched),
+        "never_fetched": sum(n == 0 for n in fetched),
+        "workers_alive": workers_alive,
+        "health_workers": health.get("workers"),
+        "errors": sorted({r.text[:120] for r in results if not r.ok}),
+    }
+    line = (
+        f"calls ok {figures['calls_ok']}/{figures['calls']}; a call during the outage "
+        f"{'succeeded' if during.ok else 'failed'} in {figures['outage_call_s']} s; calls back "
+        f"{figures['back_after_s']} s after Redis (first queued answer "
+        f"{figures['first_queued_answer_after_s']} s); "
+        f"TIDAL fetched {figures['fetched_once']} once, "
+        f"{figures['fetched_twice_or_more']} twice+, {figures['never_fetched']} never; workers alive "
+        f"{workers_alive}/2, /health counts {figures['health_workers']}"
+        + (f"; errors {figures['errors']}" if figures["errors"] else "")
+    )
     return line, figures
 
 
@@ -107,9 +116,15 @@ async def worker_kill(bin_dir: Path, tmp: Path, probe_window: float = 120.0) -> 
                 victim = next(p for p in stack.workers if name.endswith(f".{p.pid}"))
                 victim.popen.send_signal(signal.SIGKILL)
                 killed_at = time.monotonic()
-                dead = asyncio.ensure_future(asyncio.to_thread(
-                    wait_until, lambda: stack.health().get("workers") == 1 and time.monotonic() - killed_at, 200,
-                    "the killed worker kept counting", 0.2))
+                dead = asyncio.ensure_future(
+                    asyncio.to_thread(
+                        wait_until,
+                        lambda: stack.health().get("workers") == 1 and time.monotonic() - killed_at,
+                        200,
+                        "the killed worker kept counting",
+                        0.2,
+                    )
+                )
                 probes: list[asyncio.Future[CallResult]] = []
                 while time.monotonic() - killed_at < probe_window:
                     probes.append(asyncio.ensure_future(call(client, "tidal_get_album", {"album_id": album})))
@@ -121,13 +136,20 @@ async def worker_kill(bin_dir: Path, tmp: Path, probe_window: float = 120.0) -> 
             fetched = stack.fetches(f"GET /v1/albums/{album}")
         finally:
             stack.stop()
-    figures = {"answered": answered.ok, "answered_after_s": round(answered_after, 1),
-               "probes_ok": sum(p.ok for p in probed), "probes": len(probed),
-               "probe_errors": sorted({p.text[:80] for p in probed if not p.ok}),
-               "tidal_album_fetches": fetched, "dead_worker_gone_after_s": round(dead_after, 1)}
-    line = (f"caller {'answered' if answered.ok else 'FAILED'} {figures['answered_after_s']} s after the kill; "
-            f"probes ok {figures['probes_ok']}/{figures['probes']} over {probe_window:.0f} s; TIDAL saw the album "
-            f"{fetched}x; the dead worker stopped counting after {figures['dead_worker_gone_after_s']} s")
+    figures = {
+        "answered": answered.ok,
+        "answered_after_s": round(answered_after, 1),
+        "probes_ok": sum(p.ok for p in probed),
+        "probes": len(probed),
+        "probe_errors": sorted({p.text[:80] for p in probed if not p.ok}),
+        "tidal_album_fetches": fetched,
+        "dead_worker_gone_after_s": round(dead_after, 1),
+    }
+    line = (
+        f"caller {'answered' if answered.ok else 'FAILED'} {figures['answered_after_s']} s after the kill; "
+        f"probes ok {figures['probes_ok']}/{figures['probes']} over {probe_window:.0f} s; TIDAL saw the album "
+        f"{fetched}x; the dead worker stopped counting after {figures['dead_worker_gone_after_s']} s"
+    )
     return line, figures
 
 
@@ -147,11 +169,19 @@ async def storm_429(bin_dir: Path, tmp: Path) -> tuple[str, dict[str, Any]]:
         finally:
             stack.stop()
     bound = len(ids) / 3
-    figures = {"ok": sum(r.ok for r in results), "calls": len(ids), "makespan_s": round(makespan, 1),
-               "lower_bound_s": bound, "ratio": round(makespan / bound, 2), "tidal_429s": limited,
-               "errors": sorted({r.text[:80] for r in results if not r.ok})}
-    line = (f"{figures['ok']}/{len(ids)} calls ok; makespan {figures['makespan_s']} s = {figures['ratio']}x the "
-            f"budget's lower bound ({bound:.0f} s); TIDAL answered 429 {limited} times")
+    figures = {
+        "ok": sum(r.ok for r in results),
+        "calls": len(ids),
+        "makespan_s": round(makespan, 1),
+        "lower_bound_s": bound,
+        "ratio": round(makespan / bound, 2),
+        "tidal_429s": limited,
+        "errors": sorted({r.text[:80] for r in results if not r.ok}),
+    }
+    line = (
+        f"{figures['ok']}/{len(ids)} calls ok; makespan {figures['makespan_s']} s = {figures['ratio']}x the "
+        f"budget's lower bound ({bound:.0f} s); TIDAL answered 429 {limited} times"
+    )
     return line, figures
 
 
@@ -185,48 +215,70 @@ async def brownout(bin_dir: Path, tmp: Path, seconds: float = 30.0) -> tuple[str
             stack.stop()
     latencies = [r.seconds for r in results]
     errors = [r for r in results if not r.ok]
-    figures = {"calls": len(results), "errors": len(errors), "error_rate": round(len(errors) / len(results), 4),
-               "p50_s": round(_p(latencies, 0.5), 3), "p99_s": round(_p(latencies, 0.99), 3),
-               "stale_answers": sum(bool(r.data and r.data.get("stale")) for r in results)}
-    line = (f"{figures['errors']} errors in {figures['calls']} calls on cached objects "
-            f"({figures['error_rate']:.2%}); p50 {figures['p50_s']} s, p99 {figures['p99_s']} s; "
-            f"{figures['stale_answers']} stale answers")
+    figures = {
+        "calls": len(results),
+        "errors": len(errors),
+        "error_rate": round(len(errors) / len(results), 4),
+        "p50_s": round(_p(latencies, 0.5), 3),
+        "p99_s": round(_p(latencies, 0.99), 3),
+        "stale_answers": sum(bool(r.data and r.data.get("stale")) for r in results),
+    }
+    line = (
+        f"{figures['errors']} errors in {figures['calls']} calls on cached objects "
+        f"({figures['error_rate']:.2%}); p50 {figures['p50_s']} s, p99 {figures['p99_s']} s; "
+        f"{figures['stale_answers']} stale answers"
+    )
     return line, figures
 
 
 async def token_expiry(bin_dir: Path, tmp: Path) -> tuple[str, dict[str, Any]]:
     """8 busy workers, TIDAL rotating refresh tokens, every access token expired at once."""
-    options = EmulatorOptions(seed=42, auto_approve=True, device_interval=0.05, rotate_refresh_tokens=True,
-                              latency_ms=50)
+    options = EmulatorOptions(
+        seed=42, auto_approve=True, device_interval=0.05, rotate_refresh_tokens=True, latency_ms=50
+    )
     with FakeTidal(options) as emu:
-        stack = _stack(bin_dir, tmp, emu, TIDAL_MCP_RATE_LIMIT="200", TIDAL_MCP_RATE_BURST="200",
-                       TIDAL_MCP_RATE_START="200").start(workers=8)
+        stack = _stack(
+            bin_dir, tmp, emu, TIDAL_MCP_RATE_LIMIT="200", TIDAL_MCP_RATE_BURST="200", TIDAL_MCP_RATE_START="200"
+        ).start(workers=8)
         try:
             ids = stack.control.get("catalog")["track_ids"]
             async with Client(f"{stack.url}/mcp") as client:
                 normal = await asyncio.gather(*(call(client, "tidal_get_track", {"track_id": t}) for t in ids[:32]))
                 stack.control.post("tokens/expire")
                 stack.control.post("reset")
-                after = await asyncio.gather(*(call(client, "tidal_get_track", {"track_id": t})
-                                               for t in ids[100:148]))
+                after = await asyncio.gather(*(call(client, "tidal_get_track", {"track_id": t}) for t in ids[100:148]))
             refreshes = stack.control.get("counters")["routes"].get("POST /auth/v1/oauth2/token", 0)
         finally:
             stack.stop()
     slowest_normal = max(r.seconds for r in normal)
     slowest_after = max(r.seconds for r in after)
-    figures = {"refresh_requests": refreshes, "failed": sum(not r.ok for r in after), "calls": len(after),
-               "slowest_normal_s": round(slowest_normal, 2), "slowest_after_s": round(slowest_after, 2),
-               "errors": sorted({r.text[:80] for r in after if not r.ok})}
-    line = (f"{refreshes} refresh request(s); {figures['failed']}/{len(after)} calls failed; slowest call "
-            f"{figures['slowest_after_s']} s after the expiry vs {figures['slowest_normal_s']} s before")
+    figures = {
+        "refresh_requests": refreshes,
+        "failed": sum(not r.ok for r in after),
+        "calls": len(after),
+        "slowest_normal_s": round(slowest_normal, 2),
+        "slowest_after_s": round(slowest_after, 2),
+        "errors": sorted({r.text[:80] for r in after if not r.ok}),
+    }
+    line = (
+        f"{refreshes} refresh request(s); {figures['failed']}/{len(after)} calls failed; slowest call "
+        f"{figures['slowest_after_s']} s after the expiry vs {figures['slowest_normal_s']} s before"
+    )
     return line, figures
 
 
 async def backpressure(bin_dir: Path, tmp: Path, calls: int = 5000, clients: int = 20) -> tuple[str, dict[str, Any]]:
     """5,000 concurrent distinct calls into one front, from 20 MCP sessions."""
     with FakeTidal(OPTIONS) as emu:
-        stack = _stack(bin_dir, tmp, emu, TIDAL_MCP_RATE_LIMIT="1000", TIDAL_MCP_RATE_BURST="1000",
-                       TIDAL_MCP_RATE_START="1000", TIDAL_MCP_WAIT_TIMEOUT="300").start(workers=4)
+        stack = _stack(
+            bin_dir,
+            tmp,
+            emu,
+            TIDAL_MCP_RATE_LIMIT="1000",
+            TIDAL_MCP_RATE_BURST="1000",
+            TIDAL_MCP_RATE_START="1000",
+            TIDAL_MCP_WAIT_TIMEOUT="300",
+        ).start(workers=4)
         try:
             known = stack.control.get("catalog")["track_ids"]
             ids = known + [10**9 + i for i in range(calls - len(known))]
@@ -243,11 +295,17 @@ async def backpressure(bin_dir: Path, tmp: Path, calls: int = 5000, clients: int
             stack.stop()
     not_found = [r for r in results if not r.ok and "no track with id" in r.text]
     false_errors = [r for r in results if not r.ok and r not in not_found]
-    figures = {"calls": len(results), "answered": sum(r.ok for r in results) + len(not_found),
-               "false_errors": len(false_errors), "makespan_s": round(makespan, 1),
-               "errors": sorted({r.text[:80] for r in false_errors})[:5]}
-    line = (f"{figures['answered']}/{calls} calls answered (found or not found), {len(false_errors)} false errors "
-            f"{figures['errors'][:2]}; makespan {figures['makespan_s']} s")
+    figures = {
+        "calls": len(results),
+        "answered": sum(r.ok for r in results) + len(not_found),
+        "false_errors": len(false_errors),
+        "makespan_s": round(makespan, 1),
+        "errors": sorted({r.text[:80] for r in false_errors})[:5],
+    }
+    line = (
+        f"{figures['answered']}/{calls} calls answered (found or not found), {len(false_errors)} false errors "
+        f"{figures['errors'][:2]}; makespan {figures['makespan_s']} s"
+    )
     return line, figures
 
 

@@ -94,8 +94,11 @@ class BlackBoxStack:
         for _ in range(workers):
             self.add_worker()
         self.front = Proc("front", self.command("front"), self.env, self.tmp / "logs")
-        wait_until(lambda: self.health().get("workers") == workers, 90,
-                   lambda: "the stack did not become healthy\n" + self.front.logs())
+        wait_until(
+            lambda: self.health().get("workers") == workers,
+            90,
+            lambda: "the stack did not become healthy\n" + self.front.logs(),
+        )
         return self
 
     def start_redis(self) -> None:

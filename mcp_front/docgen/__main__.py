@@ -18,8 +18,10 @@ def generate(declared: Declarations | None = None) -> str:
 
 def prune(recorded: store.Recorded, declared: Declarations) -> store.Recorded:
     """The recorded answers of what is still declared."""
-    names = {"tools": {t.name for t in declared.tools},
-             "resources": {*(str(r.uri) for r in declared.resources), *(t.uri_template for t in declared.templates)}}
+    names = {
+        "tools": {t.name for t in declared.tools},
+        "resources": {*(str(r.uri) for r in declared.resources), *(t.uri_template for t in declared.templates)},
+    }
     return {section: {k: v for k, v in entries.items() if k in names[section]} for section, entries in recorded.items()}
 
 
@@ -29,11 +31,18 @@ def check(expected: str) -> int:
     if current == expected:
         print(f"{DOC_PATH.relative_to(ROOT)} is up to date")
         return 0
-    diff = list(difflib.unified_diff(current.splitlines(), expected.splitlines(), "docs/tools.md (current)",
-                                     "docs/tools.md (generated)", lineterm="", n=1))
+    diff = list(
+        difflib.unified_diff(
+            current.splitlines(),
+            expected.splitlines(),
+            "docs/tools.md (current)",
+            "docs/tools.md (generated)",
+            lineterm="",
+            n=1,
+        )
+    )
     changed = sum(1 for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---"))
-    print(f"{DOC_PATH.relative_to(ROOT)} is out of date ({changed} lines differ); run `{GENERATE}`",
-          file=sys.stderr)
+    print(f"{DOC_PATH.relative_to(ROOT)} is out of date ({changed} lines differ); run `{GENERATE}`", file=sys.stderr)
     print("\n".join(diff[:60]) + ("\n..." if len(diff) > 60 else ""), file=sys.stderr)
     return 1
 
@@ -41,8 +50,11 @@ def check(expected: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mcp_front.docgen", description=__doc__)
     parser.add_argument("--check", action="store_true", help="exit 1 when docs/tools.md is out of date")
-    parser.add_argument("--record", action="store_true",
-                        help="record the example answers against the emulator (starts Redis, workers, a front)")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="record the example answers against the emulator (starts Redis, workers, a front)",
+    )
     parser.add_argument("--only", help="with --record: comma-separated tool names (or resource URIs / templates)")
     options = parser.parse_args(argv)
     if options.only and not options.record:

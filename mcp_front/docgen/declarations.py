@@ -94,8 +94,11 @@ async def collect() -> Declarations:
         areas=areas,
         area_of=area_of,
         hidden_read_only=frozenset(tool.name for tool in tools) - offered_read_only,
-        prompt_messages={p.name: await _messages(full, p.name, examples.PROMPTS[p.name])
-                         for p in prompts if p.name in examples.PROMPTS},
+        prompt_messages={
+            p.name: await _messages(full, p.name, examples.PROMPTS[p.name])
+            for p in prompts
+            if p.name in examples.PROMPTS
+        },
     )
 
 

@@ -82,8 +82,13 @@ TOOLS: dict[str, dict[str, Any]] = {
     "tidal_get_genre_items": {"path": GENRE_PATH, "kind": "albums", "limit": 3},
     "tidal_get_mood_playlists": {"path": MOOD_PATH, "limit": 3},
     # recommendations
-    "tidal_recommend_tracks": {"seed_track_ids": [EXAMPLE_TRACK_ID], "seed_artist_ids": [EXAMPLE_ARTIST_ID],
-                               "year_from": 2000, "max_per_artist": 2, "limit": 3},
+    "tidal_recommend_tracks": {
+        "seed_track_ids": [EXAMPLE_TRACK_ID],
+        "seed_artist_ids": [EXAMPLE_ARTIST_ID],
+        "year_from": 2000,
+        "max_per_artist": 2,
+        "limit": 3,
+    },
     # users
     "tidal_get_user": {"user_id": OTHER_USER_ID},
     "tidal_get_user_playlists": {"user_id": OTHER_USER_ID, "limit": 2},
@@ -112,19 +117,28 @@ TOOLS: dict[str, dict[str, Any]] = {
     "tidal_get_playlist": {"playlist_id": SHORT_PLAYLIST, "limit": 3},
     "tidal_list_playlists": {"relation": "own", "limit": 3},
     "tidal_list_snapshots": {"playlist_id": SHORT_PLAYLIST},
-    "tidal_create_playlist": {"title": "Road trip", "description": "Songs for the motorway",
-                              "track_ids": [EXAMPLE_TRACK_ID, SECOND_TRACK_ID]},
+    "tidal_create_playlist": {
+        "title": "Road trip",
+        "description": "Songs for the motorway",
+        "track_ids": [EXAMPLE_TRACK_ID, SECOND_TRACK_ID],
+    },
     "tidal_copy_playlist": {"playlist_id": SHORT_PLAYLIST, "title": "Copper Night, for the car"},
     "tidal_edit_playlist": {"playlist_id": SHORT_PLAYLIST, "title": "Copper Night", "dry_run": True},
     "tidal_set_playlist_visibility": {"playlist_id": SHORT_PLAYLIST, "public": True},
     "tidal_delete_playlists": {"playlist_ids": [SHORT_PLAYLIST], "dry_run": True},
-    "tidal_add_tracks": {"playlist_id": EXAMPLE_PLAYLIST_UUID, "track_ids": [EXAMPLE_TRACK_ID, SECOND_TRACK_ID],
-                         "dry_run": True},
+    "tidal_add_tracks": {
+        "playlist_id": EXAMPLE_PLAYLIST_UUID,
+        "track_ids": [EXAMPLE_TRACK_ID, SECOND_TRACK_ID],
+        "dry_run": True,
+    },
     "tidal_remove_tracks": {"playlist_id": SHORT_PLAYLIST, "indices": [0, 2], "dry_run": True},
     "tidal_move_tracks": {"playlist_id": SHORT_PLAYLIST, "indices": [5], "to_index": 0, "dry_run": True},
     "tidal_clear_playlist": {"playlist_id": SHORT_PLAYLIST, "dry_run": True},
-    "tidal_merge_playlists": {"source_playlist_id": SHORT_PLAYLIST, "target_playlist_id": LONG_PLAYLIST,
-                              "dry_run": True},
+    "tidal_merge_playlists": {
+        "source_playlist_id": SHORT_PLAYLIST,
+        "target_playlist_id": LONG_PLAYLIST,
+        "dry_run": True,
+    },
     "tidal_restore_playlist": {"snapshot_id": SNAPSHOT_ID, "dry_run": True},
     # folders
     "tidal_list_folders": {},
@@ -148,11 +162,15 @@ _A_SNAPSHOT = Step("tidal_remove_tracks", {"playlist_id": SHORT_PLAYLIST, "indic
 STEPS: dict[str, tuple[Step, ...]] = {
     "tidal_get_job": (_A_JOB,),
     "tidal_cancel_job": (_A_JOB,),
-    "tidal_list_jobs": (Step("tidal_get_tracks", _A_BATCH),
-                        Step("tidal_get_albums", {"album_ids": [EXAMPLE_ALBUM_ID]})),
+    "tidal_list_jobs": (
+        Step("tidal_get_tracks", _A_BATCH),
+        Step("tidal_get_albums", {"album_ids": [EXAMPLE_ALBUM_ID]}),
+    ),
     "tidal_list_snapshots": (_A_SNAPSHOT,),
-    "tidal_restore_playlist": (_A_SNAPSHOT, Step("tidal_list_snapshots", {"playlist_id": SHORT_PLAYLIST},
-                                                 keep={"snapshot_id": "snapshots.0.id"})),
+    "tidal_restore_playlist": (
+        _A_SNAPSHOT,
+        Step("tidal_list_snapshots", {"playlist_id": SHORT_PLAYLIST}, keep={"snapshot_id": "snapshots.0.id"}),
+    ),
 }
 
 #: Resources and templates (by URI or URI template) -> the URI read as the example.

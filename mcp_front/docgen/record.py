@@ -76,8 +76,10 @@ async def record_tool(session: Session, name: str) -> dict[str, Any]:
             arguments[argument] = _at(answer, path)
             placeholders.shown[str(arguments[argument])] = str(shown[argument])
     answer = await _call(session.client, name, arguments)
-    return {"arguments": shown, "answer": stabilize(answer, placeholders=placeholders, called_at=called_at,
-                                                    emulator_url=session.emulator_url)}
+    return {
+        "arguments": shown,
+        "answer": stabilize(answer, placeholders=placeholders, called_at=called_at, emulator_url=session.emulator_url),
+    }
 
 
 async def record_resource(session: Session, key: str) -> dict[str, Any]:
@@ -87,9 +89,15 @@ async def record_resource(session: Session, key: str) -> dict[str, Any]:
     result = await session.client.read_resource(uri)
     texts = [getattr(content, "text", None) for content in result.contents]
     answer = [json.loads(text) if text else None for text in texts]
-    return {"uri": uri, "answer": stabilize(answer[0] if len(answer) == 1 else answer,
-                                            placeholders=Placeholders(session.known_uuids),
-                                            called_at=called_at, emulator_url=session.emulator_url)}
+    return {
+        "uri": uri,
+        "answer": stabilize(
+            answer[0] if len(answer) == 1 else answer,
+            placeholders=Placeholders(session.known_uuids),
+            called_at=called_at,
+            emulator_url=session.emulator_url,
+        ),
+    }
 
 
 async def _record_all(session: Session, chosen: dict[str, list[str]], into: Recorded) -> None:
@@ -108,16 +116,21 @@ def choose(declared: Declarations, only: Iterable[str] | None) -> dict[str, list
     """The declared names to record with an example (all of them, or those in ``only``)."""
     names = {
         "tools": [t.name for t in declared.tools if t.name in examples.TOOLS],
-        "resources": [k for k in [*(str(r.uri) for r in declared.resources),
-                                  *(t.uri_template for t in declared.templates)] if k in examples.RESOURCES],
+        "resources": [
+            k
+            for k in [*(str(r.uri) for r in declared.resources), *(t.uri_template for t in declared.templates)]
+            if k in examples.RESOURCES
+        ],
     }
     if only is None:
         return names
     wanted = set(only)
     unknown = wanted - {name for section in names.values() for name in section}
     if unknown:
-        raise RecordingError(f"no tool or resource with an example is called {', '.join(sorted(unknown))} "
-                             "(add it to mcp_front/docgen/examples.py first)")
+        raise RecordingError(
+            f"no tool or resource with an example is called {', '.join(sorted(unknown))} "
+            "(add it to mcp_front/docgen/examples.py first)"
+        )
     return {section: [n for n in section_names if n in wanted] for section, section_names in names.items()}
 
 
@@ -131,8 +144,10 @@ def record(declared: Declarations, recorded: Recorded, only: Iterable[str] | Non
     for noisy in ("httpx", "httpx2", "mcp"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="tidal-docgen-") as tmp, \
-            shared_stack(Path(tmp), workers=2, front=True, **STACK_ENV) as stack:
+    with (
+        tempfile.TemporaryDirectory(prefix="tidal-docgen-") as tmp,
+        shared_stack(Path(tmp), workers=2, front=True, **STACK_ENV) as stack,
+    ):
         catalog = stack.control.get("catalog")
         known = [*catalog["playlist_uuids"], *catalog["user_playlist_uuids"], *catalog["folder_ids"]]
         print(f"stack ready in {time.monotonic() - started:.1f} s", flush=True)

@@ -104,11 +104,13 @@ def _answer(recorded: dict[str, Any] | None, method: str, call: dict[str, Any], 
 
 def tool_section(tool: types.Tool, hidden: bool, recorded: Recorded, examples: dict[str, Any]) -> str:
     """One tool: title, description, hints, argument table, example call and answer."""
-    parts = [f"#### `{tool.name}`\n", f"**{tool.title or tool.name}**. {_hints(tool, hidden)}\n",
-             inspect.cleandoc(tool.description or "") + "\n"]
+    parts = [
+        f"#### `{tool.name}`\n",
+        f"**{tool.title or tool.name}**. {_hints(tool, hidden)}\n",
+        inspect.cleandoc(tool.description or "") + "\n",
+    ]
     rows = [_argument_row(arg) for arg in arguments(tool.input_schema)]
-    parts.append(_table(["argument", "type", "required", "bounds", "description"], rows) if rows
-                 else "No arguments.\n")
+    parts.append(_table(["argument", "type", "required", "bounds", "description"], rows) if rows else "No arguments.\n")
     entry = recorded["tools"].get(tool.name)
     args = entry["arguments"] if entry else examples.get(tool.name, {})
     missing = "record it" if tool.name in examples else "add an example to mcp_front/docgen/examples.py"
@@ -116,8 +118,9 @@ def tool_section(tool: types.Tool, hidden: bool, recorded: Recorded, examples: d
     return "\n".join(parts)
 
 
-def _resource_section(key: str, title: str | None, description: str | None, mime: str | None,
-                      recorded: Recorded, example_uri: str | None) -> str:
+def _resource_section(
+    key: str, title: str | None, description: str | None, mime: str | None, recorded: Recorded, example_uri: str | None
+) -> str:
     parts = [f"### `{key}`\n", f"**{title or key}**" + (f" ({mime})" if mime else "") + ".\n"]
     if description:
         parts.append(inspect.cleandoc(description) + "\n")
@@ -136,29 +139,35 @@ def prompt_section(prompt: types.Prompt, messages: list[dict[str, str]] | None, 
     parts = [f"### `{prompt.name}`\n", f"**{prompt.title or prompt.name}**.\n"]
     if prompt.description:
         parts.append(inspect.cleandoc(prompt.description) + "\n")
-    rows = [[f"`{a.name}`", "required" if a.required else "optional", a.description or ""]
-            for a in prompt.arguments or []]
+    rows = [
+        [f"`{a.name}`", "required" if a.required else "optional", a.description or ""] for a in prompt.arguments or []
+    ]
     parts.append(_table(["argument", "required", "description"], rows) if rows else "No arguments.\n")
     if messages is None:
         parts.append(f"*No example yet: add its arguments to mcp_front/docgen/examples.py, then run `{GENERATE}`.*\n")
         return "\n".join(parts)
     call = {"name": prompt.name, "arguments": examples[prompt.name]}
     shown = "\n".join(f"**{m['role']}**\n\n```text\n{m['text']}\n```\n" for m in messages)
-    parts.append(f"Example `prompts/get`:\n\n{_json(call)}\n<details><summary>Messages</summary>\n\n{shown}\n"
-                 "</details>\n")
+    parts.append(
+        f"Example `prompts/get`:\n\n{_json(call)}\n<details><summary>Messages</summary>\n\n{shown}\n</details>\n"
+    )
     return "\n".join(parts)
 
 
 def _contents(declared: Declarations) -> str:
     tools = declared.tools_by_area()
-    lines = ["## Contents\n",
-             f"* [Tools](#tools) ({len(declared.tools)}; {len(declared.hidden_read_only)} hidden in read-only mode)"]
+    lines = [
+        "## Contents\n",
+        f"* [Tools](#tools) ({len(declared.tools)}; {len(declared.hidden_read_only)} hidden in read-only mode)",
+    ]
     for area, members in tools:
         links = ", ".join(f"[`{t.name}`](#{slug(t.name)})" for t in members)
         lines.append(f"  * [{area.name.capitalize()}](#{slug(area.name)}) ({len(members)}): {links}")
-    for title, names in (("Resources", [str(r.uri) for r in declared.resources]),
-                         ("Resource templates", [t.uri_template for t in declared.templates]),
-                         ("Prompts", [p.name for p in declared.prompts])):
+    for title, names in (
+        ("Resources", [str(r.uri) for r in declared.resources]),
+        ("Resource templates", [t.uri_template for t in declared.templates]),
+        ("Prompts", [p.name for p in declared.prompts]),
+    ):
         links = ", ".join(f"[`{name}`](#{slug(name)})" for name in names)
         lines.append(f"* [{title}](#{slug(title)}) ({len(names)})" + (f": {links}" if links else ""))
     return "\n".join(lines) + "\n"
@@ -173,11 +182,17 @@ def render(declared: Declarations, recorded: Recorded, examples: Any) -> str:
             out.append(area.summary + "\n")
         out += [tool_section(t, t.name in declared.hidden_read_only, recorded, examples.TOOLS) for t in members]
     out.append("## Resources\n")
-    out += [_resource_section(str(r.uri), r.title, r.description, r.mime_type, recorded,
-                              examples.RESOURCES.get(str(r.uri))) for r in declared.resources]
+    out += [
+        _resource_section(str(r.uri), r.title, r.description, r.mime_type, recorded, examples.RESOURCES.get(str(r.uri)))
+        for r in declared.resources
+    ]
     out.append("## Resource templates\n")
-    out += [_resource_section(t.uri_template, t.title, t.description, t.mime_type, recorded,
-                              examples.RESOURCES.get(t.uri_template)) for t in declared.templates]
+    out += [
+        _resource_section(
+            t.uri_template, t.title, t.description, t.mime_type, recorded, examples.RESOURCES.get(t.uri_template)
+        )
+        for t in declared.templates
+    ]
     out.append("## Prompts\n")
     out += [prompt_section(p, declared.prompt_messages.get(p.name), examples.PROMPTS) for p in declared.prompts]
     return "\n".join(out).rstrip("\n") + "\n"

@@ -24,8 +24,10 @@ class Argument:
 def _resolve(schema: Schema, root: Schema) -> Schema:
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        return {**root.get("$defs", {}).get(ref.rsplit("/", 1)[-1], {}), **{k: v for k, v in schema.items()
-                                                                              if k != "$ref"}}
+        return {
+            **root.get("$defs", {}).get(ref.rsplit("/", 1)[-1], {}),
+            **{k: v for k, v in schema.items() if k != "$ref"},
+        }
     return schema
 
 
@@ -82,10 +84,12 @@ def constraints_of(schema: Schema, root: Schema) -> list[str]:
             found.append("one of " + ", ".join(_code(v) for v in option["enum"]))
         if "const" in option:
             found.append(f"always {_code(option['const'])}")
-        for text in (_bounds(option.get("minimum"), option.get("maximum")),
-                     _bounds(option.get("exclusiveMinimum"), option.get("exclusiveMaximum"), " (exclusive)"),
-                     _bounds(option.get("minLength"), option.get("maxLength"), " characters"),
-                     _bounds(option.get("minItems"), option.get("maxItems"), " items")):
+        for text in (
+            _bounds(option.get("minimum"), option.get("maximum")),
+            _bounds(option.get("exclusiveMinimum"), option.get("exclusiveMaximum"), " (exclusive)"),
+            _bounds(option.get("minLength"), option.get("maxLength"), " characters"),
+            _bounds(option.get("minItems"), option.get("maxItems"), " items"),
+        ):
             if text:
                 found.append(text)
         if "pattern" in option:
@@ -112,6 +116,14 @@ def arguments(input_schema: Schema) -> list[Argument]:
     rows = []
     for name, prop in input_schema.get("properties", {}).items():
         default = None if name in required or "default" not in prop else _code(prop["default"])
-        rows.append(Argument(name, type_of(prop, input_schema), name in required, default,
-                             constraints_of(prop, input_schema), _description(prop, input_schema)))
+        rows.append(
+            Argument(
+                name,
+                type_of(prop, input_schema),
+                name in required,
+                default,
+                constraints_of(prop, input_schema),
+                _description(prop, input_schema),
+            )
+        )
     return rows

@@ -14,8 +14,10 @@ from typing import Any
 from mcp_front.docgen import RECORDED_PATH
 
 SECTIONS = ("tools", "resources")
-ABOUT = ("Example answers recorded by `python -m mcp_front.docgen --record` against the TIDAL emulator "
-         "(seed 42), shortened and with recording-time values replaced by placeholders. Generated; do not edit.")
+ABOUT = (
+    "Example answers recorded by `python -m mcp_front.docgen --record` against the TIDAL emulator "
+    "(seed 42), shortened and with recording-time values replaced by placeholders. Generated; do not edit."
+)
 
 Recorded = dict[str, dict[str, dict[str, Any]]]
 

@@ -29,8 +29,24 @@ from mcp_front.tools import (
     users,
 )
 
-AREAS = (search, tracks, albums, artists, mixes, discovery, recommend, users, streams, batch, jobs, exports, playlists,
-         folders, favorites, auth)
+AREAS = (
+    search,
+    tracks,
+    albums,
+    artists,
+    mixes,
+    discovery,
+    recommend,
+    users,
+    streams,
+    batch,
+    jobs,
+    exports,
+    playlists,
+    folders,
+    favorites,
+    auth,
+)
 WRITING_AREAS = (playlists, folders, favorites)
 
 

@@ -39,13 +39,15 @@ MAX_VALUES = 1000
 PAGE = 200
 
 Barcode = Annotated[str, Field(pattern=r"^[0-9]{8,14}$", description="A UPC or EAN barcode, 8-14 digits")]
-PageSize = Annotated[int, Field(strict=True, ge=1, le=1000, description="Items of the result in this answer; "
-                                                                         "the rest via tidal_get_job")]
+PageSize = Annotated[
+    int, Field(strict=True, ge=1, le=1000, description="Items of the result in this answer; the rest via tidal_get_job")
+]
 
 
 def _values(what: str) -> Any:
-    return Field(min_length=1, max_length=MAX_VALUES,
-                 description=f"{what} (1 to {MAX_VALUES}; repeats are answered once)")
+    return Field(
+        min_length=1, max_length=MAX_VALUES, description=f"{what} (1 to {MAX_VALUES}; repeats are answered once)"
+    )
 
 
 TrackIds = Annotated[list[TrackId], _values("Track ids")]
@@ -54,8 +56,9 @@ ArtistIds = Annotated[list[ArtistId], _values("Artist ids")]
 Isrcs = Annotated[list[Isrc], _values("ISRCs")]
 Barcodes = Annotated[list[Barcode], _values("Barcodes")]
 Line = Annotated[str, Field(min_length=1, max_length=300, description='e.g. "Daft Punk - Get Lucky"')]
-Lines = Annotated[list[Line], Field(min_length=1, max_length=500,
-                                    description="Song lines (1 to 500; repeats are answered once)")]
+Lines = Annotated[
+    list[Line], Field(min_length=1, max_length=500, description="Song lines (1 to 500; repeats are answered once)")
+]
 
 
 def caller(ctx: Context) -> str:
@@ -115,8 +118,9 @@ def register(mcp: MCPServer) -> None:
         return IsrcBatchAnswer.model_validate(await run_batch(ctx, ISRCS, codes, limit))
 
     @mcp.tool(name="tidal_find_albums_by_barcode", title="Find albums by barcode", annotations=READ_ONLY)
-    async def tidal_find_albums_by_barcode(barcodes: Barcodes, ctx: Context,
-                                           limit: PageSize = PAGE) -> BarcodeBatchAnswer:
+    async def tidal_find_albums_by_barcode(
+        barcodes: Barcodes, ctx: Context, limit: PageSize = PAGE
+    ) -> BarcodeBatchAnswer:
         """Find the TIDAL albums of up to 1,000 UPC/EAN barcodes."""
         if len(set(barcodes)) == 0:
             raise ToolError("Give at least one barcode.")

@@ -27,19 +27,23 @@ READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempot
 
 def changes(*, destructive: bool, idempotent: bool) -> ToolAnnotations:
     """Annotations of a tool that changes the account (hidden when TIDAL_MCP_READ_ONLY is set)."""
-    return ToolAnnotations(read_only_hint=False, destructive_hint=destructive, idempotent_hint=idempotent,
-                           open_world_hint=True)
+    return ToolAnnotations(
+        read_only_hint=False, destructive_hint=destructive, idempotent_hint=idempotent, open_world_hint=True
+    )
+
 
 # strict: JSON true, 1.5 or "42" are not ids or counts (pydantic would coerce them otherwise)
 TrackId = Annotated[int, Field(strict=True, ge=1, le=10**12, description=f"TIDAL track id, e.g. {EXAMPLE_TRACK_ID}")]
 AlbumId = Annotated[int, Field(strict=True, ge=1, le=10**12, description=f"TIDAL album id, e.g. {EXAMPLE_ALBUM_ID}")]
-ArtistId = Annotated[int, Field(strict=True, ge=1, le=10**12,
-                                description=f"TIDAL artist id, e.g. {EXAMPLE_ARTIST_ID}")]
+ArtistId = Annotated[int, Field(strict=True, ge=1, le=10**12, description=f"TIDAL artist id, e.g. {EXAMPLE_ARTIST_ID}")]
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-FolderId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
-                                description="A folder id from tidal_list_folders")]
-Isrc = Annotated[str, Field(pattern=r"^[A-Za-z]{2}[A-Za-z0-9]{3}[0-9]{7}$",
-                            description="An ISRC, 12 characters, e.g. USWB11506516")]
+FolderId = Annotated[
+    str,
+    Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="A folder id from tidal_list_folders"),
+]
+Isrc = Annotated[
+    str, Field(pattern=r"^[A-Za-z]{2}[A-Za-z0-9]{3}[0-9]{7}$", description="An ISRC, 12 characters, e.g. USWB11506516")
+]
 Title = Annotated[str, Field(min_length=1, max_length=200, description="A title")]
 Description = Annotated[str, Field(max_length=2000, description="A description (may be empty)")]
 DryRun = Annotated[bool, Field(strict=True, description="Only report the exact change, without making it")]
@@ -96,14 +100,18 @@ async def call_op(
     return answer.data
 
 
-
-
 def page_of(items: list[Any], offset: int, limit: int) -> dict[str, Any]:
     """One page of a complete list: the items and ``total``/``offset``/``limit``/``has_more``/``next_offset``."""
-    chosen = items[offset:offset + limit]
+    chosen = items[offset : offset + limit]
     more = offset + len(chosen) < len(items)
-    return {"total": len(items), "offset": offset, "limit": limit, "has_more": more,
-            "next_offset": offset + len(chosen) if more else None, "items": chosen}
+    return {
+        "total": len(items),
+        "offset": offset,
+        "limit": limit,
+        "has_more": more,
+        "next_offset": offset + len(chosen) if more else None,
+        "items": chosen,
+    }
 
 
 async def paged(ctx: Context, tool: str, op: str, args: dict[str, Any], offset: int, limit: int) -> dict[str, Any]:

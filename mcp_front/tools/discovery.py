@@ -12,37 +12,62 @@ from pydantic import Field
 from mcp_front.tools.common import READ_ONLY, Offset, PageLimit, call_op, freshness, page_of
 from shared.models import DiscoveryPage, GenrePage
 
-PageName = Annotated[Literal["home", "explore", "for_you", "hires", "videos", "my_mixes", "genres", "local_genres",
-                             "moods"],
-                     Field(description="home, explore, for_you (personal picks), hires (Hi-Res), videos, "
-                                       "my_mixes (the user's daily and personal mixes), genres, local_genres, moods")]
-PagePath = Annotated[str, Field(max_length=200, pattern=r"^pages/[A-Za-z0-9_/-]+(\?[A-Za-z]+=[A-Za-z0-9_-]+)?$",
-                                description="A page's API path: the id of a row of kind page, a value of `more`, "
-                                            "or e.g. pages/artist?artistId=3042905")]
-Path = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_&.-]+$",
-                            description="A path from tidal_list_genres / tidal_list_moods, e.g. Pop")]
+PageName = Annotated[
+    Literal["home", "explore", "for_you", "hires", "videos", "my_mixes", "genres", "local_genres", "moods"],
+    Field(
+        description="home, explore, for_you (personal picks), hires (Hi-Res), videos, "
+        "my_mixes (the user's daily and personal mixes), genres, local_genres, moods"
+    ),
+]
+PagePath = Annotated[
+    str,
+    Field(
+        max_length=200,
+        pattern=r"^pages/[A-Za-z0-9_/-]+(\?[A-Za-z]+=[A-Za-z0-9_-]+)?$",
+        description="A page's API path: the id of a row of kind page, a value of `more`, "
+        "or e.g. pages/artist?artistId=3042905",
+    ),
+]
+Path = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_&.-]+$",
+        description="A path from tidal_list_genres / tidal_list_moods, e.g. Pop",
+    ),
+]
 
 
 def register(mcp: MCPServer) -> None:
     """Declare this area's tools on ``mcp``."""
 
-    async def rows(ctx: Context, tool: str, op: str, args: dict, offset: int, limit: int,
-                   module: str | None = None) -> DiscoveryPage:
+    async def rows(
+        ctx: Context, tool: str, op: str, args: dict, offset: int, limit: int, module: str | None = None
+    ) -> DiscoveryPage:
         data = await call_op(ctx, tool, op, args)
         modules = list(dict.fromkeys(row["module"] for row in data["items"]))
         chosen = [row for row in data["items"] if module is None or row["module"].lower() == module.lower()]
         if module is not None and not chosen:
             raise ToolError(f"This page has no row titled {module!r}; its rows are: {', '.join(modules) or 'none'}.")
-        return DiscoveryPage.model_validate({"page": data["page"], "title": data["title"], "modules": modules,
-                                             "more": data.get("more") or {}, **page_of(chosen, offset, limit),
-                                             **freshness(data)})
+        return DiscoveryPage.model_validate(
+            {
+                "page": data["page"],
+                "title": data["title"],
+                "modules": modules,
+                "more": data.get("more") or {},
+                **page_of(chosen, offset, limit),
+                **freshness(data),
+            }
+        )
 
     @mcp.tool(name="tidal_get_page", title="Browse a TIDAL page", annotations=READ_ONLY)
     async def tidal_get_page(
         page: PageName,
         ctx: Context,
-        module: Annotated[str | None, Field(max_length=200, description="Only the items of this row (a title from "
-                                                                          "`modules`)")] = None,
+        module: Annotated[
+            str | None, Field(max_length=200, description="Only the items of this row (a title from `modules`)")
+        ] = None,
         offset: Offset = 0,
         limit: PageLimit = 50,
     ) -> DiscoveryPage:
@@ -79,19 +104,28 @@ def register(mcp: MCPServer) -> None:
     async def tidal_get_genre_items(
         path: Path,
         ctx: Context,
-        kind: Annotated[Literal["tracks", "albums", "artists", "playlists", "videos"],
-                        Field(description="What to list")] = "playlists",
+        kind: Annotated[
+            Literal["tracks", "albums", "artists", "playlists", "videos"], Field(description="What to list")
+        ] = "playlists",
         offset: Offset = 0,
         limit: PageLimit = 50,
     ) -> DiscoveryPage:
         """A genre's playlists, tracks, albums, artists or videos, most popular first (up to 500),
         e.g. path="Pop", kind="albums"."""
-        return await rows(ctx, "tidal_get_genre_items", "genre.items", {"of": "genres", "path": path, "kind": kind},
-                          offset, limit)
+        return await rows(
+            ctx, "tidal_get_genre_items", "genre.items", {"of": "genres", "path": path, "kind": kind}, offset, limit
+        )
 
     @mcp.tool(name="tidal_get_mood_playlists", title="Browse a mood", annotations=READ_ONLY)
-    async def tidal_get_mood_playlists(path: Path, ctx: Context, offset: Offset = 0,
-                                       limit: PageLimit = 50) -> DiscoveryPage:
+    async def tidal_get_mood_playlists(
+        path: Path, ctx: Context, offset: Offset = 0, limit: PageLimit = 50
+    ) -> DiscoveryPage:
         """The playlists TIDAL lists for a mood or activity (a path from tidal_list_moods)."""
-        return await rows(ctx, "tidal_get_mood_playlists", "genre.items",
-                          {"of": "moods", "path": path, "kind": "playlists"}, offset, limit)
+        return await rows(
+            ctx,
+            "tidal_get_mood_playlists",
+            "genre.items",
+            {"of": "moods", "path": path, "kind": "playlists"},
+            offset,
+            limit,
+        )

@@ -17,9 +17,15 @@ from mcp_front.tools.common import READ_ONLY, call_op
 from shared.catalog.batch import EXPORT
 from shared.models import FAVORITE_KINDS, ExportAnswer, Library
 
-PartsPerPage = Annotated[int, Field(strict=True, ge=1, le=200, description="Parts in this answer (a playlist "
-                                                                           "part holds every track); the rest "
-                                                                           "via tidal_get_job")]
+PartsPerPage = Annotated[
+    int,
+    Field(
+        strict=True,
+        ge=1,
+        le=200,
+        description="Parts in this answer (a playlist part holds every track); the rest via tidal_get_job",
+    ),
+]
 
 
 def register(mcp: MCPServer) -> None:
@@ -31,6 +37,9 @@ def register(mcp: MCPServer) -> None:
         (tracks, albums, artists, playlists, videos, mixes), and every playlist with every track, each
         also as M3U and CSV. Usually answers with a job_id: poll tidal_get_job, page by page."""
         library = Library.model_validate(await call_op(ctx, "tidal_export_library", "playlists.library", {}))
-        parts = ["library", *(f"favorites:{kind}" for kind in FAVORITE_KINDS),
-                 *(f"playlist:{p.uuid}" for p in library.playlists)]
+        parts = [
+            "library",
+            *(f"favorites:{kind}" for kind in FAVORITE_KINDS),
+            *(f"playlist:{p.uuid}" for p in library.playlists),
+        ]
         return ExportAnswer.model_validate(await run_batch(ctx, EXPORT, parts, limit))

@@ -33,36 +33,46 @@ def register(mcp: MCPServer, writes: bool = True) -> None:
         data = await call_op(ctx, tool, op, {k: v for k, v in args.items() if v is not None})
         return FolderChange.model_validate(data)
 
-    @mcp.tool(name="tidal_create_folder", title="Create a playlist folder",
-              annotations=changes(destructive=False, idempotent=False))
+    @mcp.tool(
+        name="tidal_create_folder",
+        title="Create a playlist folder",
+        annotations=changes(destructive=False, idempotent=False),
+    )
     async def tidal_create_folder(
         name: FolderName,
         ctx: Context,
-        parent_id: Annotated[FolderId | None, Field(description="Create it inside this folder (default: top)")]
-        = None,
-        playlist_ids: Annotated[list[PlaylistId], Field(max_length=100, description="Playlists to move into it")]
-        = [],  # noqa: B006 - pydantic copies defaults
+        parent_id: Annotated[FolderId | None, Field(description="Create it inside this folder (default: top)")] = None,
+        playlist_ids: Annotated[list[PlaylistId], Field(max_length=100, description="Playlists to move into it")] = [],  # noqa: B006 - pydantic copies defaults
     ) -> FolderChange:
         """Create a folder, optionally moving playlists of the library into it."""
         args = {"name": name, "parent_id": parent_id, "playlist_ids": [p.lower() for p in playlist_ids] or None}
         return await write(ctx, "tidal_create_folder", "folder.create", args)
 
-    @mcp.tool(name="tidal_rename_folder", title="Rename a playlist folder",
-              annotations=changes(destructive=False, idempotent=True))
+    @mcp.tool(
+        name="tidal_rename_folder",
+        title="Rename a playlist folder",
+        annotations=changes(destructive=False, idempotent=True),
+    )
     async def tidal_rename_folder(folder_id: FolderId, name: FolderName, ctx: Context) -> FolderChange:
         """Give a folder a new name."""
         return await write(ctx, "tidal_rename_folder", "folder.rename", {"folder_id": folder_id, "name": name})
 
-    @mcp.tool(name="tidal_delete_folder", title="Delete a playlist folder",
-              annotations=changes(destructive=True, idempotent=True))
+    @mcp.tool(
+        name="tidal_delete_folder",
+        title="Delete a playlist folder",
+        annotations=changes(destructive=True, idempotent=True),
+    )
     async def tidal_delete_folder(folder_id: FolderId, ctx: Context, dry_run: DryRun = False) -> FolderChange:
         """Delete a folder with its sub-folders. As in TIDAL, the user's own playlists inside are deleted
         (each snapshotted first: tidal_restore_playlist) and favorited ones leave the library. Move
         playlists out first (tidal_move_playlists) to keep them; `dry_run` lists what would go."""
         return await write(ctx, "tidal_delete_folder", "folder.delete", {"folder_id": folder_id, "dry_run": dry_run})
 
-    @mcp.tool(name="tidal_move_playlists", title="Move playlists into a folder",
-              annotations=changes(destructive=False, idempotent=True))
+    @mcp.tool(
+        name="tidal_move_playlists",
+        title="Move playlists into a folder",
+        annotations=changes(destructive=False, idempotent=True),
+    )
     async def tidal_move_playlists(
         playlist_ids: PlaylistIds,
         ctx: Context,

@@ -30,8 +30,7 @@ def register(mcp: MCPServer) -> None:
         """A long operation's state and progress (done/total, ETA) and, once done, its result, one page
         at a time (`offset`, `limit`; the result says `next_offset`)."""
         try:
-            return JobInfo.model_validate(await front_state(ctx).batches.info(
-                job_id, caller(ctx), offset, limit))
+            return JobInfo.model_validate(await front_state(ctx).batches.info(job_id, caller(ctx), offset, limit))
         except TidalMcpError as exc:
             raise ToolError(exc.message) from None
 
@@ -39,8 +38,7 @@ def register(mcp: MCPServer) -> None:
     async def tidal_cancel_job(job_id: JobId, ctx: Context) -> JobInfo:
         """Stop a running job: parts not started are dropped; the answer says what was done."""
         try:
-            return JobInfo.model_validate(await front_state(ctx).batches.cancel(
-                job_id, caller(ctx)))
+            return JobInfo.model_validate(await front_state(ctx).batches.cancel(job_id, caller(ctx)))
         except TidalMcpError as exc:
             raise ToolError(exc.message) from None
 

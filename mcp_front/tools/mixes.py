@@ -11,8 +11,9 @@ from pydantic import Field
 from mcp_front.tools.common import READ_ONLY, Offset, PageLimit, call_op, freshness, page_of
 from shared.models import MixPage, Video
 
-MixId = Annotated[str, Field(pattern=r"^[0-9a-zA-Z]{10,64}$", description="A mix id (from a track, an artist, or "
-                                                                          "the user's mixes)")]
+MixId = Annotated[
+    str, Field(pattern=r"^[0-9a-zA-Z]{10,64}$", description="A mix id (from a track, an artist, or the user's mixes)")
+]
 VideoId = Annotated[int, Field(strict=True, ge=1, le=10**12, description="TIDAL video id")]
 
 
@@ -23,8 +24,9 @@ def register(mcp: MCPServer) -> None:
     async def tidal_get_mix(mix_id: MixId, ctx: Context, offset: Offset = 0, limit: PageLimit = 50) -> MixPage:
         """A mix's tracks in order (every page is read and cached; this hands out one) and its videos."""
         data = await call_op(ctx, "tidal_get_mix", "mix.get", {"mix_id": mix_id})
-        return MixPage.model_validate({"id": data["id"], **page_of(data["tracks"], offset, limit),
-                                       "videos": data["videos"], **freshness(data)})
+        return MixPage.model_validate(
+            {"id": data["id"], **page_of(data["tracks"], offset, limit), "videos": data["videos"], **freshness(data)}
+        )
 
     @mcp.tool(name="tidal_get_video", title="Get a video", annotations=READ_ONLY)
     async def tidal_get_video(video_id: VideoId, ctx: Context) -> Video:

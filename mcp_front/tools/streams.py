@@ -22,8 +22,10 @@ from shared.models.streams import AudioQuality, VideoQuality
 
 MAX_STREAMS = 500
 VideoId = Annotated[int, Field(strict=True, ge=1, le=10**12, description="TIDAL video id")]
-Quality = Annotated[AudioQuality | None, Field(description="LOW, HIGH, LOSSLESS or HI_RES_LOSSLESS; omitted: the "
-                                                           "best the track and the subscription allow")]
+Quality = Annotated[
+    AudioQuality | None,
+    Field(description="LOW, HIGH, LOSSLESS or HI_RES_LOSSLESS; omitted: the best the track and the subscription allow"),
+]
 
 
 def register(mcp: MCPServer) -> None:
@@ -38,8 +40,7 @@ def register(mcp: MCPServer) -> None:
         return Stream.model_validate(await call_op(ctx, "tidal_get_stream", "stream.get", args))
 
     @mcp.tool(name="tidal_get_playback_info", title="Get playback info", annotations=READ_ONLY)
-    async def tidal_get_playback_info(track_id: TrackId, ctx: Context,
-                                      quality: Quality = None) -> PlaybackInfo:
+    async def tidal_get_playback_info(track_id: TrackId, ctx: Context, quality: Quality = None) -> PlaybackInfo:
         """What TIDAL would play for a track at a quality: the granted quality (and why, when lower),
         codec, sample rate, bit depth, DASH or direct, encryption; without any URL."""
         args = {"track_id": track_id, "quality": quality or "BEST"}
@@ -48,7 +49,8 @@ def register(mcp: MCPServer) -> None:
 
     @mcp.tool(name="tidal_get_video_stream", title="Get a playable video stream", annotations=READ_ONLY)
     async def tidal_get_video_stream(
-        video_id: VideoId, ctx: Context,
+        video_id: VideoId,
+        ctx: Context,
         quality: Annotated[VideoQuality, Field(description="LOW, MEDIUM or HIGH")] = "HIGH",
     ) -> VideoStream:
         """A video's HLS master playlist URL at a quality (or the best below it). Temporary: play it, do
@@ -59,8 +61,9 @@ def register(mcp: MCPServer) -> None:
     @mcp.tool(name="tidal_get_streams", title="Get playable streams of many tracks", annotations=READ_ONLY)
     async def tidal_get_streams(
         ctx: Context,
-        track_ids: Annotated[list[TrackId], Field(max_length=MAX_STREAMS,
-                                                  description=f"Up to {MAX_STREAMS} track ids")] = [],  # noqa: B006
+        track_ids: Annotated[
+            list[TrackId], Field(max_length=MAX_STREAMS, description=f"Up to {MAX_STREAMS} track ids")
+        ] = [],  # noqa: B006
         album_id: Annotated[AlbumId | None, Field(description="Every track of this album")] = None,
         playlist_id: Annotated[PlaylistId | None, Field(description="Every track of this playlist")] = None,
         quality: Quality = None,

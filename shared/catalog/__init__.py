@@ -21,8 +21,7 @@ from shared.catalog import (
 )
 from shared.catalog.operation import HOUR, MINUTE, Operation, canonical_json
 
-AREAS = (auth, tracks, albums, artists, playlists, folders, favorites, search, batch, streams, mixes,
-         users, discovery)
+AREAS = (auth, tracks, albums, artists, playlists, folders, favorites, search, batch, streams, mixes, users, discovery)
 OPERATIONS: dict[str, Operation] = {op.name: op for area in AREAS for op in area.OPERATIONS}
 
 #: Dotted paths of every job function: the only functions a worker agrees to run.

@@ -60,18 +60,37 @@ ALBUMS = BatchKind("tidal_get_albums", "albums.chunk", "album-summary", "album",
 ARTISTS = BatchKind("tidal_get_artists", "artists.chunk", "artist-summary", "artist", "artist id")
 ISRCS = BatchKind("tidal_find_tracks_by_isrc", "isrc.chunk", "isrc", None, "ISRC")
 BARCODES = BatchKind("tidal_find_albums_by_barcode", "barcode.chunk", "barcode", None, "barcode")
-MATCHES = BatchKind("tidal_match_tracks", "match.chunk", "match", None, "line", chunk_size=10,
-                    requests_per_chunk=20, hashed=True)
-EXPORT = BatchKind("tidal_export_library", "export.chunk", "export-part", None, "part", chunk_size=1,
-                   requests_per_chunk=3, item_ttl=MINUTE)  # an export is a snapshot: reuse it a minute at most
-STREAMS = BatchKind("tidal_get_streams", "streams.chunk", "stream-item", None, "track", chunk_size=5,
-                    requests_per_chunk=5, item_ttl=30 * MINUTE, volatile=True)
+MATCHES = BatchKind(
+    "tidal_match_tracks", "match.chunk", "match", None, "line", chunk_size=10, requests_per_chunk=20, hashed=True
+)
+EXPORT = BatchKind(
+    "tidal_export_library",
+    "export.chunk",
+    "export-part",
+    None,
+    "part",
+    chunk_size=1,
+    requests_per_chunk=3,
+    item_ttl=MINUTE,
+)  # an export is a snapshot: reuse it a minute at most
+STREAMS = BatchKind(
+    "tidal_get_streams",
+    "streams.chunk",
+    "stream-item",
+    None,
+    "track",
+    chunk_size=5,
+    requests_per_chunk=5,
+    item_ttl=30 * MINUTE,
+    volatile=True,
+)
 KINDS = {kind.tool: kind for kind in (TRACKS, ALBUMS, ARTISTS, ISRCS, BARCODES, MATCHES, EXPORT, STREAMS)}
 
 
 def _chunk(name: str, func: str, kind: str) -> Operation:
-    return Operation(name=name, func=_J + func, queue=BATCH_QUEUE, cache_kind=kind, cache_id=None, ttl=0,
-                     timeout=120, negative_ttl=0)
+    return Operation(
+        name=name, func=_J + func, queue=BATCH_QUEUE, cache_kind=kind, cache_id=None, ttl=0, timeout=120, negative_ttl=0
+    )
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -81,8 +100,24 @@ OPERATIONS: tuple[Operation, ...] = (
     _chunk("isrc.chunk", "isrc_chunk", "isrc"),
     _chunk("barcode.chunk", "barcode_chunk", "barcode"),
     _chunk("match.chunk", "match_chunk", "match"),
-    Operation(name="streams.chunk", func="workers.jobs.streams.streams_chunk", queue=BATCH_QUEUE,
-              cache_kind="stream-item", cache_id=None, ttl=0, timeout=120, negative_ttl=0),
-    Operation(name="export.chunk", func="workers.jobs.exports.export_chunk", queue=BATCH_QUEUE,
-              cache_kind="export-part", cache_id=None, ttl=0, timeout=300, negative_ttl=0),
+    Operation(
+        name="streams.chunk",
+        func="workers.jobs.streams.streams_chunk",
+        queue=BATCH_QUEUE,
+        cache_kind="stream-item",
+        cache_id=None,
+        ttl=0,
+        timeout=120,
+        negative_ttl=0,
+    ),
+    Operation(
+        name="export.chunk",
+        func="workers.jobs.exports.export_chunk",
+        queue=BATCH_QUEUE,
+        cache_kind="export-part",
+        cache_id=None,
+        ttl=0,
+        timeout=300,
+        negative_ttl=0,
+    ),
 )

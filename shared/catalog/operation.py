@@ -85,14 +85,24 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(canonical_json(value).encode()).hexdigest()[:32]
 
 
-def read(name: str, func: str, kind: str, cache_id: str | None, ttl: int, timeout: int = 60,
-         **extra: Any) -> Operation:
+def read(name: str, func: str, kind: str, cache_id: str | None, ttl: int, timeout: int = 60, **extra: Any) -> Operation:
     """A cached, coalesced read on the read queue (the common case)."""
-    return Operation(name=name, func=func, queue=READ_QUEUE, cache_kind=kind, cache_id=cache_id, ttl=ttl,
-                     timeout=timeout, **extra)
+    return Operation(
+        name=name, func=func, queue=READ_QUEUE, cache_kind=kind, cache_id=cache_id, ttl=ttl, timeout=timeout, **extra
+    )
 
 
 def write(name: str, func: str, kind: str, timeout: int = 300) -> Operation:
     """A write on the write queue: never cached, never coalesced, refused in read-only mode."""
-    return Operation(name=name, func=func, queue=WRITE_QUEUE, cache_kind=kind, cache_id=None, ttl=0,
-                     timeout=timeout, negative_ttl=0, coalesce=False, writes=True)
+    return Operation(
+        name=name,
+        func=func,
+        queue=WRITE_QUEUE,
+        cache_kind=kind,
+        cache_id=None,
+        ttl=0,
+        timeout=timeout,
+        negative_ttl=0,
+        coalesce=False,
+        writes=True,
+    )

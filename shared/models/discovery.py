@@ -44,8 +44,9 @@ class DiscoveryPage(_Page):
     page: str
     title: str
     modules: list[str]
-    more: dict[str, str] = Field({}, description="Row title -> path for tidal_open_page, for rows TIDAL shows "
-                                                 "only the start of")
+    more: dict[str, str] = Field(
+        {}, description="Row title -> path for tidal_open_page, for rows TIDAL shows only the start of"
+    )
     items: list[PageRow]
 
 

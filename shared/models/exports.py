@@ -18,8 +18,9 @@ class ExportPart(_Model):
     items: int = Field(description="Tracks of a playlist, favorites of a kind, playlists of the library")
     data: dict[str, Any] = Field(description="The part as JSON (a playlist with every track, a favorites list...)")
     m3u: str | None = Field(None, description="A playlist as an extended M3U (TIDAL share URLs)")
-    csv: str | None = Field(None, description="A playlist as CSV: position, track id, title, artists, album, "
-                                              "ISRC, seconds")
+    csv: str | None = Field(
+        None, description="A playlist as CSV: position, track id, title, artists, album, ISRC, seconds"
+    )
 
 
 class ExportBatch(BatchResult):

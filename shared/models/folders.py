@@ -28,8 +28,9 @@ class FolderList(Freshness):
 class FolderChange(_Model):
     """What a folder write did (or, with ``dry_run``, would do)."""
 
-    folder_id: str | None = Field(None, description="The folder created, renamed, emptied into or deleted; "
-                                                    "null for the top level")
+    folder_id: str | None = Field(
+        None, description="The folder created, renamed, emptied into or deleted; null for the top level"
+    )
     name: str | None = None
     dry_run: bool = False
     moved: list[str] = Field([], description="Playlists moved (uuids)")

@@ -85,13 +85,15 @@ class PlaylistChange(_Model):
     removed: list[TrackPlacement] = []
     moved: list[TrackPlacement] = Field([], description="Final positions of the moved tracks")
     skipped_duplicates: list[int] = Field([], description="Already in the playlist (or repeated); not added again")
-    refused: list[int] = Field([], description="TIDAL would not add these (not available in the account's "
-                                               "country, or unknown)")
+    refused: list[int] = Field(
+        [], description="TIDAL would not add these (not available in the account's country, or unknown)"
+    )
     not_found: list[str] = Field([], description="Ids or ISRCs TIDAL does not know")
     track_count_before: int
     track_count_after: int
-    snapshot_id: str | None = Field(None, description="The copy kept before a destructive change "
-                                                      "(tidal_restore_playlist brings it back)")
+    snapshot_id: str | None = Field(
+        None, description="The copy kept before a destructive change (tidal_restore_playlist brings it back)"
+    )
     message: str = ""
 
 
@@ -107,8 +109,9 @@ class PlaylistInfo(_Model):
     track_count: int = 0
     dry_run: bool = False
     change: PlaylistChange | None = Field(None, description="Tracks added (or replaced) on the way")
-    snapshot_id: str | None = Field(None, description="The copy kept of what was there before "
-                                                      "(tidal_restore_playlist brings it back)")
+    snapshot_id: str | None = Field(
+        None, description="The copy kept of what was there before (tidal_restore_playlist brings it back)"
+    )
     message: str = ""
 
 

@@ -19,8 +19,9 @@ from shared.catalog.batch import KINDS as BATCH_KINDS
 from shared.ops.progress import Progress
 
 #: Every kind of cache entry, ``tidal:<kind>:<id>``.
-CACHE_KINDS = frozenset({op.cache_kind for op in OPERATIONS.values() if op.ttl > 0}
-                        | {kind.item_kind for kind in BATCH_KINDS.values()})
+CACHE_KINDS = frozenset(
+    {op.cache_kind for op in OPERATIONS.values() if op.ttl > 0} | {kind.item_kind for kind in BATCH_KINDS.values()}
+)
 SCAN_BATCH = 1000
 
 
@@ -44,14 +45,18 @@ def stats(client: redis.Redis, progress: Progress | None = None) -> dict[str, An
         size = 0
         for start in range(0, len(keys), SCAN_BATCH):
             pipe = client.pipeline(transaction=False)
-            for key in keys[start:start + SCAN_BATCH]:
+            for key in keys[start : start + SCAN_BATCH]:
                 pipe.memory_usage(key)
             size += sum(n or 0 for n in pipe.execute())
         kinds[kind] = {"entries": len(keys), "bytes": size}
     memory = client.info("memory")
-    return {"kinds": kinds, "entries": sum(k["entries"] for k in kinds.values()),
-            "bytes": sum(k["bytes"] for k in kinds.values()), "redis_used_memory": memory.get("used_memory"),
-            "redis_maxmemory": memory.get("maxmemory")}
+    return {
+        "kinds": kinds,
+        "entries": sum(k["entries"] for k in kinds.values()),
+        "bytes": sum(k["bytes"] for k in kinds.values()),
+        "redis_used_memory": memory.get("used_memory"),
+        "redis_maxmemory": memory.get("maxmemory"),
+    }
 
 
 def drop_kind(client: redis.Redis, kind: str, progress: Progress | None = None) -> int:
@@ -62,7 +67,7 @@ def drop_kind(client: redis.Redis, kind: str, progress: Progress | None = None) 
     if progress is not None:
         progress.total = len(keys)
     for start in range(0, len(keys), SCAN_BATCH):
-        batch = keys[start:start + SCAN_BATCH]
+        batch = keys[start : start + SCAN_BATCH]
         client.delete(*batch)
         if progress is not None:
             progress.advance(len(batch))
@@ -73,8 +78,9 @@ def drop_key(client: redis.Redis, key: str) -> int:
     """Delete one entry (1 if it existed)."""
     parts = key.split(":", 2)
     if len(parts) != 3 or parts[0] != "tidal" or parts[1] not in CACHE_KINDS or not parts[2]:
-        raise CacheAdminError(f"{key!r} is not a cache key (tidal:<kind>:<id>, kinds: "
-                              f"{', '.join(sorted(CACHE_KINDS))})")
+        raise CacheAdminError(
+            f"{key!r} is not a cache key (tidal:<kind>:<id>, kinds: {', '.join(sorted(CACHE_KINDS))})"
+        )
     return int(client.delete(key))
 
 

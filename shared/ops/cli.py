@@ -89,8 +89,13 @@ def _parser() -> argparse.ArgumentParser:
     front.set_defaults(handler=cmd_front)
 
     worker = sub.add_parser("worker", help="run a worker process")
-    worker.add_argument("--pool", type=int, default=0, metavar="N",
-                        help="run an RQ WorkerPool of N workers that respawns dead ones (default: one worker)")
+    worker.add_argument(
+        "--pool",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run an RQ WorkerPool of N workers that respawns dead ones (default: one worker)",
+    )
     worker.add_argument("--burst", action="store_true", help="exit when the queues are empty")
     worker.set_defaults(handler=cmd_worker)
 
@@ -128,7 +133,8 @@ def _parser() -> argparse.ArgumentParser:
     ctl.set_defaults(handler=cmd_supervisorctl)
 
     sub.add_parser("redis", help="run the bundled Redis unless one answers at REDIS_URL").set_defaults(
-        handler=cmd_redis)
+        handler=cmd_redis
+    )
     sub.add_parser("dashboard", help="run rq-dashboard on 127.0.0.1").set_defaults(handler=cmd_dashboard)
 
     run = sub.add_parser("run", help="run the whole stack in the foreground under honcho")
@@ -136,19 +142,25 @@ def _parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=cmd_run)
 
     supervise = sub.add_parser("supervise", help="run the whole stack under supervisord (production)")
-    supervise.add_argument("--workers-only", action="store_true",  # more hosts: shared.ops.hosts
-                           help="only workers, against the first host's Redis (REDIS_URL with its password); "
-                                "docs/multi-host.md")
+    supervise.add_argument(
+        "--workers-only",
+        action="store_true",  # more hosts: shared.ops.hosts
+        help="only workers, against the first host's Redis (REDIS_URL with its password); docs/multi-host.md",
+    )
     supervise.set_defaults(handler=cmd_supervise)
 
-    demo = sub.add_parser("demo", help="run the stack against the bundled TIDAL emulator, logged in "
-                                       "(ports: TIDAL_MCP_DEMO_PORT, _DASHBOARD_PORT, _REDIS_PORT, _EMULATOR_PORT)")
+    demo = sub.add_parser(
+        "demo",
+        help="run the stack against the bundled TIDAL emulator, logged in "
+        "(ports: TIDAL_MCP_DEMO_PORT, _DASHBOARD_PORT, _REDIS_PORT, _EMULATOR_PORT)",
+    )
     demo.add_argument("--workers", type=int, default=None)
     demo.set_defaults(handler=cmd_demo)
     return parser
 
 
 # -- processes of the stack -------------------------------------------------------------------------
+
 
 def cmd_front(settings: Settings, args: argparse.Namespace) -> int:
     from mcp_front.exposure import ExposureError, check_exposure
@@ -189,8 +201,9 @@ def cmd_redis(settings: Settings, args: argparse.Namespace) -> int:
         signal.sigwait(stop_signals)
         return 0
     try:
-        return redis_server.run_bundled(settings.redis_url, settings.data_dir,
-                                        lambda text: sys.stderr.write(f"tidal-mcp redis: {text}\n"))
+        return redis_server.run_bundled(
+            settings.redis_url, settings.data_dir, lambda text: sys.stderr.write(f"tidal-mcp redis: {text}\n")
+        )
     except ValueError as exc:
         return _fail(str(exc), 1)
 
@@ -202,6 +215,7 @@ def cmd_dashboard(settings: Settings, args: argparse.Namespace) -> int:
 
 
 # -- operator commands ---------------------------------------------------------------------------
+
 
 def cmd_login(settings: Settings, args: argparse.Namespace) -> int:
     from shared.ops.login import LoginFailed, device_login
@@ -308,13 +322,17 @@ def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
             hint = ", or --all to retry every failed job" if args.action == "retry" else ""
             return _fail(f"jobs {args.action} needs a job id (from `tidal-mcp jobs`){hint}")
         result = {"show": jobs_admin.show, "retry": jobs_admin.retry, "cancel": jobs_admin.cancel}[args.action](
-            client, args.job_id)
+            client, args.job_id
+        )
     except jobs_admin.JobsAdminError as exc:
         return _fail(str(exc))
     except UNAVAILABLE_ERRORS as exc:
         return _fail(f"Redis does not answer at {redacted(settings.redis_url)} ({type(exc).__name__})", 1)
-    _say(json.dumps(result, indent=2) if args.json or args.action == "show" else
-         f"job {result['id']} is {result['state']} ({result['queue']})")
+    _say(
+        json.dumps(result, indent=2)
+        if args.json or args.action == "show"
+        else f"job {result['id']} is {result['state']} ({result['queue']})"
+    )
     return 0
 
 
@@ -326,8 +344,11 @@ def cmd_pause(settings: Settings, args: argparse.Namespace) -> int:
         record = pause(connect(settings.redis_url), args.reason)
     except UNAVAILABLE_ERRORS as exc:
         return _fail(f"Redis does not answer at {redacted(settings.redis_url)} ({type(exc).__name__})", 1)
-    _say(json.dumps({"paused": record}) if args.json else
-         f"pool paused since {record['since']} by {record['by']}; `tidal-mcp resume` lets it go on")
+    _say(
+        json.dumps({"paused": record})
+        if args.json
+        else f"pool paused since {record['since']} by {record['by']}; `tidal-mcp resume` lets it go on"
+    )
     return 0
 
 
@@ -345,6 +366,7 @@ def cmd_resume(settings: Settings, args: argparse.Namespace) -> int:
 
 # -- whole-stack launchers -----------------------------------------------------------------------
 
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     env = stack_environment(settings, args.workers)
     command = honcho_command(env)
@@ -361,8 +383,11 @@ def cmd_supervise(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_supervisorctl(settings: Settings, args: argparse.Namespace) -> int:
-    env = {**os.environ, "TIDAL_MCP_DATA_DIR": str(settings.data_dir),
-           "TIDAL_MCP_WORKERS": os.environ.get("TIDAL_MCP_WORKERS", str(settings.workers))}
+    env = {
+        **os.environ,
+        "TIDAL_MCP_DATA_DIR": str(settings.data_dir),
+        "TIDAL_MCP_WORKERS": os.environ.get("TIDAL_MCP_WORKERS", str(settings.workers)),
+    }
     command = supervisorctl_command(args.ctl_args or ["status"])
     os.execve(command[0], command, env)
 
@@ -379,4 +404,3 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
-

@@ -59,8 +59,12 @@ class Guard:
         if host not in self.hosts:
             return _refuse(start_response, "421 Misdirected Request", "Invalid Host header.")
         if not self._authorized(environ.get("HTTP_AUTHORIZATION", "")):
-            return _refuse(start_response, "401 Unauthorized", "Log in with the dashboard's credentials "
-                           "(`tidal-mcp status` shows them).", [("WWW-Authenticate", 'Basic realm="tidal-mcp"')])
+            return _refuse(
+                start_response,
+                "401 Unauthorized",
+                "Log in with the dashboard's credentials (`tidal-mcp status` shows them).",
+                [("WWW-Authenticate", 'Basic realm="tidal-mcp"')],
+            )
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "")
         if _mutating(path, method):
@@ -92,11 +96,13 @@ def _mutating(path: str, method: str) -> bool:
     return path.startswith(_MUTATING_PREFIXES) and not path.endswith(_READ_SUFFIXES)
 
 
-def _refuse(start_response: StartResponse, status: str, text: str,
-            headers: list[tuple[str, str]] | None = None) -> list[bytes]:
+def _refuse(
+    start_response: StartResponse, status: str, text: str, headers: list[tuple[str, str]] | None = None
+) -> list[bytes]:
     body = text.encode()
-    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
-                            *(headers or [])])
+    start_response(
+        status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))), *(headers or [])]
+    )
     return [body]
 
 
@@ -121,8 +127,13 @@ def run_dashboard(settings: Settings) -> int:
 
     password = dashboard_password(settings, create=True)
     assert password is not None
-    log.info("rq-dashboard on loopback", extra={"url": f"http://127.0.0.1:{settings.dashboard_port}",
-                                                "user": settings.dashboard_user,
-                                                "delete_allowed": settings.dashboard_allow_delete})
+    log.info(
+        "rq-dashboard on loopback",
+        extra={
+            "url": f"http://127.0.0.1:{settings.dashboard_port}",
+            "user": settings.dashboard_user,
+            "delete_allowed": settings.dashboard_allow_delete,
+        },
+    )
     run_simple("127.0.0.1", settings.dashboard_port, build_app(settings, password), threaded=True)
     return 0

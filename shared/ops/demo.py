@@ -95,7 +95,9 @@ def start_emulator(port: int, log: Path) -> subprocess.Popen[str]:
     with log.open("wb") as errors:
         proc = subprocess.Popen(
             [sys.executable, "-m", EMULATOR, "--port", str(port), "--auto-approve"],
-            stdout=subprocess.PIPE, stderr=errors, text=True,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
             start_new_session=True,  # Ctrl-C reaches the demo alone, which stops everything in order
         )
     assert proc.stdout is not None
@@ -105,10 +107,12 @@ def start_emulator(port: int, log: Path) -> subprocess.Popen[str]:
         proc.wait(10)
         said = [text for text in log.read_text(errors="replace").splitlines() if text.strip()]
         if any("address already in use" in text.lower() for text in said):
-            raise DemoError(f"the TIDAL emulator could not listen on port {port}; set TIDAL_MCP_DEMO_EMULATOR_PORT "
-                            "to a free port")
-        raise DemoError(f"the TIDAL emulator did not start: {said[-1] if said else 'it printed nothing'} "
-                        f"(its log: {log})")
+            raise DemoError(
+                f"the TIDAL emulator could not listen on port {port}; set TIDAL_MCP_DEMO_EMULATOR_PORT to a free port"
+            )
+        raise DemoError(
+            f"the TIDAL emulator did not start: {said[-1] if said else 'it printed nothing'} (its log: {log})"
+        )
     return proc
 
 
@@ -119,13 +123,17 @@ def run_demo(*, workers: int | None, say: Callable[[str], None]) -> int:
     env = demo_environment(workers)
     _check_ports_free(demo_ports())
     settings = Settings.from_env(env)
-    emulator = start_emulator(demo_ports()["TIDAL_MCP_DEMO_EMULATOR_PORT"],
-                              private_dir(settings.data_dir / "logs") / "emulator.log")
+    emulator = start_emulator(
+        demo_ports()["TIDAL_MCP_DEMO_EMULATOR_PORT"], private_dir(settings.data_dir / "logs") / "emulator.log"
+    )
     try:
-        say(f"TIDAL emulator: {env['TIDAL_BASE_URL']} (a seeded catalog; control API at "
-            f"{env['TIDAL_BASE_URL']}/_control/catalog)")
-        login = device_login(settings, show=lambda link: say(f"Logging in unattended via "
-                                                               f"{link.verification_uri_complete}"))
+        say(
+            f"TIDAL emulator: {env['TIDAL_BASE_URL']} (a seeded catalog; control API at "
+            f"{env['TIDAL_BASE_URL']}/_control/catalog)"
+        )
+        login = device_login(
+            settings, show=lambda link: say(f"Logging in unattended via {link.verification_uri_complete}")
+        )
         TokenStore.from_settings(settings).save(login)
         say(f"Logged in to the emulator as user {login.user_id}. Starting the stack ...")
         stack_env = stack_environment(settings, workers, base_env=env)
@@ -135,8 +143,7 @@ def run_demo(*, workers: int | None, say: Callable[[str], None]) -> int:
         emulator.wait(10)
 
 
-def _run_until_stopped(command: list[str], env: dict[str, str], settings: Settings,
-                       say: Callable[[str], None]) -> int:
+def _run_until_stopped(command: list[str], env: dict[str, str], settings: Settings, say: Callable[[str], None]) -> int:
     """Run honcho; print the help once healthy; on SIGTERM/SIGINT let honcho stop the stack in order."""
     honcho = subprocess.Popen(command, env=env, start_new_session=True)  # signals come from us, once
 
@@ -173,16 +180,22 @@ def _print_connection_help(settings: Settings, say: Callable[[str], None]) -> No
     say("")
     say(f"The demo is up. MCP endpoint (streamable HTTP): {url}")
     say(f"  MCP Inspector:  npx @modelcontextprotocol/inspector --cli {url} --method tools/list")
-    say(f"  a call:         npx @modelcontextprotocol/inspector --cli {url} --method tools/call "
-        f"--tool-name tidal_get_track --tool-arg track_id={EXAMPLE_TRACK_ID}")
+    say(
+        f"  a call:         npx @modelcontextprotocol/inspector --cli {url} --method tools/call "
+        f"--tool-name tidal_get_track --tool-arg track_id={EXAMPLE_TRACK_ID}"
+    )
     say("  Claude Desktop (HTTP): add to claude_desktop_config.json")
     say(f'    {{"mcpServers": {{"tidal": {{"command": "npx", "args": ["mcp-remote", "{url}"]}}}}}}')
     say("  Claude Desktop (stdio, same workers and cache):")
-    say(f'    {{"mcpServers": {{"tidal": {{"command": "{exe}", "args": ["front", "--stdio"], "env": '
+    say(
+        f'    {{"mcpServers": {{"tidal": {{"command": "{exe}", "args": ["front", "--stdio"], "env": '
         f'{{"TIDAL_MCP_DATA_DIR": "{settings.data_dir}", "REDIS_URL": "redis://127.0.0.1:'
-        f'{settings.redis_url.rsplit(":", 1)[-1]}"}}}}}}}}')
+        f'{settings.redis_url.rsplit(":", 1)[-1]}"}}}}}}}}'
+    )
     say(f"  example ids in the demo's catalog: track {EXAMPLE_TRACK_ID}, album {EXAMPLE_ALBUM_ID}")
-    say(f"Watch it: {exe} status --demo   (health: http://127.0.0.1:{settings.port}/health, "
-        f"rq-dashboard: http://127.0.0.1:{settings.dashboard_port})")
+    say(
+        f"Watch it: {exe} status --demo   (health: http://127.0.0.1:{settings.port}/health, "
+        f"rq-dashboard: http://127.0.0.1:{settings.dashboard_port})"
+    )
     say("Stop with Ctrl-C.")
     say("")

@@ -49,13 +49,20 @@ def _error(job: Job) -> str | None:
 
 
 def _summary(job: Job, queue: str, state: str) -> dict[str, Any]:
-    return {"id": job.id, "queue": queue, "state": state, "function": (job.func_name or "").rsplit(".", 1)[-1],
-            "enqueued_at": job.enqueued_at.isoformat() if job.enqueued_at else None,
-            "ended_at": job.ended_at.isoformat() if job.ended_at else None, "error": _error(job)}
+    return {
+        "id": job.id,
+        "queue": queue,
+        "state": state,
+        "function": (job.func_name or "").rsplit(".", 1)[-1],
+        "enqueued_at": job.enqueued_at.isoformat() if job.enqueued_at else None,
+        "ended_at": job.ended_at.isoformat() if job.ended_at else None,
+        "error": _error(job),
+    }
 
 
-def list_jobs(client: redis.Redis, queue: str | None = None, state: str | None = None,
-              limit: int = 50) -> list[dict[str, Any]]:
+def list_jobs(
+    client: redis.Redis, queue: str | None = None, state: str | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
     """Jobs per queue and state, newest registries first, at most ``limit`` per queue and state."""
     found = []
     for name in [queue] if queue else QUEUES:
@@ -79,10 +86,14 @@ def show(client: redis.Redis, job_id: str) -> dict[str, Any]:
     """One job in full: its operation's arguments, times, worker, and the end of its error."""
     job = _fetch(client, job_id)
     status = job.get_status(refresh=False)
-    return {**_summary(job, job.origin, str(status.value if status else "unknown")), "arguments": job.kwargs,
-            "started_at": job.started_at.isoformat() if job.started_at else None,
-            "worker": job.worker_name, "request_id": job.meta.get("request_id"),
-            "traceback_tail": (job.exc_info or "").strip().splitlines()[-5:]}
+    return {
+        **_summary(job, job.origin, str(status.value if status else "unknown")),
+        "arguments": job.kwargs,
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "worker": job.worker_name,
+        "request_id": job.meta.get("request_id"),
+        "traceback_tail": (job.exc_info or "").strip().splitlines()[-5:],
+    }
 
 
 def retry(client: redis.Redis, job_id: str) -> dict[str, Any]:
@@ -119,8 +130,10 @@ def cancel(client: redis.Redis, job_id: str) -> dict[str, Any]:
     """Take a queued job off its queue (callers waiting on it are told it was lost)."""
     job = _fetch(client, job_id)
     if job.get_status(refresh=False) != JobStatus.QUEUED:
-        raise JobsAdminError(f"job {job_id} is not queued ({job.get_status(refresh=False)}); a running job "
-                             "finishes or times out by itself")
+        raise JobsAdminError(
+            f"job {job_id} is not queued ({job.get_status(refresh=False)}); a running job "
+            "finishes or times out by itself"
+        )
     job.cancel()
     return {"id": job_id, "queue": job.origin, "state": "canceled"}
 
@@ -131,6 +144,5 @@ def render(jobs: list[dict[str, Any]]) -> str:
         return "no jobs"
     lines = [f"{'queue':<13} {'state':<9} {'function':<22} {'id':<48} error"]
     for job in jobs:
-        lines.append(f"{job['queue']:<13} {job['state']:<9} {job['function']:<22} {job['id']:<48} "
-                     f"{job['error'] or ''}")
+        lines.append(f"{job['queue']:<13} {job['state']:<9} {job['function']:<22} {job['id']:<48} {job['error'] or ''}")
     return "\n".join(lines)

@@ -27,8 +27,9 @@ def venv_bin(name: str) -> str:
     return str(local) if local.exists() else (shutil.which(name) or name)
 
 
-def stack_environment(settings: Settings, workers: int | None = None,
-                      base_env: dict[str, str] | None = None) -> dict[str, str]:
+def stack_environment(
+    settings: Settings, workers: int | None = None, base_env: dict[str, str] | None = None
+) -> dict[str, str]:
     """Environment for every process of a stack: absolute private data dir, a fresh metrics dir, PATH.
 
     When the stack will run the bundled Redis (nothing answers at ``REDIS_URL`` yet), its password
@@ -58,8 +59,16 @@ def honcho_command(env: dict[str, str]) -> list[str]:
     The app root is the data dir, so honcho never reads a ``.env`` from wherever the command was typed
     over the environment the launcher validated; the processes keep the caller's working directory.
     """
-    return [venv_bin("honcho"), "start", "-f", str(STACK_CONFIG / "Procfile"), "-d", env["TIDAL_MCP_DATA_DIR"],
-            "-c", f"worker={env['TIDAL_MCP_WORKERS']}"]
+    return [
+        venv_bin("honcho"),
+        "start",
+        "-f",
+        str(STACK_CONFIG / "Procfile"),
+        "-d",
+        env["TIDAL_MCP_DATA_DIR"],
+        "-c",
+        f"worker={env['TIDAL_MCP_WORKERS']}",
+    ]
 
 
 def supervisorctl_command(args: list[str]) -> list[str]:

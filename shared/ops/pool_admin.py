@@ -22,8 +22,11 @@ from shared.queueing import DOORBELL, PAUSED
 
 def pause(client: redis.Redis, reason: str | None = None) -> dict[str, Any]:
     """Pause the pool (idempotent: an existing pause keeps its first record)."""
-    record = {"since": datetime.now(UTC).isoformat(timespec="seconds"),
-              "by": f"{getpass.getuser()}@{socket.gethostname()}", "reason": reason}
+    record = {
+        "since": datetime.now(UTC).isoformat(timespec="seconds"),
+        "by": f"{getpass.getuser()}@{socket.gethostname()}",
+        "reason": reason,
+    }
     client.set(PAUSED, json.dumps(record), nx=True)
     return paused(client) or record
 

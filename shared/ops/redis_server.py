@@ -87,13 +87,17 @@ def loopback_address(redis_url: str) -> tuple[str, int]:
     return ("127.0.0.1" if host == "localhost" else host), parts.port or 6379
 
 
-def start(host: str, port: int, data_dir: Path, *, persist: bool = True,
-          password: str | None = None) -> subprocess.Popen[bytes]:
+def start(
+    host: str, port: int, data_dir: Path, *, persist: bool = True, password: str | None = None
+) -> subprocess.Popen[bytes]:
     """Start redis-server as a child process (the caller waits for it to answer)."""
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     # redis-server logs to stdout; at "warning" level it says little, so the pipe never fills
-    return subprocess.Popen(command(host, port, data_dir, persist=persist, password=password),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        command(host, port, data_dir, persist=persist, password=password),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def stop(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
@@ -119,11 +123,17 @@ def run_bundled(url: str, data_dir: Path, say: Callable[[str], object]) -> int:
     redis_dir = private_dir(data_dir.resolve() / "redis")
     # Its own process group, so a supervisor's signal to ours reaches only us (we stop it in order);
     # and it dies with us even if we are SIGKILLed.
-    proc = subprocess.Popen(command(host, port, redis_dir, password=password), stdin=subprocess.DEVNULL,
-                            start_new_session=True, preexec_fn=_die_with_parent)
+    proc = subprocess.Popen(
+        command(host, port, redis_dir, password=password),
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
+    )
     client = connect(with_bundled_password(url, data_dir))
-    say(f"starting the bundled redis-server on {host}:{port} (data in {redis_dir}, password in "
-        f"{data_dir.resolve() / 'secrets' / REDIS_PASSWORD})")
+    say(
+        f"starting the bundled redis-server on {host}:{port} (data in {redis_dir}, password in "
+        f"{data_dir.resolve() / 'secrets' / REDIS_PASSWORD})"
+    )
     stopping = threading.Event()
 
     def stop(_signum: int, _frame: object) -> None:

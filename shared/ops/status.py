@@ -28,9 +28,14 @@ from shared.upstream import read_upstream
 
 def collect(settings: Settings) -> dict[str, Any]:
     """Gather the report (see module docstring)."""
-    report: dict[str, Any] = {"redis": {"url": redacted(settings.redis_url)}, "login": {}, "queues": {},
-                              "workers": [], "tidal": {"base_url": settings.tidal_base_url or "https://api.tidal.com"},
-                              "dashboard": _dashboard(settings)}
+    report: dict[str, Any] = {
+        "redis": {"url": redacted(settings.redis_url)},
+        "login": {},
+        "queues": {},
+        "workers": [],
+        "tidal": {"base_url": settings.tidal_base_url or "https://api.tidal.com"},
+        "dashboard": _dashboard(settings),
+    }
     connected = connect(settings.redis_url)
     client: redis.Redis | None = connected
     try:
@@ -61,17 +66,26 @@ def _pool(client: redis.Redis, report: dict[str, Any]) -> None:
     alive = set(live_worker_names(client))
     for worker in Worker.all(connection=client):
         if worker.name in alive:
-            report["workers"].append({
-                "name": worker.name, "state": str(worker.get_state()), "pid": worker.pid,
-                "current_job": worker.get_current_job_id(), "successful_jobs": worker.successful_job_count,
-                "failed_jobs": worker.failed_job_count,
-            })
+            report["workers"].append(
+                {
+                    "name": worker.name,
+                    "state": str(worker.get_state()),
+                    "pid": worker.pid,
+                    "current_job": worker.get_current_job_id(),
+                    "successful_jobs": worker.successful_job_count,
+                    "failed_jobs": worker.failed_job_count,
+                }
+            )
     upstream = read_upstream(client)
     rate, openapi_rate = (client.hget(bucket_key(f), "rate") for f in ("v1", "openapi"))
-    report["tidal"].update(state=upstream["tidal"], last_status=upstream["last_status"],
-                           circuit=circuit_state(client), rate_limit_pause_s=paused_for(client),
-                           rate_limit_rate=round(float(rate), 2) if rate is not None else None,
-                           openapi_rate_limit_rate=round(float(openapi_rate), 2) if openapi_rate is not None else None)
+    report["tidal"].update(
+        state=upstream["tidal"],
+        last_status=upstream["last_status"],
+        circuit=circuit_state(client),
+        rate_limit_pause_s=paused_for(client),
+        rate_limit_rate=round(float(rate), 2) if rate is not None else None,
+        openapi_rate_limit_rate=round(float(openapi_rate), 2) if openapi_rate is not None else None,
+    )
     report["login"]["pool"] = upstream["login"]
 
 
@@ -116,51 +130,74 @@ def _login(settings: Settings, client: redis.Redis | None) -> dict[str, Any]:
     if stored is None:
         return {"stored": False, "store": where, "hint": "run `tidal-mcp login`"}
     expiry = stored.expiry()
-    return {"stored": True, "store": where, "user_id": stored.user_id,
-            "access_token_expires": expiry.isoformat() + "Z" if expiry else None}
+    return {
+        "stored": True,
+        "store": where,
+        "user_id": stored.user_id,
+        "access_token_expires": expiry.isoformat() + "Z" if expiry else None,
+    }
 
 
 def _dashboard(settings: Settings) -> dict[str, Any]:
-    return {"url": f"http://127.0.0.1:{settings.dashboard_port}", "user": settings.dashboard_user,
-            "password": dashboard_password(settings, create=False) or "(generated when the dashboard first starts)",
-            "delete_allowed": settings.dashboard_allow_delete}
+    return {
+        "url": f"http://127.0.0.1:{settings.dashboard_port}",
+        "user": settings.dashboard_user,
+        "password": dashboard_password(settings, create=False) or "(generated when the dashboard first starts)",
+        "delete_allowed": settings.dashboard_allow_delete,
+    }
 
 
 def render_text(report: dict[str, Any]) -> str:
     lines = []
     redis_part = report["redis"]
-    lines.append(f"redis     {'ok' if redis_part.get('ok') else 'DOWN'}  {redis_part['url']}"
-                 + (f"  (redis {redis_part['version']})" if redis_part.get("version") else ""))
+    lines.append(
+        f"redis     {'ok' if redis_part.get('ok') else 'DOWN'}  {redis_part['url']}"
+        + (f"  (redis {redis_part['version']})" if redis_part.get("version") else "")
+    )
     persistence = redis_part.get("persistence")
     if persistence and not persistence["ok"]:
-        lines.append("          WARNING: this Redis does not persist (no AOF, no RDB snapshots): queued requests, "
-                     "the cache and the login state are lost when it restarts (docs/operations.md)")
+        lines.append(
+            "          WARNING: this Redis does not persist (no AOF, no RDB snapshots): queued requests, "
+            "the cache and the login state are lost when it restarts (docs/operations.md)"
+        )
     login = report["login"]
     if login.get("stored"):
         pool = login.get("pool", "unknown")
-        lines.append(f"login     ok  user {login.get('user_id')}, in the {login['store']}; access token expires "
-                     f"{login.get('access_token_expires')} (workers refresh it); TIDAL says: {pool}")
+        lines.append(
+            f"login     ok  user {login.get('user_id')}, in the {login['store']}; access token expires "
+            f"{login.get('access_token_expires')} (workers refresh it); TIDAL says: {pool}"
+        )
     else:
         lines.append(f"login     NONE  {login.get('error') or login.get('hint')} (store: {login['store']})")
     for name, counts in report["queues"].items():
-        lines.append(f"queue     {name}: {counts['queued']} queued, {counts['started']} running, "
-                     f"{counts['failed']} failed")
+        lines.append(
+            f"queue     {name}: {counts['queued']} queued, {counts['started']} running, {counts['failed']} failed"
+        )
     lines.append(f"workers   {len(report['workers'])} alive")
     if report.get("paused"):
         record = report["paused"]
-        lines.append(f"          PAUSED since {record.get('since')} by {record.get('by')}"
-                     + (f" ({record['reason']})" if record.get("reason") else "") + ": `tidal-mcp resume`")
+        lines.append(
+            f"          PAUSED since {record.get('since')} by {record.get('by')}"
+            + (f" ({record['reason']})" if record.get("reason") else "")
+            + ": `tidal-mcp resume`"
+        )
     for worker in report["workers"]:
         job = f", job {worker['current_job']}" if worker["current_job"] else ""
-        lines.append(f"          {worker['name']}  {worker['state']}{job}  ok={worker['successful_jobs']} "
-                     f"failed={worker['failed_jobs']}")
+        lines.append(
+            f"          {worker['name']}  {worker['state']}{job}  ok={worker['successful_jobs']} "
+            f"failed={worker['failed_jobs']}"
+        )
     tidal = report["tidal"]
-    lines.append(f"tidal     {tidal.get('state', 'unknown')}  {tidal['base_url']}"
-                 + (f"  (last answer {tidal['last_status']})" if tidal.get("last_status") is not None else ""))
+    lines.append(
+        f"tidal     {tidal.get('state', 'unknown')}  {tidal['base_url']}"
+        + (f"  (last answer {tidal['last_status']})" if tidal.get("last_status") is not None else "")
+    )
     pause = tidal.get("rate_limit_pause_s")
     if tidal.get("rate_limit_rate") is not None:
-        lines.append(f"          budget {tidal['rate_limit_rate']} requests/s (adapts to TIDAL's 429s)"
-                     + (f"; paused {pause:.1f} s after a 429" if pause else ""))
+        lines.append(
+            f"          budget {tidal['rate_limit_rate']} requests/s (adapts to TIDAL's 429s)"
+            + (f"; paused {pause:.1f} s after a 429" if pause else "")
+        )
     if tidal.get("openapi_rate_limit_rate") is not None:
         lines.append(f"          openapi budget {tidal['openapi_rate_limit_rate']} requests/s (as TIDAL states it)")
     circuit = tidal.get("circuit")

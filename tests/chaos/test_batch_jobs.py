@@ -39,7 +39,8 @@ def drained(r) -> bool:  # type: ignore[no-untyped-def]
 
 
 async def test_a_worker_killed_mid_chunk_the_chunk_is_redone_and_the_job_ends_whole(
-        stack_env, logged_in, redis_url, control, catalog, tmp_path):
+    stack_env, logged_in, redis_url, control, catalog, tmp_path
+):
     control.post("faults", {"latency_ms": 800, "path_regex": "^/openapi/v2/tracks$"})
     ids = [str(t) for t in catalog["track_ids"][100:200]]
     r = connect(redis_url)
@@ -48,8 +49,7 @@ async def test_a_worker_killed_mid_chunk_the_chunk_is_redone_and_the_job_ends_wh
             batches = Batches(tidal.dispatcher, job_after=0, job_ttl=3600)
             started = await batches.run(TRACKS, ids, "local", None)
             assert started["state"] == "running"
-            holder = await asyncio.to_thread(wait_until, lambda: chunk_holder(r), 20,
-                                                           "no worker took a chunk")
+            holder = await asyncio.to_thread(wait_until, lambda: chunk_holder(r), 20, "no worker took a chunk")
             victim = next(p for p in pool.procs if holder.endswith(f".{p.pid}"))
             os.kill(victim.pid, signal.SIGKILL)
             pool.start(1)
@@ -66,7 +66,8 @@ async def test_a_worker_killed_mid_chunk_the_chunk_is_redone_and_the_job_ends_wh
 
 
 async def test_the_front_killed_mid_job_another_front_reports_it_complete(
-        stack_env, logged_in, redis_url, control, catalog, tmp_path):
+    stack_env, logged_in, redis_url, control, catalog, tmp_path
+):
     control.post("faults", {"latency_ms": 300, "path_regex": "^/openapi/v2/tracks$"})
     ids = catalog["track_ids"][200:400]
     env = {**stack_env, "TIDAL_MCP_JOB_AFTER": "0"}
@@ -79,9 +80,11 @@ async def test_the_front_killed_mid_job_another_front_reports_it_complete(
         second, url = start_front(env, tmp_path / "logs")
         try:
             async with Client(url) as client:
+
                 async def finished() -> dict | None:
-                    info = (await client.call_tool("tidal_get_job", {"job_id": started["job_id"], "limit": 1000})
-                            ).structured_content
+                    info = (
+                        await client.call_tool("tidal_get_job", {"job_id": started["job_id"], "limit": 1000})
+                    ).structured_content
                     return info if info["state"] != "running" else None
 
                 info = await eventually(finished, 90, "the job never finished")
@@ -92,8 +95,9 @@ async def test_the_front_killed_mid_job_another_front_reports_it_complete(
     assert control.get("counters")["paths"][OPENAPI_TRACKS] == math.ceil(len(ids) / 20)
 
 
-async def test_a_cancelled_job_drops_the_chunks_not_started(stack_env, logged_in, redis_url, control, catalog,
-                                                          tmp_path):
+async def test_a_cancelled_job_drops_the_chunks_not_started(
+    stack_env, logged_in, redis_url, control, catalog, tmp_path
+):
     control.post("faults", {"latency_ms": 500, "path_regex": "^/openapi/v2/tracks$"})
     ids = [str(t) for t in catalog["track_ids"][400:800]]  # 20 chunks
     r = connect(redis_url)

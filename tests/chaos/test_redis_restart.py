@@ -26,7 +26,8 @@ def track_fetches(control, track_id: int) -> int:
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["clean", "sigkill"])
 async def test_a_redis_restart_under_load_loses_nothing_and_every_process_carries_on(
-        how, chaos_redis, chaos_env, chaos_login, control, catalog, tmp_path):
+    how, chaos_redis, chaos_env, chaos_login, control, catalog, tmp_path
+):
     control.post("faults", {"latency_ms": 300, "path_regex": "^/v1/tracks/"})
     r = connect(chaos_env["REDIS_URL"])
     with worker_pool(chaos_env, tmp_path / "logs", count=2) as pool:
@@ -40,18 +41,30 @@ async def test_a_redis_restart_under_load_loses_nothing_and_every_process_carrie
             # every call's job is in Redis (queued or running: its coalescing key exists) or already answered;
             # a call still on its way to Redis when Redis dies rightly fails fast, and is not what this tests
             keys = [OPERATIONS["track.get"].coalesce_key({"track_id": t}) for t in ids]
-            await asyncio.to_thread(wait_until, lambda: all(
-                call.done() or r.exists(key) for call, key in zip(calls, keys, strict=True))
-                and r.llen(queue_key("tidal-read")) >= 15, 20, "the calls were not queued")
+            await asyncio.to_thread(
+                wait_until,
+                lambda: (
+                    all(call.done() or r.exists(key) for call, key in zip(calls, keys, strict=True))
+                    and r.llen(queue_key("tidal-read")) >= 15
+                ),
+                20,
+                "the calls were not queued",
+            )
 
             chaos_redis.stop(how)
             started = time.monotonic()
             with pytest.raises(BackendUnavailable, match="Redis"):
                 await dispatcher.call("track.get", {"track_id": catalog["track_ids"][200]})
             assert time.monotonic() - started < 3, "a call during the outage must fail fast"
-            await asyncio.to_thread(wait_until, lambda: all(
-                "Redis unreachable" in proc.logs(tail=None) or "without a stop request" in proc.logs(tail=None)
-                for proc in pool.procs), 20, "the workers did not notice the outage")
+            await asyncio.to_thread(
+                wait_until,
+                lambda: all(
+                    "Redis unreachable" in proc.logs(tail=None) or "without a stop request" in proc.logs(tail=None)
+                    for proc in pool.procs
+                ),
+                20,
+                "the workers did not notice the outage",
+            )
 
             chaos_redis.start()  # same port, same data directory
             back_at = time.monotonic()
@@ -76,8 +89,10 @@ async def test_a_redis_restart_under_load_loses_nothing_and_every_process_carrie
 
         fetches = {t: track_fetches(control, t) for t in ids}
         assert all(1 <= n <= 2 for n in fetches.values()), fetches
-        assert sum(n == 2 for n in fetches.values()) <= 2, \
+        assert sum(n == 2 for n in fetches.values()) <= 2, (
             f"only jobs running during the outage (one per worker) may run twice: {fetches}"
+        )
         assert [proc.pid for proc in pool.procs if proc.alive()] == pids, "no worker process was restarted"
-        wait_until(lambda: count_live_workers(r) == 2, 10,
-                   lambda: "workers did not count as alive again\n" + pool.logs())
+        wait_until(
+            lambda: count_live_workers(r) == 2, 10, lambda: "workers did not count as alive again\n" + pool.logs()
+        )

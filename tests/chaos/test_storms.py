@@ -28,8 +28,9 @@ async def test_a_429_storm_is_waited_out_no_call_fails(stack_env, logged_in, red
         control.post("reset")
         # 60 reads at 3 req/s take 20 s plus the pauses; the deadline leaves room for a busy machine
         async with front(redis_url, wait_timeout=60) as dispatcher:
-            results = await asyncio.gather(*(dispatcher.call("track.get", {"track_id": t}) for t in ids),
-                                           return_exceptions=True)
+            results = await asyncio.gather(
+                *(dispatcher.call("track.get", {"track_id": t}) for t in ids), return_exceptions=True
+            )
     failures = [r for r in results if isinstance(r, BaseException)]
     assert not failures, failures[:3]
     assert [data["id"] for data, _ in results] == ids
@@ -39,14 +40,18 @@ async def test_a_429_storm_is_waited_out_no_call_fails(stack_env, logged_in, red
 
 
 async def test_a_worker_started_during_a_429_storm_stays_up_and_serves_afterwards(
-        stack_env, logged_in, redis_url, control, catalog, tmp_path):
+    stack_env, logged_in, redis_url, control, catalog, tmp_path
+):
     control.post("faults", {"rate_limit": 0.01, "retry_after": 30})  # every request is refused
     control.post("reset")
     r = connect(redis_url)
     with worker_pool(stack_env, tmp_path / "logs", count=0) as pool:
         [worker] = pool.start(1)
-        wait_until(lambda: "worker started without a TIDAL session" in worker.logs(tail=None), 30,
-                   lambda: "the worker did not report the storm\n" + worker.logs())
+        wait_until(
+            lambda: "worker started without a TIDAL session" in worker.logs(tail=None),
+            30,
+            lambda: "the worker did not report the storm\n" + worker.logs(),
+        )
         assert worker.alive() and count_live_workers(r) == 1
         control.delete("faults")
         r.delete("tidal:ratelimit:trip")
@@ -56,7 +61,8 @@ async def test_a_worker_started_during_a_429_storm_stays_up_and_serves_afterward
 
 
 async def test_a_brownout_never_reaches_callers_of_cached_objects(
-        stack_env, logged_in, redis_url, control, catalog, tmp_path):
+    stack_env, logged_in, redis_url, control, catalog, tmp_path
+):
     ids = catalog["track_ids"][400:412]
     r = connect(redis_url)
     with worker_pool(stack_env, tmp_path / "logs", count=2):
@@ -69,8 +75,9 @@ async def test_a_brownout_never_reaches_callers_of_cached_objects(
             sources: list[str] = []
             ends = time.monotonic() + 8
             while time.monotonic() < ends:
-                answers = await asyncio.gather(*(dispatcher.call("track.get", {"track_id": t}) for t in ids),
-                                               return_exceptions=True)
+                answers = await asyncio.gather(
+                    *(dispatcher.call("track.get", {"track_id": t}) for t in ids), return_exceptions=True
+                )
                 errors = [a for a in answers if isinstance(a, BaseException)]
                 assert not errors, errors[:2]
                 sources += [source for _, source in answers]
@@ -80,7 +87,8 @@ async def test_a_brownout_never_reaches_callers_of_cached_objects(
 
 
 async def test_an_outage_opens_the_pools_circuit_stale_answers_flow_and_a_probe_closes_it(
-        stack_env, logged_in, redis_url, control, catalog, tmp_path):
+    stack_env, logged_in, redis_url, control, catalog, tmp_path
+):
     # the recovery time must outlast the checks made while the circuit is open, on a busy machine too
     env = {**stack_env, "TIDAL_MCP_CIRCUIT_FAILURES": "3", "TIDAL_MCP_CIRCUIT_RECOVERY": "10"}
     cached, uncached = catalog["track_ids"][500], catalog["track_ids"][501:510]
@@ -108,7 +116,11 @@ async def test_an_outage_opens_the_pools_circuit_stale_answers_flow_and_a_probe_
             assert control.get("counters")["total"] == before, "nothing reached TIDAL while the circuit was open"
 
             control.delete("faults")
-            await asyncio.to_thread(wait_until, lambda: circuit_state(r)["state"] == "half_open", 20,
-                                    "the circuit did not half-open after its recovery time")
+            await asyncio.to_thread(
+                wait_until,
+                lambda: circuit_state(r)["state"] == "half_open",
+                20,
+                "the circuit did not half-open after its recovery time",
+            )
             data, source = await dispatcher.call("track.get", {"track_id": uncached[6]})
             assert source == "tidal" and circuit_state(r)["state"] == "closed"

@@ -38,18 +38,23 @@ async def test_an_expiry_under_load_costs_one_refresh_and_no_failed_or_slow_call
         ids = control.get("catalog")["track_ids"]
         with worker_pool(env, tmp_path / "logs", count=WORKERS) as pool:
             async with front(redis_url, wait_timeout=30) as dispatcher:
-                normal = await asyncio.gather(*(timed(dispatcher, t) for t in ids[:4 * WORKERS]))
+                normal = await asyncio.gather(*(timed(dispatcher, t) for t in ids[: 4 * WORKERS]))
                 control.post("tokens/expire")
                 control.post("reset")
-                after = await asyncio.gather(*(timed(dispatcher, t) for t in ids[100:100 + 6 * WORKERS]),
-                                             return_exceptions=True)
+                after = await asyncio.gather(
+                    *(timed(dispatcher, t) for t in ids[100 : 100 + 6 * WORKERS]), return_exceptions=True
+                )
             logs = [proc.logs(tail=None) for proc in pool.procs]
-            wait_until(lambda: TokenStore.from_settings(settings).load().refresh_token != first_login.refresh_token,
-                       20, "the rotated refresh token was not persisted to the keyring")
+            wait_until(
+                lambda: TokenStore.from_settings(settings).load().refresh_token != first_login.refresh_token,
+                20,
+                "the rotated refresh token was not persisted to the keyring",
+            )
         failures = [a for a in after if isinstance(a, BaseException)]
         assert not failures, failures[:3]
         assert control.get("counters")["routes"].get("POST /auth/v1/oauth2/token") == 1, "one refresh for the pool"
         assert max(after) <= max(normal) + 2.0, (max(normal), max(after))
         assert sum(log.count("refreshed the TIDAL access token") for log in logs) == 1
-        assert sum("adopted a token refreshed by another worker" in log for log in logs) >= 2, \
+        assert sum("adopted a token refreshed by another worker" in log for log in logs) >= 2, (
             "other workers must adopt the refreshed token, not refresh themselves"
+        )

@@ -35,7 +35,8 @@ def running_job(r, op: str, args: dict) -> Job | None:
 
 
 async def test_a_job_whose_worker_is_killed_is_answered_by_another_and_every_repeat_succeeds(
-        stack_env, logged_in, redis_url, control, catalog, tmp_path):
+    stack_env, logged_in, redis_url, control, catalog, tmp_path
+):
     control.post("faults", {"latency_ms": 1500, "path_regex": "^/v1/albums/"})
     album_id = catalog["album_ids"][5]
     args = {"album_id": album_id}
@@ -43,8 +44,9 @@ async def test_a_job_whose_worker_is_killed_is_answered_by_another_and_every_rep
     with worker_pool(stack_env, tmp_path / "logs", count=2) as pool:
         async with front(redis_url, wait_timeout=60) as dispatcher:
             call = asyncio.ensure_future(dispatcher.call("album.get", args))
-            job = await asyncio.to_thread(wait_until, lambda: running_job(r, "album.get", args), 15,
-                                          "no worker started the job")
+            job = await asyncio.to_thread(
+                wait_until, lambda: running_job(r, "album.get", args), 15, "no worker started the job"
+            )
             victim = next(p for p in pool.procs if job.worker_name.endswith(f".{p.pid}"))
             os.kill(victim.pid, signal.SIGKILL)
             killed_at = time.monotonic()
@@ -61,8 +63,11 @@ async def test_a_job_whose_worker_is_killed_is_answered_by_another_and_every_rep
             album, source = await call
             answered_after = time.monotonic() - killed_at
             dead_after = await asyncio.to_thread(
-                wait_until, lambda: count_live_workers(r) == 1 and time.monotonic() - killed_at, 15,
-                "the killed worker still counts as alive")
+                wait_until,
+                lambda: count_live_workers(r) == 1 and time.monotonic() - killed_at,
+                15,
+                "the killed worker still counts as alive",
+            )
             outcomes = await probes
         survivor_alive = next(p for p in pool.procs if p is not victim).alive()
 
@@ -75,7 +80,8 @@ async def test_a_job_whose_worker_is_killed_is_answered_by_another_and_every_rep
 
 
 async def test_operator_requeue_or_delete_of_a_failed_job_never_brings_the_old_failure_back(
-        stack_env, logged_in, redis_url, control, catalog, tmp_path):
+    stack_env, logged_in, redis_url, control, catalog, tmp_path
+):
     env = {**stack_env, "TIDAL_MCP_CIRCUIT_FAILURES": "100"}
     track_id = catalog["track_ids"][42]
     args = {"track_id": track_id}
@@ -84,8 +90,9 @@ async def test_operator_requeue_or_delete_of_a_failed_job_never_brings_the_old_f
     with worker_pool(env, tmp_path / "logs", count=1):
         async with front(redis_url) as dispatcher:
             for action in ("requeue", "delete"):
-                control.post("faults", {"error_rate": 1.0, "error_status": 503,
-                                        "path_regex": f"^/v1/tracks/{track_id}$"})
+                control.post(
+                    "faults", {"error_rate": 1.0, "error_status": 503, "path_regex": f"^/v1/tracks/{track_id}$"}
+                )
                 with pytest.raises(UpstreamUnavailable):
                     await dispatcher.call("track.get", args)
                 control.delete("faults")
@@ -97,23 +104,30 @@ async def test_operator_requeue_or_delete_of_a_failed_job_never_brings_the_old_f
                 data, _ = await dispatcher.call("track.get", args)
                 assert data["id"] == track_id, action
                 r.delete(OPERATIONS["track.get"].cache_key(args))
-                await asyncio.to_thread(wait_until, lambda: not registry.get_job_ids(), 15,
-                                        "the requeued job did not finish")
+                await asyncio.to_thread(
+                    wait_until, lambda: not registry.get_job_ids(), 15, "the requeued job did not finish"
+                )
 
 
 async def test_a_job_deleted_while_a_caller_waits_is_submitted_afresh(
-        stack_env, logged_in, redis_url, control, catalog, tmp_path):
+    stack_env, logged_in, redis_url, control, catalog, tmp_path
+):
     args = {"track_id": catalog["track_ids"][43]}
     r = connect(redis_url)
     with worker_pool(stack_env, tmp_path / "logs", count=1):
         async with front(redis_url) as dispatcher:
             r.set(PAUSED, "1")
             call = asyncio.ensure_future(dispatcher.call("track.get", args))
-            job_id = await asyncio.to_thread(wait_until, lambda: r.get(OPERATIONS["track.get"].coalesce_key(args)),
-                                             10, "the call was not queued")
+            job_id = await asyncio.to_thread(
+                wait_until, lambda: r.get(OPERATIONS["track.get"].coalesce_key(args)), 10, "the call was not queued"
+            )
             Job.fetch(job_id.decode(), connection=r, serializer=JSONSerializer).delete()  # an operator's delete
-            await asyncio.to_thread(wait_until, lambda: r.get(OPERATIONS["track.get"].coalesce_key(args)) not in
-                                    (None, job_id), 10, "the waiting call did not submit afresh")
+            await asyncio.to_thread(
+                wait_until,
+                lambda: r.get(OPERATIONS["track.get"].coalesce_key(args)) not in (None, job_id),
+                10,
+                "the waiting call did not submit afresh",
+            )
             r.delete(PAUSED)
             data, source = await call
     assert data["id"] == args["track_id"] and source == "tidal"

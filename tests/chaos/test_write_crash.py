@@ -51,8 +51,9 @@ def licensed_tracks(catalog, exclude: list[int], count: int) -> list[int]:
     return [t for t in catalog["track_ids"] if t not in skip][:count]
 
 
-async def test_an_add_killed_three_times_ends_exactly_as_asked(stack_env, logged_in, redis_url, control, catalog,
-                                                               tmp_path):
+async def test_an_add_killed_three_times_ends_exactly_as_asked(
+    stack_env, logged_in, redis_url, control, catalog, tmp_path
+):
     uuid = catalog["user_playlist_uuids"][1]
     before = tracks_of(control, uuid)
     new = licensed_tracks(catalog, before, 1000)
@@ -65,13 +66,17 @@ async def test_an_add_killed_three_times_ends_exactly_as_asked(stack_env, logged
     kills = []
     with worker_pool(env, tmp_path / "logs", count=2) as pool:
         async with front(redis_url, wait_timeout=240) as tidal:
-            call = asyncio.ensure_future(tidal.call("playlist.add", {"playlist_id": uuid, "track_ids": asked,
-                                                                     "allow_duplicates": True}))
+            call = asyncio.ensure_future(
+                tidal.call("playlist.add", {"playlist_id": uuid, "track_ids": asked, "allow_duplicates": True})
+            )
             # killed before TIDAL got chunk 2, after TIDAL applied chunk 5, after TIDAL applied chunk 9
             for past, applied in ((100, False), (400, True), (800, True)):
                 job_id, holder = await asyncio.to_thread(
-                    wait_until, lambda p=past, a=applied: in_flight(r, p, control, uuid, a), 120,
-                    lambda: "the add made no progress\n" + pool.logs())
+                    wait_until,
+                    lambda p=past, a=applied: in_flight(r, p, control, uuid, a),
+                    120,
+                    lambda: "the add made no progress\n" + pool.logs(),
+                )
                 victim = next(p for p in pool.procs if p.alive() and holder.endswith(f".{p.pid}"))
                 victim.kill()
                 kills.append((past, job_id))
@@ -86,8 +91,9 @@ async def test_an_add_killed_three_times_ends_exactly_as_asked(stack_env, logged
     assert sorted(change["refused"]) == sorted(refused)
 
 
-async def test_an_edit_made_outside_between_read_and_write_is_kept(stack_env, logged_in, redis_url, control,
-                                                                   catalog, tmp_path):
+async def test_an_edit_made_outside_between_read_and_write_is_kept(
+    stack_env, logged_in, redis_url, control, catalog, tmp_path
+):
     uuid = catalog["user_playlist_uuids"][1]
     before = tracks_of(control, uuid)
     new = licensed_tracks(catalog, before, 300)

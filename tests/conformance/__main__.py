@@ -30,8 +30,12 @@ WORK_DIR = REPO_ROOT / ".run" / "conformance"
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options (all optional: the default is the full CI run)."""
     parser = argparse.ArgumentParser(prog="python -m tests.conformance", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--spec-version", action="append", choices=SPEC_VERSIONS,
-                        help="run the suite for this version only (repeatable; default: all)")
+    parser.add_argument(
+        "--spec-version",
+        action="append",
+        choices=SPEC_VERSIONS,
+        help="run the suite for this version only (repeatable; default: all)",
+    )
     parser.add_argument("--scenario", help="run one conformance scenario only (debugging)")
     parser.add_argument("--skip-inspector", action="store_true", help="skip the strict tools/list check")
     parser.add_argument("--skip-suite", action="store_true", help="skip the conformance suite")

@@ -28,15 +28,25 @@ def run_command(command: Sequence[str], env: Mapping[str, str], cwd: Path, timeo
     On a timeout, Ctrl-C or any other error the whole group is killed before the error propagates.
     """
     started = time.monotonic()
-    proc = subprocess.Popen(list(command), env=dict(env), cwd=cwd, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        list(command),
+        env=dict(env),
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         stdout, stderr = proc.communicate()
-        raise RuntimeError(f"{command[1] if len(command) > 1 else command[0]} did not finish in {timeout:g} s:\n"
-                           f"{stdout[-2000:]}{stderr[-2000:]}") from None
+        raise RuntimeError(
+            f"{command[1] if len(command) > 1 else command[0]} did not finish in {timeout:g} s:\n"
+            f"{stdout[-2000:]}{stderr[-2000:]}"
+        ) from None
     except BaseException:
         _kill_group(proc)
         raise

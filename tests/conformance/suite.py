@@ -46,25 +46,41 @@ class SuiteReport:
 
     def summary(self) -> str:
         verdict = "ok" if self.ok else "FAILED"
-        return (f"conformance {self.spec_version}: {self.passed} checks passed, {self.failed} failed; "
-                f"{len(self.entries['expected'])} expected failures, {len(self.entries['unexpected'])} unexpected, "
-                f"{len(self.entries['stale'])} stale - {verdict} ({self.seconds:.1f} s)")
+        return (
+            f"conformance {self.spec_version}: {self.passed} checks passed, {self.failed} failed; "
+            f"{len(self.entries['expected'])} expected failures, {len(self.entries['unexpected'])} unexpected, "
+            f"{len(self.entries['stale'])} stale - {verdict} ({self.seconds:.1f} s)"
+        )
 
     def details(self) -> str:
         """What to fix, for a failed run: the unexpected and stale entries, else the suite's own output."""
         lines = [f"  unexpected failure: {e}" for e in self.entries["unexpected"]]
-        lines += [f"  now passes, remove it from {expected_failures_file(self.spec_version).name}: {e}"
-                  for e in self.entries["stale"]]
+        lines += [
+            f"  now passes, remove it from {expected_failures_file(self.spec_version).name}: {e}"
+            for e in self.entries["stale"]
+        ]
         return "\n".join(lines) if lines else self.output[-4000:]
 
 
-def run_suite(tools: NodeTools, url: str, spec_version: str, env: dict[str, str], work_dir: Path,
-              scenario: str | None = None) -> SuiteReport:
+def run_suite(
+    tools: NodeTools, url: str, spec_version: str, env: dict[str, str], work_dir: Path, scenario: str | None = None
+) -> SuiteReport:
     """Run every scenario of ``spec_version`` (or one ``scenario``) against ``url``; results go to ``work_dir``."""
     results = work_dir / f"results-{spec_version}"
     shutil.rmtree(results, ignore_errors=True)
-    command = [str(tools.node), str(tools.conformance), "server", "--url", url, "--spec-version", spec_version,
-               "--expected-failures", str(expected_failures_file(spec_version)), "-o", str(results)]
+    command = [
+        str(tools.node),
+        str(tools.conformance),
+        "server",
+        "--url",
+        url,
+        "--spec-version",
+        spec_version,
+        "--expected-failures",
+        str(expected_failures_file(spec_version)),
+        "-o",
+        str(results),
+    ]
     command += ["--scenario", scenario] if scenario else ["--suite", "all"]
     outcome = run_command(command, env, work_dir, TIMEOUT)
     output = _ANSI.sub("", outcome.stdout + outcome.stderr)

@@ -92,8 +92,9 @@ def start_stack(command: list[str], env: dict[str, str], emulator: FakeTidal, lo
         except (requests.RequestException, ValueError):
             return False
 
-    stack.proc = start_listening("stack", command, env, log_dir, healthy,
-                                 ("TIDAL_MCP_PORT", "TIDAL_MCP_DASHBOARD_PORT", "REDIS_URL"))
+    stack.proc = start_listening(
+        "stack", command, env, log_dir, healthy, ("TIDAL_MCP_PORT", "TIDAL_MCP_DASHBOARD_PORT", "REDIS_URL")
+    )
     return stack
 
 

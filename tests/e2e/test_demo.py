@@ -29,9 +29,15 @@ def production(stack_env, emu) -> dict[str, str]:
 
 
 def demo_env(tmp_path, production: dict[str, str]) -> dict[str, str]:
-    return {**production, "PYTHONUNBUFFERED": "1", "TIDAL_MCP_DEMO_DATA_DIR": str(tmp_path / "demo"),
-            "TIDAL_MCP_DEMO_PORT": str(free_port()), "TIDAL_MCP_DEMO_DASHBOARD_PORT": str(free_port()),
-            "TIDAL_MCP_DEMO_REDIS_PORT": str(free_port()), "TIDAL_MCP_DEMO_EMULATOR_PORT": str(free_port())}
+    return {
+        **production,
+        "PYTHONUNBUFFERED": "1",
+        "TIDAL_MCP_DEMO_DATA_DIR": str(tmp_path / "demo"),
+        "TIDAL_MCP_DEMO_PORT": str(free_port()),
+        "TIDAL_MCP_DEMO_DASHBOARD_PORT": str(free_port()),
+        "TIDAL_MCP_DEMO_REDIS_PORT": str(free_port()),
+        "TIDAL_MCP_DEMO_EMULATOR_PORT": str(free_port()),
+    }
 
 
 async def test_the_demo_keeps_to_itself_and_says_how_to_connect_once_up(tmp_path, production):
@@ -42,9 +48,12 @@ async def test_the_demo_keeps_to_itself_and_says_how_to_connect_once_up(tmp_path
     port = env["TIDAL_MCP_DEMO_PORT"]
     demo = Proc("demo", tidal_mcp("demo", "--workers", "1"), env, tmp_path / "logs")
     try:
-        printed = wait_until(lambda: demo.alive() and "The demo is up" in demo.stdout_path.read_text()
-                             and demo.stdout_path.read_text(), 120,
-                             lambda: "the demo did not say it is up\n" + demo.problems(), interval=0.2)
+        printed = wait_until(
+            lambda: demo.alive() and "The demo is up" in demo.stdout_path.read_text() and demo.stdout_path.read_text(),
+            120,
+            lambda: "the demo did not say it is up\n" + demo.problems(),
+            interval=0.2,
+        )
         assert "Logged in to the emulator as user" in printed
         assert f"MCP endpoint (streamable HTTP): http://127.0.0.1:{port}/mcp" in printed
         assert f"track_id={EXAMPLE_TRACK_ID}" in printed and "status --demo" in printed
@@ -54,8 +63,14 @@ async def test_the_demo_keeps_to_itself_and_says_how_to_connect_once_up(tmp_path
         assert status.structured_content["logged_in"] is True
         assert not track.is_error and track.structured_content["id"] == EXAMPLE_TRACK_ID
 
-        watched = subprocess.run(tidal_mcp("status", "--demo", "--json"), env=env, capture_output=True, text=True,
-                                 timeout=60, stdin=subprocess.DEVNULL)
+        watched = subprocess.run(
+            tidal_mcp("status", "--demo", "--json"),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
         report = json.loads(watched.stdout)
         assert watched.returncode == 0, watched.stdout
         assert report["redis"]["ok"] and len(report["workers"]) == 1 and report["login"]["stored"]
@@ -70,9 +85,11 @@ def test_a_busy_demo_port_is_one_line_naming_the_variable(tmp_path, production):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", int(env["TIDAL_MCP_DEMO_EMULATOR_PORT"])))
         busy.listen()
-        result = subprocess.run(tidal_mcp("demo"), env=env, capture_output=True, text=True, timeout=60,
-                                stdin=subprocess.DEVNULL)
+        result = subprocess.run(
+            tidal_mcp("demo"), env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+        )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
         f"tidal-mcp: demo: port {env['TIDAL_MCP_DEMO_EMULATOR_PORT']} (the TIDAL emulator) is in use; "
-        "set TIDAL_MCP_DEMO_EMULATOR_PORT to a free port"]
+        "set TIDAL_MCP_DEMO_EMULATOR_PORT to a free port"
+    ]

@@ -21,27 +21,37 @@ ROUNDS = 20
 
 def headless_env(tmp: Path, emulator: FakeTidal) -> dict[str, str]:
     """A server's shell: no desktop keyring (a fresh HOME, no D-Bus), nothing of tidal-mcp's configured."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TIDAL_", "REDIS_", "PROMETHEUS_", "DBUS_", "XDG_", "PYTHON_KEYRING"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TIDAL_", "REDIS_", "PROMETHEUS_", "DBUS_", "XDG_", "PYTHON_KEYRING"))
+    }
     home = tmp / "home"
     home.mkdir()
-    env.update(HOME=str(home), REDIS_URL=f"redis://127.0.0.1:{free_port()}/0", TIDAL_BASE_URL=emulator.url,
-               TIDAL_MCP_DATA_DIR=str(tmp / "run"), TIDAL_MCP_PORT=str(free_port()),
-               TIDAL_MCP_DASHBOARD_PORT=str(free_port()), TIDAL_MCP_WORKERS="1", PYTHONUNBUFFERED="1")
+    env.update(
+        HOME=str(home),
+        REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",
+        TIDAL_BASE_URL=emulator.url,
+        TIDAL_MCP_DATA_DIR=str(tmp / "run"),
+        TIDAL_MCP_PORT=str(free_port()),
+        TIDAL_MCP_DASHBOARD_PORT=str(free_port()),
+        TIDAL_MCP_WORKERS="1",
+        PYTHONUNBUFFERED="1",
+    )
     return env
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(tidal_mcp(*args), env=env, capture_output=True, text=True, timeout=90,
-                          stdin=subprocess.DEVNULL)  # a prompt would read EOF here instead of hanging
+    return subprocess.run(
+        tidal_mcp(*args), env=env, capture_output=True, text=True, timeout=90, stdin=subprocess.DEVNULL
+    )  # a prompt would read EOF here instead of hanging
 
 
 async def test_the_quick_start_works_on_a_host_without_a_desktop_keyring(tmp_path, e2e_emulator):
     env = headless_env(tmp_path, e2e_emulator)
     stack = Proc("stack", tidal_mcp("run"), env, tmp_path / "logs")
     try:
-        wait_until(lambda: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/ready"), 90,
-                   lambda: stack.problems())
+        wait_until(lambda: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/ready"), 90, lambda: stack.problems())
         login = run(env, "login")
         assert login.returncode == 0, login.stderr
         keyring_file = Path(env["TIDAL_MCP_DATA_DIR"]) / "keyring.cfg"
@@ -62,8 +72,11 @@ def test_ctrl_c_stops_the_stack_quietly_every_time(tmp_path, e2e_emulator):
     for round_number in range(ROUNDS):
         stack = Proc(f"stack{round_number}", tidal_mcp("run"), env, tmp_path / "logs")
         try:
-            wait_until(lambda s=stack: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/health"), 90,
-                       lambda s=stack: s.problems())
+            wait_until(
+                lambda s=stack: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/health"),
+                90,
+                lambda s=stack: s.problems(),
+            )
             os.killpg(stack.pid, signal.SIGINT)  # what Ctrl-C sends to the foreground (honcho)
             stack.popen.wait(30)
             output = stack.logs(tail=None)

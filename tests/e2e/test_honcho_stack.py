@@ -30,7 +30,6 @@ from tests.support.tool_names import ALL_TOOLS, DESTRUCTIVE_TOOLS, IDEMPOTENT_WR
 pytestmark = [pytest.mark.e2e, pytest.mark.anyio]
 
 
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, e2e_emulator) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("honcho")
@@ -94,7 +93,7 @@ async def test_every_tool_over_http_returns_what_tidal_holds(stack, control):
         playlist = (await client.call_tool("tidal_get_playlist", {"playlist_id": uuid})).structured_content
         assert [t["id"] for t in playlist["tracks"]] == control.get(f"snapshot/playlist/{uuid}")["trackIds"]
 
-        found = (await client.call_tool("tidal_search", {"query": snap["title"], "types": ["tracks"]}))
+        found = await client.call_tool("tidal_search", {"query": snap["title"], "types": ["tracks"]})
         assert not found.is_error
         assert track_id in [t["id"] for t in found.structured_content["tracks"]]
 
@@ -114,8 +113,9 @@ async def test_twenty_identical_concurrent_calls_make_one_tidal_request(stack, c
 
     async def caller(count: int) -> list:
         async with Client(stack.mcp_url) as client:
-            return await asyncio.gather(*(client.call_tool("tidal_get_album", {"album_id": album_id})
-                                          for _ in range(count)))
+            return await asyncio.gather(
+                *(client.call_tool("tidal_get_album", {"album_id": album_id}) for _ in range(count))
+            )
 
     results = [r for batch in await asyncio.gather(*(caller(5) for _ in range(4))) for r in batch]
     assert len(results) == 20 and not any(r.is_error for r in results)
@@ -169,8 +169,11 @@ def test_health_ready_metrics_and_dashboard_answer(stack):
     assert requests.get(f"{stack.base}/ready", timeout=5).json() == {"ready": True}
     metrics = requests.get(f"{stack.base}/metrics", timeout=5).text
     assert "tidal_mcp_queue_jobs" in metrics and "tidal_mcp_workers 4.0" in metrics
-    states = {line.split('"')[1]: float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
-              if line.startswith("tidal_mcp_worker_states{")}
+    states = {
+        line.split('"')[1]: float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith("tidal_mcp_worker_states{")
+    }
     assert set(states) == {"busy", "idle"} and sum(states.values()) == 4
     assert 'tidal_mcp_queue_oldest_job_age_seconds{queue="tidal-read"}' in metrics
     assert "tidal_mcp_redis_used_memory_bytes" in metrics and 'tidal_mcp_rate_limit_rate{api="v1"}' in metrics
@@ -193,10 +196,17 @@ async def test_a_worker_killed_with_sigkill_is_replaced_and_the_front_keeps_answ
             result = await client.call_tool("tidal_get_track", {"track_id": track_id})
             assert not result.is_error and result.structured_content["id"] == track_id
     # the WorkerPool under honcho respawns the killed worker; honcho itself never noticed
-    wait_until(lambda: len(set(live_worker_names(redis_client)) - set(before)) >= 1,
-               10 - (time.monotonic() - killed_at), "no replacement worker within 10 s", interval=0.1)
-    wait_until(lambda: before[0] not in live_worker_names(redis_client), 15 - (time.monotonic() - killed_at),
-               "the killed worker still counts as alive")
+    wait_until(
+        lambda: len(set(live_worker_names(redis_client)) - set(before)) >= 1,
+        10 - (time.monotonic() - killed_at),
+        "no replacement worker within 10 s",
+        interval=0.1,
+    )
+    wait_until(
+        lambda: before[0] not in live_worker_names(redis_client),
+        15 - (time.monotonic() - killed_at),
+        "the killed worker still counts as alive",
+    )
     assert stack.proc.alive()
 
 
@@ -210,8 +220,10 @@ def test_status_reports_login_redis_queues_and_workers(stack):
     assert report["tidal"]["state"] == "reachable" and report["login"]["pool"] == "ok"
     assert report["tidal"]["circuit"]["state"] == "closed" and report["problems"] == []
     settings = Settings.from_env(stack.env)
-    for secret_value in (stack.env["TIDAL_MCP_KEYRING_PASSWORD"], connect(settings.redis_url).connection_pool
-                         .connection_kwargs["password"]):
+    for secret_value in (
+        stack.env["TIDAL_MCP_KEYRING_PASSWORD"],
+        connect(settings.redis_url).connection_pool.connection_kwargs["password"],
+    ):
         assert secret_value not in result.stdout
     text = subprocess.run(tidal_mcp("status"), env=stack.env, capture_output=True, text=True, timeout=60).stdout
     assert text.startswith("redis     ok") and "login     ok" in text and text.rstrip().endswith("healthy")
@@ -242,8 +254,9 @@ async def test_a_batch_answered_inline_reports_progress_in_items(stack, control)
         seen.append((progress, total, message))
 
     async with Client(stack.mcp_url) as client:
-        result = await client.call_tool("tidal_get_tracks", {"track_ids": ids, "limit": 1000},
-                                        progress_callback=on_progress)
+        result = await client.call_tool(
+            "tidal_get_tracks", {"track_ids": ids, "limit": 1000}, progress_callback=on_progress
+        )
     assert not result.is_error, result.content
     assert result.structured_content["state"] == "done"
     assert [t["id"] for t in result.structured_content["result"]["found"]] == ids

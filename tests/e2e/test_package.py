@@ -38,15 +38,25 @@ STACK_DIR = REPO_ROOT / "shared" / "ops" / "stack"
 def dist(tmp_path_factory) -> Path:
     """``python -m build`` on a copy of the checkout's files (tracked and new, not ignored)."""
     tree, out = tmp_path_factory.mktemp("tree"), tmp_path_factory.mktemp("dist")
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO_ROOT, check=True,
-                           capture_output=True).stdout.decode().split("\0")
+    files = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO_ROOT, check=True, capture_output=True
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, files):
         source = REPO_ROOT / name
         if source.is_file() or source.is_symlink():
             (tree / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, tree / name, follow_symlinks=False)
-    built = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(tree)], capture_output=True,
-                           text=True, timeout=300, stdin=subprocess.DEVNULL)
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(out), str(tree)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     return out
 
@@ -57,9 +67,13 @@ def installed(dist, tmp_path_factory) -> Path:
     where = tmp_path_factory.mktemp("venv")
     venv.create(where, with_pip=False)
     wheel = next(dist.glob("tidal_mcp-*.whl"))
-    pip = subprocess.run([sys.executable, "-m", "pip", "--python", str(where / "bin" / "python"), "install",
-                          "--quiet", str(wheel)], capture_output=True, text=True, timeout=600,
-                         stdin=subprocess.DEVNULL)
+    pip = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(where / "bin" / "python"), "install", "--quiet", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+    )
     assert pip.returncode == 0, pip.stdout[-3000:] + pip.stderr[-3000:]
     return where / "bin"
 
@@ -78,16 +92,28 @@ async def test_the_wheel_installs_alone_and_runs(dist, installed, tmp_path, e2e_
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     check_the_venv_holds_the_package_alone(installed, outside)
-    version = subprocess.run([str(installed / "tidal-mcp"), "--version"], capture_output=True, text=True,
-                             timeout=60, cwd=outside, env=outside_env(installed), stdin=subprocess.DEVNULL)
+    version = subprocess.run(
+        [str(installed / "tidal-mcp"), "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=outside,
+        env=outside_env(installed),
+        stdin=subprocess.DEVNULL,
+    )
     assert version.returncode == 0 and version.stdout.strip() == f"tidal-mcp {VERSION}", version.stderr
     await installed_demo_serves_a_tool_call(installed, outside, tmp_path / "demo")
     await installed_supervise_runs_the_stack(installed, outside, tmp_path / "supervise", e2e_emulator)
 
 
 def check_distributions(dist: Path) -> None:
-    checked = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *map(str, dist.iterdir())],
-                             capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    checked = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", *map(str, dist.iterdir())],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     names = set(zipfile.ZipFile(next(dist.glob("*.whl"))).namelist())
     stack_files = {f"shared/ops/stack/{path.name}" for path in STACK_DIR.iterdir() if path.is_file()}
@@ -115,13 +141,22 @@ def check_the_venv_holds_the_package_alone(installed: Path, cwd: Path) -> None:
 
     (``import tests`` alone may succeed: rq-dashboard 0.9.0's wheel installs a stray ``tests/fixtures`` directory.)
     """
-    probe = ("import importlib.util as u, json, shared, mcp_front, workers, tidal_mcp_emulator as e;"
-             "from shared.settings import default_data_dir as d;"
-             "print(json.dumps([m.__file__ for m in (shared, mcp_front, workers, e)]"
-             " + [str(d()), u.find_spec('tests.fake_tidal') is None]))")
+    probe = (
+        "import importlib.util as u, json, shared, mcp_front, workers, tidal_mcp_emulator as e;"
+        "from shared.settings import default_data_dir as d;"
+        "print(json.dumps([m.__file__ for m in (shared, mcp_front, workers, e)]"
+        " + [str(d()), u.find_spec('tests.fake_tidal') is None]))"
+    )
     env = {**outside_env(installed), "XDG_STATE_HOME": str(cwd / "state")}
-    result = subprocess.run([str(installed / "python"), "-c", probe], capture_output=True, text=True, timeout=60,
-                            cwd=cwd, env=env, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [str(installed / "python"), "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 0, result.stderr
     *files, data_dir, no_checkout_emulator = json.loads(result.stdout)
     assert data_dir == str(cwd / "state" / "tidal-mcp")
@@ -133,14 +168,24 @@ def check_the_venv_holds_the_package_alone(installed: Path, cwd: Path) -> None:
 async def installed_demo_serves_a_tool_call(installed: Path, cwd: Path, tmp_path: Path) -> None:
     env = outside_env(installed, {k: v for k, v in os.environ.items() if not k.startswith(("TIDAL_", "REDIS_"))})
     port = free_port()
-    env.update(PYTHONUNBUFFERED="1", TIDAL_MCP_DEMO_DATA_DIR=str(tmp_path / "data"),
-               TIDAL_MCP_DEMO_PORT=str(port), TIDAL_MCP_DEMO_DASHBOARD_PORT=str(free_port()),
-               TIDAL_MCP_DEMO_REDIS_PORT=str(free_port()), TIDAL_MCP_DEMO_EMULATOR_PORT=str(free_port()))
-    demo = Proc("installed-demo", [str(installed / "tidal-mcp"), "demo", "--workers", "1"], env, tmp_path / "logs",
-                cwd=cwd)
+    env.update(
+        PYTHONUNBUFFERED="1",
+        TIDAL_MCP_DEMO_DATA_DIR=str(tmp_path / "data"),
+        TIDAL_MCP_DEMO_PORT=str(port),
+        TIDAL_MCP_DEMO_DASHBOARD_PORT=str(free_port()),
+        TIDAL_MCP_DEMO_REDIS_PORT=str(free_port()),
+        TIDAL_MCP_DEMO_EMULATOR_PORT=str(free_port()),
+    )
+    demo = Proc(
+        "installed-demo", [str(installed / "tidal-mcp"), "demo", "--workers", "1"], env, tmp_path / "logs", cwd=cwd
+    )
     try:
-        wait_until(lambda: not demo.alive() or "The demo is up" in demo.stdout_path.read_text(), 120,
-                   lambda: "the installed demo did not come up\n" + demo.problems(), interval=0.2)
+        wait_until(
+            lambda: not demo.alive() or "The demo is up" in demo.stdout_path.read_text(),
+            120,
+            lambda: "the installed demo did not come up\n" + demo.problems(),
+            interval=0.2,
+        )
         assert demo.alive(), "the installed demo exited\n" + demo.problems()
         async with Client(f"http://127.0.0.1:{port}/mcp") as client:
             track = await client.call_tool("tidal_get_track", {"track_id": EXAMPLE_TRACK_ID})
@@ -156,8 +201,12 @@ async def installed_supervise_runs_the_stack(installed: Path, cwd: Path, tmp_pat
     login = Proc("installed-login", [tidal_mcp, "login"], env, tmp_path / "logs", cwd=cwd)
     assert login.popen.wait(60) == 0, login.problems()
     login.stop()
-    stack = Stack(env, Proc("installed-supervise", [tidal_mcp, "supervise"], env, tmp_path / "logs", cwd=cwd),
-                  emulator, Control(emulator.url))
+    stack = Stack(
+        env,
+        Proc("installed-supervise", [tidal_mcp, "supervise"], env, tmp_path / "logs", cwd=cwd),
+        emulator,
+        Control(emulator.url),
+    )
 
     def healthy_or_gone() -> bool:
         if not stack.proc.alive():
@@ -168,14 +217,29 @@ async def installed_supervise_runs_the_stack(installed: Path, cwd: Path, tmp_pat
             return False
 
     try:
-        wait_until(healthy_or_gone, 90, lambda: "the installed supervise stack did not come up\n"
-                   + stack.proc.problems(), interval=0.1)
+        wait_until(
+            healthy_or_gone,
+            90,
+            lambda: "the installed supervise stack did not come up\n" + stack.proc.problems(),
+            interval=0.1,
+        )
         assert stack.proc.alive(), "supervisord exited\n" + stack.proc.problems()
-        status = subprocess.run([tidal_mcp, "supervisorctl", "status"], capture_output=True, text=True, timeout=30,
-                                cwd=cwd, env=env, stdin=subprocess.DEVNULL)
+        status = subprocess.run(
+            [tidal_mcp, "supervisorctl", "status"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
         programs = dict(line.split()[:2] for line in status.stdout.splitlines() if line.strip())
-        assert programs == {"tidal-mcp:redis": "RUNNING", "tidal-mcp:front": "RUNNING",
-                            "tidal-mcp:dashboard": "RUNNING", "tidal-mcp:worker_00": "RUNNING"}, status.stdout
+        assert programs == {
+            "tidal-mcp:redis": "RUNNING",
+            "tidal-mcp:front": "RUNNING",
+            "tidal-mcp:dashboard": "RUNNING",
+            "tidal-mcp:worker_00": "RUNNING",
+        }, status.stdout
         async with Client(stack.mcp_url) as client:
             track = await client.call_tool("tidal_get_track", {"track_id": EXAMPLE_TRACK_ID})
         assert track.structured_content["id"] == EXAMPLE_TRACK_ID

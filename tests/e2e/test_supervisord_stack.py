@@ -39,8 +39,9 @@ def supervisorctl(stack: Stack, *args: str) -> str:
     """As the README writes it: `tidal-mcp supervisorctl ...` (only TIDAL_MCP_DATA_DIR from the stack's env)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TIDAL_", "REDIS_"))}
     env["TIDAL_MCP_DATA_DIR"] = stack.env["TIDAL_MCP_DATA_DIR"]
-    result = subprocess.run(tidal_mcp("supervisorctl", *args), env=env, capture_output=True, text=True, timeout=30,
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        tidal_mcp("supervisorctl", *args), env=env, capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL
+    )
     return result.stdout
 
 
@@ -56,8 +57,12 @@ def program_states(stack: Stack) -> dict[str, tuple[str, int | None]]:
 
 def test_supervisorctl_shows_every_program_running(stack):
     states = program_states(stack)
-    expected = {"tidal-mcp:redis", "tidal-mcp:front", "tidal-mcp:dashboard",
-                *(f"tidal-mcp:worker_{i:02d}" for i in range(WORKERS))}
+    expected = {
+        "tidal-mcp:redis",
+        "tidal-mcp:front",
+        "tidal-mcp:dashboard",
+        *(f"tidal-mcp:worker_{i:02d}" for i in range(WORKERS)),
+    }
     assert set(states) == expected
     assert {state for state, _ in states.values()} == {"RUNNING"}
 
@@ -82,7 +87,14 @@ async def test_a_killed_worker_is_restarted_while_the_front_keeps_answering(stac
     wait_until(restarted, 10, "supervisord did not restart the killed worker within 10 s", interval=0.1)
     _, new_pid = program_states(stack)[victim]
     redis_client = stack.redis()
-    wait_until(lambda: any(name.endswith(f".{new_pid}") for name in live_worker_names(redis_client)),
-               10 - (time.monotonic() - killed_at), "the restarted worker was not serving within 10 s", interval=0.1)
-    wait_until(lambda: not any(name.endswith(f".{old_pid}") for name in live_worker_names(redis_client)),
-               15 - (time.monotonic() - killed_at), "the killed worker still counts as alive 15 s after the kill")
+    wait_until(
+        lambda: any(name.endswith(f".{new_pid}") for name in live_worker_names(redis_client)),
+        10 - (time.monotonic() - killed_at),
+        "the restarted worker was not serving within 10 s",
+        interval=0.1,
+    )
+    wait_until(
+        lambda: not any(name.endswith(f".{old_pid}") for name in live_worker_names(redis_client)),
+        15 - (time.monotonic() - killed_at),
+        "the killed worker still counts as alive 15 s after the kill",
+    )

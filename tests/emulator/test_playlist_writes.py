@@ -158,9 +158,17 @@ def test_a_client_that_gives_up_mid_request_loses_it_or_not_by_phase(control, ap
     etag = api.call("GET", f"/v1/playlists/{key}").headers["ETag"]
     control.post("faults", {fault: 3000, "path_regex": r"^/v1/playlists/[^/]+/items"})
     with pytest.raises(requests.Timeout):
-        api.call("POST", f"/v1/playlists/{key}/items", data={"trackIds": str(track), "onDupes": "SKIP"},
-                 headers={"If-None-Match": etag}, timeout=0.3)
+        api.call(
+            "POST",
+            f"/v1/playlists/{key}/items",
+            data={"trackIds": str(track), "onDupes": "SKIP"},
+            headers={"If-None-Match": etag},
+            timeout=0.3,
+        )
     # the emulator is still holding the request back: wait until it has answered (or dropped) it
-    wait_until(lambda: sum(control.get("counters")["statuses"].values()) >= control.get("counters")["total"], 10,
-               "the held-back request never finished")
+    wait_until(
+        lambda: sum(control.get("counters")["statuses"].values()) >= control.get("counters")["total"],
+        10,
+        "the held-back request never finished",
+    )
     assert snapshot_ids(control, key) == ([*before, track] if applied else before)

@@ -21,11 +21,16 @@ pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 OPENAPI_TRACKS = "GET /openapi/v2/tracks"
 
 
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    with shared_stack(tmp_path_factory.mktemp("batches"), workers=3, front=True, TIDAL_MCP_RATE_START="200",
-                      TIDAL_MCP_RATE_LIMIT="200", TIDAL_MCP_RATE_BURST="50") as stack:
+    with shared_stack(
+        tmp_path_factory.mktemp("batches"),
+        workers=3,
+        front=True,
+        TIDAL_MCP_RATE_START="200",
+        TIDAL_MCP_RATE_LIMIT="200",
+        TIDAL_MCP_RATE_BURST="50",
+    ) as stack:
         yield stack
 
 
@@ -71,8 +76,10 @@ async def test_a_repeat_is_all_cache_and_identical_chunks_of_two_calls_run_once(
     ids = catalog["track_ids"][500:560]
     control.post("faults", {"latency_ms": 300, "path_regex": "^/openapi/v2/tracks$"})
     async with Client(stack.mcp_url) as client:
-        first, second = await asyncio.gather(client.call_tool("tidal_get_tracks", {"track_ids": ids}),
-                                             client.call_tool("tidal_get_tracks", {"track_ids": ids[::-1]}))
+        first, second = await asyncio.gather(
+            client.call_tool("tidal_get_tracks", {"track_ids": ids}),
+            client.call_tool("tidal_get_tracks", {"track_ids": ids[::-1]}),
+        )
         again = await client.call_tool("tidal_get_tracks", {"track_ids": ids})
     assert [t["id"] for t in first.structured_content["result"]["found"]] == ids
     assert [t["id"] for t in second.structured_content["result"]["found"]] == ids[::-1]
@@ -84,8 +91,9 @@ async def test_isrcs_barcodes_albums_and_artists(stack, control, catalog):
     tracks = [control.get(f"snapshot/track/{t}") for t in catalog["track_ids"][10:13]]
     albums = [control.get(f"snapshot/album/{a}") for a in catalog["album_ids"][5:8]]
     async with Client(stack.mcp_url) as client:
-        by_isrc = await client.call_tool("tidal_find_tracks_by_isrc",
-                                         {"isrcs": [t["isrc"].lower() for t in tracks] + ["USXXX9999999"]})
+        by_isrc = await client.call_tool(
+            "tidal_find_tracks_by_isrc", {"isrcs": [t["isrc"].lower() for t in tracks] + ["USXXX9999999"]}
+        )
         by_upc = await client.call_tool("tidal_find_albums_by_barcode", {"barcodes": [a["upc"] for a in albums]})
         by_id = await client.call_tool("tidal_get_albums", {"album_ids": [a["id"] for a in albums]})
         artists = await client.call_tool("tidal_get_artists", {"artist_ids": catalog["artist_ids"][:4]})
@@ -96,7 +104,8 @@ async def test_isrcs_barcodes_albums_and_artists(stack, control, catalog):
     assert [m["albums"][0]["id"] for m in by_upc.structured_content["result"]["found"]] == [a["id"] for a in albums]
     found = by_id.structured_content["result"]["found"]
     assert [(a["id"], a["title"], a["number_of_tracks"]) for a in found] == [
-        (a["id"], a["title"], a["numberOfTracks"]) for a in albums]
+        (a["id"], a["title"], a["numberOfTracks"]) for a in albums
+    ]
     names = [a["name"] for a in artists.structured_content["result"]["found"]]
     assert names == [control.get(f"snapshot/artist/{a}")["name"] for a in catalog["artist_ids"][:4]]
 
@@ -118,8 +127,9 @@ async def test_bad_input_is_a_clear_error(stack, control, catalog):
     assert requests_to(control, OPENAPI_TRACKS) == 0
 
 
-async def test_a_long_batch_answers_with_a_job_that_is_polled_to_completion_and_paged(stack, control, catalog,
-                                                                                       tmp_path):
+async def test_a_long_batch_answers_with_a_job_that_is_polled_to_completion_and_paged(
+    stack, control, catalog, tmp_path
+):
     env = {**stack.env, "TIDAL_MCP_JOB_AFTER": "0"}  # every batch with misses answers as a job
     proc, url = start_front(env, tmp_path / "logs")
     ids = catalog["track_ids"][600:850]
@@ -136,9 +146,13 @@ async def test_a_long_batch_answers_with_a_job_that_is_polled_to_completion_and_
             info = await eventually(finished, 60, "the job never finished")
             pages = [info["result"]]
             while pages[-1]["next_offset"] is not None:
-                pages.append((await client.call_tool("tidal_get_job", {"job_id": job_id, "limit": 100,
-                                                                       "offset": pages[-1]["next_offset"]})
-                              ).structured_content["result"])
+                pages.append(
+                    (
+                        await client.call_tool(
+                            "tidal_get_job", {"job_id": job_id, "limit": 100, "offset": pages[-1]["next_offset"]}
+                        )
+                    ).structured_content["result"]
+                )
             listed = (await client.call_tool("tidal_list_jobs", {})).structured_content["jobs"]
     finally:
         proc.stop()
@@ -195,16 +209,18 @@ async def test_the_library_export_has_every_part_whole_with_m3u_and_csv(stack, c
         parts = list(first["result"]["found"]) if first["state"] == "done" else []
 
         async def finished() -> dict | None:
-            info = (await client.call_tool("tidal_get_job", {"job_id": first["job_id"], "limit": 5,
-                                                             "offset": len(parts)})).structured_content
+            info = (
+                await client.call_tool("tidal_get_job", {"job_id": first["job_id"], "limit": 5, "offset": len(parts)})
+            ).structured_content
             return info if info["state"] != "running" else None
 
         info = first if first["state"] == "done" else await eventually(finished, 120, "the export never finished")
         if first["state"] != "done":
             parts = list(info["result"]["found"])
         while len(parts) < info["result"]["found_total"]:
-            page = (await client.call_tool("tidal_get_job", {"job_id": first["job_id"], "limit": 5,
-                                                             "offset": len(parts)})).structured_content
+            page = (
+                await client.call_tool("tidal_get_job", {"job_id": first["job_id"], "limit": 5, "offset": len(parts)})
+            ).structured_content
             parts += page["result"]["found"]
     by_name = {p["part"]: p for p in parts}
     library = by_name["library"]["data"]
@@ -228,8 +244,9 @@ async def test_a_long_playlist_is_answered_page_by_page(stack, control, catalog)
     async with Client(stack.mcp_url) as client:
         offset: int | None = 0
         while offset is not None:
-            page = (await client.call_tool("tidal_get_playlist", {"playlist_id": uuid, "offset": offset,
-                                                                  "limit": 100})).structured_content
+            page = (
+                await client.call_tool("tidal_get_playlist", {"playlist_id": uuid, "offset": offset, "limit": 100})
+            ).structured_content
             pages.append(page)
             offset = page["next_offset"]
             if len(pages) == 1:
@@ -252,8 +269,9 @@ async def test_with_bearer_auth_a_job_is_seen_only_by_its_token(stack, control, 
             httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30) as http,
             Client(streamable_http_client(url, http_client=http)) as client,
         ):
-            started = (await client.call_tool("tidal_get_tracks", {"track_ids": catalog["track_ids"][900:960]})
-                       ).structured_content
+            started = (
+                await client.call_tool("tidal_get_tracks", {"track_ids": catalog["track_ids"][900:960]})
+            ).structured_content
             mine = await client.call_tool("tidal_get_job", {"job_id": started["job_id"]})
             listed = (await client.call_tool("tidal_list_jobs", {})).structured_content["jobs"]
         async with Client(stack.mcp_url) as other:  # the loopback front without a token: another owner

@@ -14,8 +14,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    with shared_stack(tmp_path_factory.mktemp("catalog-reads"), workers=2, front=True, TIDAL_MCP_RATE_START="200",
-                      TIDAL_MCP_RATE_LIMIT="200", TIDAL_MCP_RATE_BURST="50") as stack:
+    with shared_stack(
+        tmp_path_factory.mktemp("catalog-reads"),
+        workers=2,
+        front=True,
+        TIDAL_MCP_RATE_START="200",
+        TIDAL_MCP_RATE_LIMIT="200",
+        TIDAL_MCP_RATE_BURST="50",
+    ) as stack:
         yield stack
 
 
@@ -37,15 +43,15 @@ def raw(tidal, path: str, **params):  # type: ignore[no-untyped-def]
 
 async def test_lyrics_radio_and_paging_match_tidal(stack, control, tidal):
     catalog = control.get("catalog")
-    track_id = next(t for t in catalog["track_ids"][:200]
-                    if tidal.request.request("GET", f"tracks/{t}/lyrics").ok)
+    track_id = next(t for t in catalog["track_ids"][:200] if tidal.request.request("GET", f"tracks/{t}/lyrics").ok)
     expected_radio = [t["id"] for t in raw(tidal, f"tracks/{track_id}/radio", limit=100)["items"]]
     async with Client(stack.mcp_url) as client:
         lyrics = (await client.call_tool("tidal_get_track_lyrics", {"track_id": track_id})).structured_content
         pages, offset = [], 0
         while offset is not None:
-            page = (await client.call_tool("tidal_get_track_radio", {"track_id": track_id, "offset": offset,
-                                                                     "limit": 40})).structured_content
+            page = (
+                await client.call_tool("tidal_get_track_radio", {"track_id": track_id, "offset": offset, "limit": 40})
+            ).structured_content
             pages.append(page)
             offset = page["next_offset"]
     lyrics_raw = raw(tidal, f"tracks/{track_id}/lyrics")
@@ -56,24 +62,31 @@ async def test_lyrics_radio_and_paging_match_tidal(stack, control, tidal):
 async def test_artist_reads_match_tidal(stack, control, tidal):
     artist_id = control.get("catalog")["artist_ids"][3]
     async with Client(stack.mcp_url) as client:
-        albums = (await client.call_tool("tidal_get_artist_albums", {"artist_id": artist_id, "limit": 100})
-                  ).structured_content
-        singles = (await client.call_tool("tidal_get_artist_albums", {"artist_id": artist_id,
-                                                                      "kind": "eps_singles", "limit": 100})
-                   ).structured_content
+        albums = (
+            await client.call_tool("tidal_get_artist_albums", {"artist_id": artist_id, "limit": 100})
+        ).structured_content
+        singles = (
+            await client.call_tool(
+                "tidal_get_artist_albums", {"artist_id": artist_id, "kind": "eps_singles", "limit": 100}
+            )
+        ).structured_content
         similar = (await client.call_tool("tidal_get_similar_artists", {"artist_id": artist_id})).structured_content
-        radio = (await client.call_tool("tidal_get_artist_radio", {"artist_id": artist_id, "limit": 100})
-                 ).structured_content
+        radio = (
+            await client.call_tool("tidal_get_artist_radio", {"artist_id": artist_id, "limit": 100})
+        ).structured_content
         bio = (await client.call_tool("tidal_get_artist_bio", {"artist_id": artist_id})).structured_content
-    assert [a["id"] for a in albums["items"]] == [a["id"] for a in raw(tidal, f"artists/{artist_id}/albums",
-                                                                            limit=100)["items"]]
-    assert [a["id"] for a in singles["items"]] == [a["id"] for a in raw(
-        tidal, f"artists/{artist_id}/albums", filter="EPSANDSINGLES", limit=100)["items"]]
+    assert [a["id"] for a in albums["items"]] == [
+        a["id"] for a in raw(tidal, f"artists/{artist_id}/albums", limit=100)["items"]
+    ]
+    assert [a["id"] for a in singles["items"]] == [
+        a["id"] for a in raw(tidal, f"artists/{artist_id}/albums", filter="EPSANDSINGLES", limit=100)["items"]
+    ]
     similar_raw = tidal.request.request("GET", f"artists/{artist_id}/similar")
     expected = [a["id"] for a in similar_raw.json()["items"]] if similar_raw.ok else []
     assert [a["id"] for a in similar["items"]] == expected
-    assert [t["id"] for t in radio["items"]] == [t["id"] for t in raw(tidal, f"artists/{artist_id}/radio",
-                                                                          limit=100)["items"]]
+    assert [t["id"] for t in radio["items"]] == [
+        t["id"] for t in raw(tidal, f"artists/{artist_id}/radio", limit=100)["items"]
+    ]
     assert bio["text"] and "[wimpLink" not in bio["text"]
 
 
@@ -92,8 +105,9 @@ async def test_album_reads_and_bad_ids(stack, control, tidal):
     else:
         assert review.is_error and "no album review" in review.content[0].text
     similar_raw = tidal.request.request("GET", f"albums/{album_id}/similar")
-    assert [a["id"] for a in similar["items"]] == ([a["id"] for a in similar_raw.json()["items"]]
-                                                   if similar_raw.ok else [])
+    assert [a["id"] for a in similar["items"]] == (
+        [a["id"] for a in similar_raw.json()["items"]] if similar_raw.ok else []
+    )
     assert no_album.is_error and "999999999" in no_album.content[0].text
     assert no_track.is_error and "999999999" in no_track.content[0].text
     assert bad_kind.is_error and "eps_singles" in bad_kind.content[0].text
@@ -107,8 +121,9 @@ async def test_a_mix_comes_whole_and_paged_and_a_video_reads(stack, control, tid
     async with Client(stack.mcp_url) as client:
         pages, offset = [], 0
         while offset is not None:
-            page = (await client.call_tool("tidal_get_mix", {"mix_id": mix_id, "offset": offset, "limit": 10})
-                    ).structured_content
+            page = (
+                await client.call_tool("tidal_get_mix", {"mix_id": mix_id, "offset": offset, "limit": 10})
+            ).structured_content
             pages.append(page)
             offset = page["next_offset"]
         video = (await client.call_tool("tidal_get_video", {"video_id": video_id})).structured_content
@@ -116,8 +131,11 @@ async def test_a_mix_comes_whole_and_paged_and_a_video_reads(stack, control, tid
     assert [t["id"] for p in pages for t in p["items"]] == [e["item"]["id"] for e in expected if e["type"] == "track"]
     assert [v["id"] for v in pages[0]["videos"]] == [e["item"]["id"] for e in expected if e["type"] == "video"]
     video_raw = raw(tidal, f"videos/{video_id}")
-    assert (video["title"], video["duration_s"], video["quality"]) == (video_raw["title"], video_raw["duration"],
-                                                                       video_raw["quality"])
+    assert (video["title"], video["duration_s"], video["quality"]) == (
+        video_raw["title"],
+        video_raw["duration"],
+        video_raw["quality"],
+    )
     assert no_mix.is_error and "no mix" in no_mix.content[0].text
 
 
@@ -131,10 +149,12 @@ async def test_credits_match_tidal_and_wrong_kinds_are_refused(stack, control, t
     items = raw(tidal, f"albums/{album_id}/items/credits", limit=100)["items"]
     async with Client(stack.mcp_url) as client:
         track = (await client.call_tool("tidal_get_track_credits", {"track_id": track_id})).structured_content
-        first = (await client.call_tool("tidal_get_album_credits", {"album_id": album_id, "limit": 2})
-                 ).structured_content
-        rest = (await client.call_tool("tidal_get_album_credits", {"album_id": album_id, "offset": 2,
-                                                                   "limit": 100})).structured_content
+        first = (
+            await client.call_tool("tidal_get_album_credits", {"album_id": album_id, "limit": 2})
+        ).structured_content
+        rest = (
+            await client.call_tool("tidal_get_album_credits", {"album_id": album_id, "offset": 2, "limit": 100})
+        ).structured_content
         album_as_track = await client.call_tool("tidal_get_track_credits", {"track_id": album_id})
         unknown = await client.call_tool("tidal_get_album_credits", {"album_id": 999_999_999})
     assert [(c["role"], c["names"]) for c in track["credits"]] == _credits(raw(tidal, f"tracks/{track_id}/credits"))
@@ -142,7 +162,8 @@ async def test_credits_match_tidal_and_wrong_kinds_are_refused(stack, control, t
     assert first["credits"][0]["artist_ids"], "primary artists carry their TIDAL ids"
     rows = first["items"] + rest["items"]
     assert [(r["track_id"], [(c["role"], c["names"]) for c in r["credits"]]) for r in rows] == [
-        (i["item"]["id"], _credits(i["credits"])) for i in items]
+        (i["item"]["id"], _credits(i["credits"])) for i in items
+    ]
     assert first["total"] == len(items) and first["next_offset"] == 2 and rest["has_more"] is False
     assert album_as_track.is_error and f"no track credits with id {album_id}" in album_as_track.content[0].text
     assert unknown.is_error and "999999999" in unknown.content[0].text
@@ -158,16 +179,20 @@ async def test_top_tracks_videos_and_album_pages_match_tidal(stack, control, tid
     async with Client(stack.mcp_url) as client:
         top, offset = [], 0
         while offset is not None:
-            page = (await client.call_tool("tidal_get_artist_top_tracks", {"artist_id": artist_id, "offset": offset,
-                                                                           "limit": 7})).structured_content
+            page = (
+                await client.call_tool(
+                    "tidal_get_artist_top_tracks", {"artist_id": artist_id, "offset": offset, "limit": 7}
+                )
+            ).structured_content
             top += [t["id"] for t in page["items"]]
             offset = page["next_offset"]
-        videos = (await client.call_tool("tidal_get_artist_videos", {"artist_id": artist_id, "limit": 100})
-                  ).structured_content
-        album = (await client.call_tool("tidal_get_album", {"album_id": album_id, "offset": 1, "limit": 2})
-                 ).structured_content
-        beyond = (await client.call_tool("tidal_get_album", {"album_id": album_id, "offset": 500})
-                  ).structured_content
+        videos = (
+            await client.call_tool("tidal_get_artist_videos", {"artist_id": artist_id, "limit": 100})
+        ).structured_content
+        album = (
+            await client.call_tool("tidal_get_album", {"album_id": album_id, "offset": 1, "limit": 2})
+        ).structured_content
+        beyond = (await client.call_tool("tidal_get_album", {"album_id": album_id, "offset": 500})).structured_content
     assert top == expected_top[:300] and len(top) > 7
     assert [v["id"] for v in videos["items"]] == expected_videos and videos["total"] == len(expected_videos)
     assert [t["id"] for t in album["tracks"]] == expected_tracks[1:3]

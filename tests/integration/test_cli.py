@@ -21,8 +21,9 @@ def run(env, tmp_path, *args: str, name: str = "cli") -> tuple[int, str, str]:
     return code, proc.stdout_path.read_text(), proc.stderr_path.read_text()
 
 
-def test_login_stores_tokens_tells_the_workers_and_logout_removes_them(stack_env, settings, redis_url, tmp_path,
-                                                                        control):
+def test_login_stores_tokens_tells_the_workers_and_logout_removes_them(
+    stack_env, settings, redis_url, tmp_path, control
+):
     redis_client = connect(redis_url)
     code, out, err = run(stack_env, tmp_path, "login", name="login")
     assert code == 0, err
@@ -87,8 +88,11 @@ def test_jobs_lists_shows_retries_a_failed_job_and_cancels_a_queued_one(stack_en
     queue = Queue("tidal-read", connection=client, serializer=JSONSerializer)
     with worker_pool(stack_env, tmp_path / "logs", count=1):
         broken = queue.enqueue("workers.jobs.tracks.get_track")  # no track_id: the job fails
-        wait_until(lambda: Job.fetch(broken.id, connection=client, serializer=JSONSerializer).is_failed, 30,
-                   "the broken job did not fail")
+        wait_until(
+            lambda: Job.fetch(broken.id, connection=client, serializer=JSONSerializer).is_failed,
+            30,
+            "the broken job did not fail",
+        )
         code, out, _ = run(stack_env, tmp_path, "jobs", "--state", "failed", "--json", name="failed")
         listed = json.loads(out)
         assert code == 0 and [j["id"] for j in listed] == [broken.id]
@@ -98,8 +102,14 @@ def test_jobs_lists_shows_retries_a_failed_job_and_cancels_a_queued_one(stack_en
         first_end = Job.fetch(broken.id, connection=client, serializer=JSONSerializer).ended_at
         code, out, _ = run(stack_env, tmp_path, "jobs", "retry", broken.id, name="retry")
         assert code == 0 and "queued" in out
-        wait_until(lambda: (job := Job.fetch(broken.id, connection=client, serializer=JSONSerializer)).is_failed
-                   and job.ended_at != first_end, 30, "the retried job did not run again")
+        wait_until(
+            lambda: (
+                (job := Job.fetch(broken.id, connection=client, serializer=JSONSerializer)).is_failed
+                and job.ended_at != first_end
+            ),
+            30,
+            "the retried job did not run again",
+        )
 
         more = [queue.enqueue("workers.jobs.tracks.get_track") for _ in range(2)]
 
@@ -112,8 +122,11 @@ def test_jobs_lists_shows_retries_a_failed_job_and_cancels_a_queued_one(stack_en
         code, out, err = run(stack_env, tmp_path, "jobs", "retry", "--all", "--json", name="retry-all")
         assert code == 0 and json.loads(out) == {"retried": 3, "queues": {"tidal-read": 3}}
         assert "retrying" not in err, "no progress line when stderr is not a terminal"
-        wait_until(lambda: len(after := ended()) == 3 and all(after[i] != before[i] for i in before), 30,
-                   "the retried jobs did not run again")
+        wait_until(
+            lambda: len(after := ended()) == 3 and all(after[i] != before[i] for i in before),
+            30,
+            "the retried jobs did not run again",
+        )
         code, _, err = run(stack_env, tmp_path, "jobs", "retry", name="no-id")
         assert code == 2 and "--all" in err
 
@@ -140,8 +153,13 @@ def test_a_long_command_shows_progress_on_a_terminal_only(stack_env, redis_url, 
         client.set(f"tidal:track:{number}", b'{"env":{"ok":true,"data":{}},"ttl":60,"g":0}', ex=60)
     leader, follower = pty.openpty()
     try:
-        proc = subprocess.Popen(tidal_mcp("cache", "drop", "track"), env=stack_env, stdout=subprocess.PIPE,
-                                stderr=follower, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            tidal_mcp("cache", "drop", "track"),
+            env=stack_env,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            stdin=subprocess.DEVNULL,
+        )
         os.close(follower)
         out, _ = proc.communicate(timeout=60)
         seen = b""

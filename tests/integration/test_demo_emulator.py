@@ -33,8 +33,9 @@ def test_a_busy_emulator_port_names_the_variable(tmp_path):
         port = busy.getsockname()[1]
         with pytest.raises(demo.DemoError) as refused:
             demo.start_emulator(port, tmp_path / "emulator.log")
-    assert str(refused.value) == (f"the TIDAL emulator could not listen on port {port}; "
-                                  "set TIDAL_MCP_DEMO_EMULATOR_PORT to a free port")
+    assert str(refused.value) == (
+        f"the TIDAL emulator could not listen on port {port}; set TIDAL_MCP_DEMO_EMULATOR_PORT to a free port"
+    )
 
 
 def test_an_emulator_that_cannot_start_says_why(tmp_path, monkeypatch):
@@ -42,5 +43,7 @@ def test_an_emulator_that_cannot_start_says_why(tmp_path, monkeypatch):
     log = tmp_path / "emulator.log"
     with pytest.raises(demo.DemoError) as failed:
         demo.start_emulator(free_port(), log)
-    assert str(failed.value) == (f"the TIDAL emulator did not start: {demo.sys.executable}: No module named "
-                                 f"tidal_mcp_no_such_emulator (its log: {log})")
+    assert str(failed.value) == (
+        f"the TIDAL emulator did not start: {demo.sys.executable}: No module named "
+        f"tidal_mcp_no_such_emulator (its log: {log})"
+    )

@@ -18,8 +18,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    with shared_stack(tmp_path_factory.mktemp("discovery"), workers=2, front=True, TIDAL_MCP_RATE_START="200",
-                      TIDAL_MCP_RATE_LIMIT="200", TIDAL_MCP_RATE_BURST="50") as stack:
+    with shared_stack(
+        tmp_path_factory.mktemp("discovery"),
+        workers=2,
+        front=True,
+        TIDAL_MCP_RATE_START="200",
+        TIDAL_MCP_RATE_LIMIT="200",
+        TIDAL_MCP_RATE_BURST="50",
+    ) as stack:
         yield stack
 
 
@@ -78,8 +84,9 @@ async def test_pages_come_as_plain_rows_that_match_tidal(stack, control, tidal):
         home = (await client.call_tool("tidal_get_page", {"page": "home", "limit": 100})).structured_content
         hires = await walk(client, "tidal_get_page", {"page": "hires"}, limit=100)
         explore = await walk(client, "tidal_get_page", {"page": "explore"}, limit=100)
-        only = (await client.call_tool("tidal_get_page", {"page": "home", "module": home["modules"][2]})
-                ).structured_content
+        only = (
+            await client.call_tool("tidal_get_page", {"page": "home", "module": home["modules"][2]})
+        ).structured_content
         no_row = await client.call_tool("tidal_get_page", {"page": "home", "module": "Nothing like it"})
         no_page = await client.call_tool("tidal_get_page", {"page": "frontpage"})
     assert [(r["module"], r["id"]) for r in for_you] == _v1_rows(raw(tidal, "pages/for_you", deviceType="BROWSER"))
@@ -90,7 +97,9 @@ async def test_pages_come_as_plain_rows_that_match_tidal(stack, control, tidal):
     assert home["modules"] == [m["title"] for m in feed["items"]]
     assert [(r["module"], r["kind"], r["id"]) for r in home["items"]] == [
         (m["title"], i["type"].lower(), str(i["data"].get("id") or i["data"].get("uuid")))
-        for m in feed["items"] for i in m["items"]]
+        for m in feed["items"]
+        for i in m["items"]
+    ]
     tracks = [r for r in home["items"] if r["kind"] == "track"]
     assert tracks and all(r["artists"] for r in tracks)
     assert only["items"] and {r["module"] for r in only["items"]} == {home["modules"][2]}
@@ -141,7 +150,10 @@ async def test_user_profiles_and_public_playlists(stack, control, tidal):
     assert "email" not in me
     them_raw = raw(tidal, f"users/{other}")
     assert (them["name"], them["is_me"], them["username"]) == (
-        f"{them_raw['firstName']} {them_raw['lastName']}", False, None)
+        f"{them_raw['firstName']} {them_raw['lastName']}",
+        False,
+        None,
+    )
     v2 = tidal.config.api_v2_location
     expected, offset = [], 0
     while True:
@@ -174,16 +186,28 @@ async def test_recommendations_merge_seed_radios_with_their_sources_and_filters(
     args = {"seed_track_ids": track_seeds, "seed_artist_ids": [artist_seed], "limit": 100}
     async with Client(stack.mcp_url) as client:
         everything = (await client.call_tool("tidal_recommend_tracks", args)).structured_content
-        filtered = (await client.call_tool("tidal_recommend_tracks", {
-            **args, "explicit": False, "max_per_artist": 2, "min_duration_s": 150, "year_from": 2000,
-            "exclude_favorites": True, "exclude_playlist_id": playlist})).structured_content
+        filtered = (
+            await client.call_tool(
+                "tidal_recommend_tracks",
+                {
+                    **args,
+                    "explicit": False,
+                    "max_per_artist": 2,
+                    "min_duration_s": 150,
+                    "year_from": 2000,
+                    "exclude_favorites": True,
+                    "exclude_playlist_id": playlist,
+                },
+            )
+        ).structured_content
         too_many = await client.call_tool("tidal_recommend_tracks", {"seed_track_ids": catalog["track_ids"][:11]})
         none = await client.call_tool("tidal_recommend_tracks", {})
-        empty_range = await client.call_tool("tidal_recommend_tracks", {"seed_track_ids": track_seeds,
-                                                                        "year_from": 2010, "year_to": 2000})
-        bad_seed = (await client.call_tool("tidal_recommend_tracks", {"seed_track_ids": [track_seeds[0],
-                                                                                         999_999_999]})
-                    ).structured_content
+        empty_range = await client.call_tool(
+            "tidal_recommend_tracks", {"seed_track_ids": track_seeds, "year_from": 2010, "year_to": 2000}
+        )
+        bad_seed = (
+            await client.call_tool("tidal_recommend_tracks", {"seed_track_ids": [track_seeds[0], 999_999_999]})
+        ).structured_content
     ids = [t["id"] for t in everything["items"]]
     available = {i for i, _ in holders.items()} - set(track_seeds)
     assert len(ids) == len(set(ids)) and set(ids) <= available
@@ -217,12 +241,15 @@ async def test_recommendations_leave_out_favorites_and_a_playlists_tracks(stack,
         added = await client.call_tool("tidal_add_favorites", {"kind": "tracks", "ids": [str(liked)]})
         put = await client.call_tool("tidal_add_tracks", {"playlist_id": playlist, "track_ids": [listed]})
         assert not added.is_error and not put.is_error
-        no_favorites = (await client.call_tool("tidal_recommend_tracks", {**args, "exclude_favorites": True})
-                        ).structured_content
-        not_listed = (await client.call_tool("tidal_recommend_tracks", {**args, "exclude_playlist_id": playlist})
-                      ).structured_content
-        no_such_playlist = await client.call_tool("tidal_recommend_tracks", {
-            **args, "exclude_playlist_id": "00000000-0000-4000-8000-000000000000"})
+        no_favorites = (
+            await client.call_tool("tidal_recommend_tracks", {**args, "exclude_favorites": True})
+        ).structured_content
+        not_listed = (
+            await client.call_tool("tidal_recommend_tracks", {**args, "exclude_playlist_id": playlist})
+        ).structured_content
+        no_such_playlist = await client.call_tool(
+            "tidal_recommend_tracks", {**args, "exclude_playlist_id": "00000000-0000-4000-8000-000000000000"}
+        )
     assert liked not in [t["id"] for t in no_favorites["items"]] and listed in [t["id"] for t in no_favorites["items"]]
     assert listed not in [t["id"] for t in not_listed["items"]] and liked in [t["id"] for t in not_listed["items"]]
     assert no_favorites["excluded"]["excluded_track"] >= 1 and not_listed["excluded"]["excluded_track"] >= 1
@@ -239,15 +266,25 @@ async def test_every_single_id_read_says_which_id_tidal_does_not_have(stack, con
         for tool in tools:
             schema = tool.input_schema
             required = schema.get("required") or []
-            if (len(required) != 1 or not required[0].endswith("_id") or not tool.annotations.read_only_hint
-                    or schema["properties"][required[0]].get("type") != "integer"):
+            if (
+                len(required) != 1
+                or not required[0].endswith("_id")
+                or not tool.annotations.read_only_hint
+                or schema["properties"][required[0]].get("type") != "integer"
+            ):
                 continue
             answer = await client.call_tool(tool.name, {required[0]: unknown})
             assert answer.is_error and str(unknown) in answer.content[0].text, (tool.name, answer.content)
             checked.append(tool.name)
         assert not (await client.call_tool("tidal_get_user", {})).is_error
-    assert {"tidal_get_track_credits", "tidal_get_album_credits", "tidal_get_artist_top_tracks",
-            "tidal_get_artist_videos", "tidal_get_track", "tidal_get_video"} <= set(checked)
+    assert {
+        "tidal_get_track_credits",
+        "tidal_get_album_credits",
+        "tidal_get_artist_top_tracks",
+        "tidal_get_artist_videos",
+        "tidal_get_track",
+        "tidal_get_video",
+    } <= set(checked)
 
 
 async def test_show_more_links_and_page_paths_open(stack, control, tidal):
@@ -256,15 +293,17 @@ async def test_show_more_links_and_page_paths_open(stack, control, tidal):
         hires = (await client.call_tool("tidal_get_page", {"page": "hires", "limit": 100})).structured_content
         module, path = next(iter(hires["more"].items()))
         whole = await walk(client, "tidal_open_page", {"path": path}, limit=40)
-        artist = (await client.call_tool("tidal_open_page", {"path": f"pages/artist?artistId={artist_id}",
-                                                             "limit": 100})).structured_content
+        artist = (
+            await client.call_tool("tidal_open_page", {"path": f"pages/artist?artistId={artist_id}", "limit": 100})
+        ).structured_content
         genres = (await client.call_tool("tidal_get_page", {"page": "genres", "limit": 100})).structured_content
         missing = await client.call_tool("tidal_open_page", {"path": "pages/nothing_here"})
         sneaky = await client.call_tool("tidal_open_page", {"path": "pages/../v1/users/1"})
     shown = [r["id"] for r in hires["items"] if r["module"] == module]
-    assert [r["id"] for r in whole] == [str(i["id"]) for i in raw(tidal, path, deviceType="BROWSER")["rows"][0][
-        "modules"][0]["pagedList"]["items"]]
-    assert len(whole) > len(shown) and [r["id"] for r in whole][:len(shown)] == shown
+    assert [r["id"] for r in whole] == [
+        str(i["id"]) for i in raw(tidal, path, deviceType="BROWSER")["rows"][0]["modules"][0]["pagedList"]["items"]
+    ]
+    assert len(whole) > len(shown) and [r["id"] for r in whole][: len(shown)] == shown
     assert artist["items"] and any(r["kind"] == "album" for r in artist["items"])
     assert genres["items"] and {r["kind"] for r in genres["items"]} == {"genre"}
     assert missing.is_error and "pages/nothing_here" in missing.content[0].text
@@ -293,8 +332,9 @@ async def test_an_operator_pause_holds_tidal_reads_the_cache_still_answers_and_r
             hit = await client.call_tool("tidal_get_track", {"track_id": cached})
             assert not hit.is_error
             waiting = asyncio.ensure_future(client.call_tool("tidal_get_track", {"track_id": fresh_id}))
-            await asyncio.to_thread(wait_until, lambda: redis_client.llen("rq:queue:tidal-read") >= 1, 15,
-                                    "the call was not queued")
+            await asyncio.to_thread(
+                wait_until, lambda: redis_client.llen("rq:queue:tidal-read") >= 1, 15, "the call was not queued"
+            )
             assert not waiting.done() and control.get("counters")["total"] == before, "nothing reaches TIDAL"
         finally:
             code, out = cli("resume")

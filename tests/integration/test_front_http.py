@@ -13,8 +13,14 @@ pytestmark = pytest.mark.integration
 
 def start_front(env: dict[str, str], log_dir) -> tuple[Proc, str]:
     """``tidal-mcp front`` serving /ready (on fresh ports if the picked one was taken meanwhile)."""
-    proc = start_listening("front", tidal_mcp("front"), env, log_dir,
-                           lambda: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/ready"), ("TIDAL_MCP_PORT",))
+    proc = start_listening(
+        "front",
+        tidal_mcp("front"),
+        env,
+        log_dir,
+        lambda: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/ready"),
+        ("TIDAL_MCP_PORT",),
+    )
     return proc, f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}"
 
 
@@ -32,7 +38,11 @@ def test_health_is_503_with_the_reason_until_a_worker_lives(front, stack_env, lo
     assert response.status_code == 503
     body = response.json()
     assert (body["status"], body["redis"], body["workers"], body["reason"]) == (
-        "unavailable", "ok", 0, "no worker process is alive")
+        "unavailable",
+        "ok",
+        0,
+        "no worker process is alive",
+    )
     with worker_pool(stack_env, tmp_path / "logs", count=1):
         wait_until(lambda: requests.get(f"{front}/health", timeout=5).status_code == 200, 30, "health stayed 503")
         body = requests.get(f"{front}/health", timeout=5).json()
@@ -45,6 +55,7 @@ def test_health_is_503_when_redis_does_not_answer(stack_env, tmp_path):
     proc = Proc("front", tidal_mcp("front"), env, tmp_path / "logs")
     base = f"http://127.0.0.1:{stack_env['TIDAL_MCP_PORT']}"
     try:
+
         def answered() -> list[requests.Response]:  # a list: a 503 Response is falsy
             try:
                 return [requests.get(f"{base}/health", timeout=10)]
@@ -71,9 +82,16 @@ async def test_a_configured_bearer_token_is_required_on_mcp_only(stack_env, logg
     env = {**stack_env, "TIDAL_MCP_AUTH_TOKEN": token}
     proc, base = start_front(env, tmp_path / "logs")
     try:
-        init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                "params": {"protocolVersion": "2025-11-25", "capabilities": {},
-                           "clientInfo": {"name": "t", "version": "1"}}}
+        init = {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-11-25",
+                "capabilities": {},
+                "clientInfo": {"name": "t", "version": "1"},
+            },
+        }
         headers = {"Accept": "application/json, text/event-stream"}
         assert requests.post(f"{base}/mcp", json=init, headers=headers, timeout=10).status_code == 401
         wrong = {**headers, "Authorization": "Bearer not-the-token"}
@@ -93,8 +111,13 @@ async def test_a_configured_bearer_token_is_required_on_mcp_only(stack_env, logg
 def test_a_short_token_is_refused_without_echoing_it(stack_env):
     import subprocess
 
-    result = subprocess.run(tidal_mcp("front"), env={**stack_env, "TIDAL_MCP_AUTH_TOKEN": "tooshort"},
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        tidal_mcp("front"),
+        env={**stack_env, "TIDAL_MCP_AUTH_TOKEN": "tooshort"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "TIDAL_MCP_AUTH_TOKEN must be at least 16 characters" in result.stderr
     assert "tooshort" not in result.stderr
@@ -122,21 +145,29 @@ def test_a_legacy_client_resumes_a_lost_sse_stream_with_last_event_id(front):
     """Each POST stream starts with a priming event (id, retry hint, no data); a GET with that id as
     Last-Event-ID replays what followed it on that stream."""
     headers = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
-    init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
-            "params": {"protocolVersion": "2025-11-25", "capabilities": {},
-                       "clientInfo": {"name": "t", "version": "1"}}}
+    init = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+    }
     with requests.Session() as http:
         opened = http.post(f"{front}/mcp", json=init, headers=headers, timeout=10, stream=True)
         sse_events(opened, 1)
         headers |= {"Mcp-Session-Id": opened.headers["mcp-session-id"], "MCP-Protocol-Version": "2025-11-25"}
-        http.post(f"{front}/mcp", json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=headers,
-                  timeout=10)
-        listed = http.post(f"{front}/mcp", json={"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
-                           headers=headers, timeout=10, stream=True)
+        http.post(
+            f"{front}/mcp", json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=headers, timeout=10
+        )
+        listed = http.post(
+            f"{front}/mcp",
+            json={"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+            headers=headers,
+            timeout=10,
+            stream=True,
+        )
         priming, *_rest, answer = sse_events(listed, 2)
         assert priming["id"] and priming["retry"] == "1000" and priming.get("data", "") == ""
-        resumed = http.get(f"{front}/mcp", headers={**headers, "Last-Event-ID": priming["id"]}, timeout=10,
-                           stream=True)
+        resumed = http.get(f"{front}/mcp", headers={**headers, "Last-Event-ID": priming["id"]}, timeout=10, stream=True)
         assert resumed.status_code == 200
         replayed = sse_events(resumed, 2)[-1]
         resumed.close()

@@ -17,13 +17,15 @@ pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
 
 def status(env: dict[str, str]) -> tuple[int, str]:
-    result = subprocess.run(tidal_mcp("status"), env=env, capture_output=True, text=True, timeout=60,
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        tidal_mcp("status"), env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+    )
     return result.returncode, result.stdout
 
 
 async def test_health_and_status_tell_a_failing_tidal_and_a_rejected_login_from_a_healthy_stack(
-        stack_env, logged_in, redis_url, control, catalog, tmp_path):
+    stack_env, logged_in, redis_url, control, catalog, tmp_path
+):
     env = {**stack_env, "TIDAL_MCP_CIRCUIT_FAILURES": "2"}
     proc, base = start_front(env, tmp_path / "logs")
     try:

@@ -52,15 +52,28 @@ STAGES = {
     "queues: wait": ["tidal_mcp_queue_wait_seconds_bucket"],
     "workers: alive, busy/idle": ["tidal_mcp_workers", "tidal_mcp_worker_states"],
     "workers: jobs by outcome, latency": ["tidal_mcp_jobs_total", "tidal_mcp_job_seconds_bucket"],
-    "TIDAL: requests by route and status, latency": ["tidal_mcp_tidal_requests_total",
-                                                     "tidal_mcp_tidal_request_seconds_bucket"],
-    "TIDAL: 429 pauses, budget": ["tidal_mcp_rate_limit_pauses_total", "tidal_mcp_rate_limit_pause_seconds",
-                                  "tidal_mcp_rate_limit_rate"],
-    "TIDAL: circuit, reachability": ["tidal_mcp_circuit_state", "tidal_mcp_circuit_opens_total",
-                                     "tidal_mcp_circuit_consecutive_failures", "tidal_mcp_tidal_state"],
+    "TIDAL: requests by route and status, latency": [
+        "tidal_mcp_tidal_requests_total",
+        "tidal_mcp_tidal_request_seconds_bucket",
+    ],
+    "TIDAL: 429 pauses, budget": [
+        "tidal_mcp_rate_limit_pauses_total",
+        "tidal_mcp_rate_limit_pause_seconds",
+        "tidal_mcp_rate_limit_rate",
+    ],
+    "TIDAL: circuit, reachability": [
+        "tidal_mcp_circuit_state",
+        "tidal_mcp_circuit_opens_total",
+        "tidal_mcp_circuit_consecutive_failures",
+        "tidal_mcp_tidal_state",
+    ],
     "cache: hits/misses/stale by kind": ["tidal_mcp_cache_lookups_total"],
-    "cache: memory": ["tidal_mcp_redis_used_memory_bytes", "tidal_mcp_redis_maxmemory_bytes",
-                      "tidal_mcp_redis_evicted_keys_total", "tidal_mcp_redis_keys"],
+    "cache: memory": [
+        "tidal_mcp_redis_used_memory_bytes",
+        "tidal_mcp_redis_maxmemory_bytes",
+        "tidal_mcp_redis_evicted_keys_total",
+        "tidal_mcp_redis_keys",
+    ],
     "login: refreshes and failures, state": ["tidal_mcp_login_refreshes_total", "tidal_mcp_login_state"],
     "operator pause, Redis": ["tidal_mcp_pool_paused", "tidal_mcp_redis_up"],
 }
@@ -104,8 +117,11 @@ def metric_names(expr: str) -> set[str]:
 
 def anchors(markdown: str) -> set[str]:
     """GitHub's heading anchors of a Markdown document."""
-    return {re.sub(r"[^\w\- ]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
-            for line in markdown.splitlines() if line.startswith("#")}
+    return {
+        re.sub(r"[^\w\- ]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
+        for line in markdown.splitlines()
+        if line.startswith("#")
+    }
 
 
 def test_the_dashboard_has_its_rows_and_every_query_parses():
@@ -113,8 +129,10 @@ def test_the_dashboard_has_its_rows_and_every_query_parses():
     assert [p["title"] for p in panels if p["type"] == "row"] == ROWS
     for title, expr in panel_queries().items():
         assert metric_names(expr), f"{title}: selects no metric"
-    assert metric_names('sum(rate(a_total{x="1"}[5m])) / clamp_min(sum(rate(b_total[5m])), 1)') == {"a_total",
-                                                                                                     "b_total"}
+    assert metric_names('sum(rate(a_total{x="1"}[5m])) / clamp_min(sum(rate(b_total[5m])), 1)') == {
+        "a_total",
+        "b_total",
+    }
     with pytest.raises(ValueError):
         promql_parser.parse("sum(rate(a_total[5m])")
 
@@ -129,8 +147,16 @@ def test_every_alert_parses_and_links_an_existing_runbook_section():
         assert url.startswith("docs/operations.md#") and url.split("#", 1)[1] in sections, (rule["alert"], url)
 
 
-PLACEHOLDERS = {"ID": "job-1", "KIND": "track", "KEY": "tidal:track:1", "Q": "tidal-read", "R": "maintenance",
-                "N": "2", "ARGS": "status", "<id>": "1"}
+PLACEHOLDERS = {
+    "ID": "job-1",
+    "KIND": "track",
+    "KEY": "tidal:track:1",
+    "Q": "tidal-read",
+    "R": "maintenance",
+    "N": "2",
+    "ARGS": "status",
+    "<id>": "1",
+}
 
 
 def test_every_command_the_runbook_names_exists():
@@ -150,8 +176,12 @@ def test_every_command_the_runbook_names_exists():
 
 
 def test_every_alert_has_a_promtool_test_that_fires_it():
-    fired = {case["alertname"] for group in yaml.safe_load(ALERT_TESTS.read_text())["tests"]
-             for case in group.get("alert_rule_test", []) if case.get("exp_alerts")}
+    fired = {
+        case["alertname"]
+        for group in yaml.safe_load(ALERT_TESTS.read_text())["tests"]
+        for case in group.get("alert_rule_test", [])
+        if case.get("exp_alerts")
+    }
     assert {rule["alert"] for rule in alert_rules()} <= fired, "alerts no promtool test fires"
 
 
@@ -165,9 +195,15 @@ def test_every_stage_a_call_passes_is_on_the_dashboard():
 def stack(tmp_path_factory):
     # every process writes its samples where the front's /metrics reads them, as the launchers arrange
     samples = tmp_path_factory.mktemp("prometheus-multiproc")
-    with shared_stack(tmp_path_factory.mktemp("ops"), workers=2, front=True, TIDAL_MCP_RATE_START="200",
-                      TIDAL_MCP_RATE_LIMIT="200", TIDAL_MCP_RATE_BURST="50",
-                      PROMETHEUS_MULTIPROC_DIR=str(samples)) as stack:
+    with shared_stack(
+        tmp_path_factory.mktemp("ops"),
+        workers=2,
+        front=True,
+        TIDAL_MCP_RATE_START="200",
+        TIDAL_MCP_RATE_LIMIT="200",
+        TIDAL_MCP_RATE_BURST="50",
+        PROMETHEUS_MULTIPROC_DIR=str(samples),
+    ) as stack:
         yield stack
 
 
@@ -201,8 +237,12 @@ def test_the_stack_exports_every_stage_with_bounded_labels(worked):
     names = {sample.name for sample in samples}
     for stage, wanted in STAGES.items():
         assert set(wanted) <= names, f"{stage}: not exported: {sorted(set(wanted) - names)}"
-    loose = {(s.name, key, value) for s in samples for key, value in s.labels.items()
-             if key != "le" and UNBOUNDED.search(value)}
+    loose = {
+        (s.name, key, value)
+        for s in samples
+        for key, value in s.labels.items()
+        if key != "le" and UNBOUNDED.search(value)
+    }
     assert not loose, f"label values that are not bounded: {sorted(loose)[:10]}"
     routes = {s.labels["route"] for s in samples if "route" in s.labels}
     assert routes and all(metrics.route_template(r) == r for r in routes), routes
@@ -220,31 +260,45 @@ def test_every_metric_the_dashboard_and_alerts_use_is_exported_by_the_stack(work
 
 def test_every_exported_metric_is_documented(worked):
     documented = RUNBOOK.read_text()
-    families = {re.sub(r"_(bucket|sum|count|created)$", "", name) for name in exported(worked)
-                if name.startswith("tidal_mcp_")}
+    families = {
+        re.sub(r"_(bucket|sum|count|created)$", "", name) for name in exported(worked) if name.startswith("tidal_mcp_")
+    }
     missing = sorted(name for name in families if f"`{name}" not in documented)
     assert not missing, f"exported but not in docs/operations.md: {missing}"
 
 
-@pytest.mark.skipif(shutil.which("prometheus") is None and not os.environ.get("TIDAL_MCP_REQUIRE_PROMETHEUS"),
-                    reason="no prometheus binary (`make ops-check` installs it and requires this test)")
+@pytest.mark.skipif(
+    shutil.which("prometheus") is None and not os.environ.get("TIDAL_MCP_REQUIRE_PROMETHEUS"),
+    reason="no prometheus binary (`make ops-check` installs it and requires this test)",
+)
 def test_a_real_prometheus_evaluates_every_panel_to_data(worked, tmp_path):
     assert shutil.which("prometheus"), "`make ops-check` needs the prometheus binary"
     target = worked.mcp_url.removesuffix("/mcp").removeprefix("http://")
     config = tmp_path / "prometheus.yml"
-    config.write_text(yaml.safe_dump({
-        "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
-        "rule_files": [str(ALERTS)],
-        "scrape_configs": [{"job_name": "tidal-mcp", "static_configs": [{"targets": [target]}]}]}))
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+                "rule_files": [str(ALERTS)],
+                "scrape_configs": [{"job_name": "tidal-mcp", "static_configs": [{"targets": [target]}]}],
+            }
+        )
+    )
     prometheus, url = start_prometheus(config, tmp_path)
     try:
+
         def query(expr: str) -> list[Any]:
             answer = requests.get(f"{url}/api/v1/query", params={"query": expr}, timeout=10).json()
             assert answer["status"] == "success", (expr, answer)
             return answer["data"]["result"]
 
-        wait_until(lambda: len(query("tidal_mcp_redis_up[1m]")[0]["values"]) >= 4 if query(
-            "tidal_mcp_redis_up[1m]") else False, 60, "Prometheus did not scrape the front")
+        wait_until(
+            lambda: (
+                len(query("tidal_mcp_redis_up[1m]")[0]["values"]) >= 4 if query("tidal_mcp_redis_up[1m]") else False
+            ),
+            60,
+            "Prometheus did not scrape the front",
+        )
         empty = [title for title, expr in panel_queries().items() if not query(concrete(expr, "1m"))]
         assert len(panel_queries()) > 30
         assert not empty, f"panels without data: {empty}"
@@ -261,9 +315,17 @@ def start_prometheus(config: Path, tmp_path: Path) -> tuple[Proc, str]:
     """Prometheus on a free port (another bind of the same port is retried on a new one)."""
     for attempt in range(5):
         port = free_port()
-        proc = Proc(f"prometheus-{attempt}", [shutil.which("prometheus") or "prometheus", f"--config.file={config}",
-                                              f"--storage.tsdb.path={tmp_path / f'data-{attempt}'}",
-                                              f"--web.listen-address=127.0.0.1:{port}"], {}, tmp_path / "logs")
+        proc = Proc(
+            f"prometheus-{attempt}",
+            [
+                shutil.which("prometheus") or "prometheus",
+                f"--config.file={config}",
+                f"--storage.tsdb.path={tmp_path / f'data-{attempt}'}",
+                f"--web.listen-address=127.0.0.1:{port}",
+            ],
+            {},
+            tmp_path / "logs",
+        )
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and proc.popen.poll() is None:

@@ -32,9 +32,11 @@ def scrape(directory: Path, redis_url: str) -> dict[tuple[str, tuple[tuple[str, 
     registry = CollectorRegistry()
     MultiProcessCollector(registry, path=str(directory))
     registry.register(PoolCollector(connect(redis_url)))
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(generate_latest(registry).decode())
-            for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(generate_latest(registry).decode())
+        for s in family.samples
+    }
 
 
 def refreshes(samples, outcome: str) -> float:
@@ -42,8 +44,11 @@ def refreshes(samples, outcome: str) -> float:
 
 
 def login_state(samples) -> str:
-    [state] = [dict(labels)["state"] for (name, labels), value in samples.items()
-               if name == "tidal_mcp_login_state" and value == 1]
+    [state] = [
+        dict(labels)["state"]
+        for (name, labels), value in samples.items()
+        if name == "tidal_mcp_login_state" and value == 1
+    ]
     return state
 
 
@@ -72,8 +77,9 @@ async def call_after_expiry(env, redis_url, emu, control, tmp_path, refresh_toke
                 return exc
 
 
-async def test_a_refused_refresh_token_counts_rejected_and_the_login_shows_rejected(env, redis_url, emu, control,
-                                                                                    tmp_path):
+async def test_a_refused_refresh_token_counts_rejected_and_the_login_shows_rejected(
+    env, redis_url, emu, control, tmp_path
+):
     outcome = await call_after_expiry(env, redis_url, emu, control, tmp_path, refresh_token="rt_revoked")
     assert isinstance(outcome, NotLoggedIn), outcome
     directory = Path(env["PROMETHEUS_MULTIPROC_DIR"])

@@ -22,8 +22,13 @@ pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     # the budget's slow start is not under test here (bench/ and tests/chaos/ measure it)
-    with shared_stack(tmp_path_factory.mktemp("writes"), workers=2, TIDAL_MCP_RATE_START="200",
-                      TIDAL_MCP_RATE_LIMIT="200", TIDAL_MCP_RATE_BURST="50") as stack:
+    with shared_stack(
+        tmp_path_factory.mktemp("writes"),
+        workers=2,
+        TIDAL_MCP_RATE_START="200",
+        TIDAL_MCP_RATE_LIMIT="200",
+        TIDAL_MCP_RATE_BURST="50",
+    ) as stack:
         yield stack
 
 
@@ -85,8 +90,10 @@ async def test_add_at_position_and_with_duplicates(pool, tidal, control, catalog
     uuid = catalog["user_playlist_uuids"][1]
     before = tracks_of(control, uuid)
     new = other_tracks(catalog, control, uuid, 2)
-    change, _ = await tidal.call("playlist.add", {"playlist_id": uuid, "track_ids": [new[0], before[2], new[1]],
-                                                  "position": 2, "allow_duplicates": True})
+    change, _ = await tidal.call(
+        "playlist.add",
+        {"playlist_id": uuid, "track_ids": [new[0], before[2], new[1]], "position": 2, "allow_duplicates": True},
+    )
     assert tracks_of(control, uuid) == [*before[:2], new[0], before[2], new[1], *before[2:]]
     assert [(p["track_id"], p["position"]) for p in change["added"]] == [(new[0], 2), (before[2], 3), (new[1], 4)]
 
@@ -96,8 +103,7 @@ async def test_dry_runs_change_nothing(pool, tidal, control, catalog):
     before = tracks_of(control, uuid)
     removal, _ = await tidal.call("playlist.remove", {"playlist_id": uuid, "indices": [0, 3], "dry_run": True})
     cleared, _ = await tidal.call("playlist.clear", {"playlist_id": uuid, "dry_run": True})
-    moved, _ = await tidal.call("playlist.move", {"playlist_id": uuid, "indices": [0], "to_index": 3,
-                                                  "dry_run": True})
+    moved, _ = await tidal.call("playlist.move", {"playlist_id": uuid, "indices": [0], "to_index": 3, "dry_run": True})
     assert [(p["track_id"], p["position"]) for p in removal["removed"]] == [(before[0], 0), (before[3], 3)]
     assert len(cleared["removed"]) == len(before) and cleared["track_count_after"] == 0
     assert [(p["track_id"], p["position"]) for p in moved["moved"]] == [(before[0], 2)]
@@ -141,8 +147,11 @@ async def test_delete_keeps_a_snapshot_and_restore_recreates(pool, tidal, contro
     restored, _ = await tidal.call("playlist.restore", {"snapshot_id": deleted["snapshot_ids"][0]})
     new = control.get(f"snapshot/playlist/{restored['playlist_id']}")
     assert restored["playlist_id"] != uuid
-    assert (new["title"], new["description"], new["trackIds"]) == (before["title"], before["description"],
-                                                                   before["trackIds"])
+    assert (new["title"], new["description"], new["trackIds"]) == (
+        before["title"],
+        before["description"],
+        before["trackIds"],
+    )
 
 
 async def test_someone_elses_playlist_is_refused_and_bad_indices_are_explained(pool, tidal, control, catalog):
@@ -165,19 +174,28 @@ async def test_two_concurrent_adders_both_land_once(pool, tidal, control, catalo
     before = tracks_of(control, uuid)
     new = other_tracks(catalog, control, uuid, 240)
     first, second = new[:130], new[110:]  # 20 tracks in both requests
-    await asyncio.gather(tidal.call("playlist.add", {"playlist_id": uuid, "track_ids": first}),
-                         tidal.call("playlist.add", {"playlist_id": uuid, "track_ids": second}))
+    await asyncio.gather(
+        tidal.call("playlist.add", {"playlist_id": uuid, "track_ids": first}),
+        tidal.call("playlist.add", {"playlist_id": uuid, "track_ids": second}),
+    )
     after = tracks_of(control, uuid)
-    assert after[:len(before)] == before
-    assert sorted(after[len(before):]) == sorted(new)  # each once, none lost
+    assert after[: len(before)] == before
+    assert sorted(after[len(before) :]) == sorted(new)  # each once, none lost
 
 
 async def test_create_copy_and_merge(pool, tidal, control, catalog):
     source = catalog["user_playlist_uuids"][1]
     source_tracks = tracks_of(control, source)
     isrc = control.get(f"snapshot/track/{catalog['track_ids'][900]}")["isrc"]
-    created, _ = await tidal.call("playlist.create", {"title": "Road trip", "description": "made by a test",
-                                                      "track_ids": source_tracks[:3], "isrcs": [isrc, "USXXX9999999"]})
+    created, _ = await tidal.call(
+        "playlist.create",
+        {
+            "title": "Road trip",
+            "description": "made by a test",
+            "track_ids": source_tracks[:3],
+            "isrcs": [isrc, "USXXX9999999"],
+        },
+    )
     uuid = created["playlist_id"]
     assert tracks_of(control, uuid) == [*source_tracks[:3], catalog["track_ids"][900]]
     assert created["change"]["not_found"] == ["USXXX9999999"]
@@ -232,8 +250,9 @@ async def test_favorites_add_list_remove(pool, tidal, catalog):
     assert names == sorted(names, key=str.lower)
 
 
-async def test_a_write_is_read_back_at_once_even_when_the_front_held_the_playlist_in_memory(pool, tidal, control,
-                                                                                            catalog):
+async def test_a_write_is_read_back_at_once_even_when_the_front_held_the_playlist_in_memory(
+    pool, tidal, control, catalog
+):
     uuid = catalog["user_playlist_uuids"][2]
     near = tidal.dispatcher.cache.near
     key = f"tidal:playlist:{uuid}"

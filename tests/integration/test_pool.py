@@ -45,7 +45,11 @@ async def test_every_operation_returns_what_the_emulator_holds(pool, dispatcher,
     track, source = await dispatcher.call("track.get", {"track_id": track_id})
     assert source == "tidal"
     assert (track["id"], track["title"], track["isrc"], track["duration_s"]) == (
-        snap["id"], snap["title"], snap["isrc"], snap["duration"])
+        snap["id"],
+        snap["title"],
+        snap["isrc"],
+        snap["duration"],
+    )
     assert [a["name"] for a in track["artists"]] == [a["name"] for a in snap["artists"]]
     assert track["album"]["id"] == snap["album"]["id"]
 
@@ -60,8 +64,9 @@ async def test_every_operation_returns_what_the_emulator_holds(pool, dispatcher,
     assert [t["id"] for t in artist["top_tracks"]] == artist_snap["topTrackIds"][: len(artist["top_tracks"])]
     assert artist["top_tracks"] and {a["id"] for a in artist["albums"]} <= set(artist_snap["albumIds"])
 
-    search, _ = await dispatcher.call("search", {"query": snap["title"], "types": ["albums", "tracks"],
-                                                 "limit": 10, "offset": 0})
+    search, _ = await dispatcher.call(
+        "search", {"query": snap["title"], "types": ["albums", "tracks"], "limit": 10, "offset": 0}
+    )
     assert track_id in [t["id"] for t in search["tracks"]]
     assert search["artists"] == [] and search["playlists"] == []
 
@@ -97,8 +102,7 @@ async def test_identical_concurrent_calls_share_one_tidal_request(pool, redis_ur
     track_id = catalog["track_ids"][11]
     async with front(redis_url) as first, front(redis_url) as second:  # two fronts share one job
         fronts = [first, second]
-        results = await asyncio.gather(*(fronts[i % 2].call("track.get", {"track_id": track_id})
-                                         for i in range(20)))
+        results = await asyncio.gather(*(fronts[i % 2].call("track.get", {"track_id": track_id}) for i in range(20)))
     assert {r[0]["id"] for r in results} == {track_id}
     assert control.get("counters")["paths"][f"GET /v1/tracks/{track_id}"] == 1
 

@@ -18,8 +18,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    with shared_stack(tmp_path_factory.mktemp("resources"), workers=2, front=True, TIDAL_MCP_RATE_START="200",
-                      TIDAL_MCP_RATE_LIMIT="200", TIDAL_MCP_RATE_BURST="50") as stack:
+    with shared_stack(
+        tmp_path_factory.mktemp("resources"),
+        workers=2,
+        front=True,
+        TIDAL_MCP_RATE_START="200",
+        TIDAL_MCP_RATE_LIMIT="200",
+        TIDAL_MCP_RATE_BURST="50",
+    ) as stack:
         yield stack
 
 
@@ -51,8 +57,13 @@ async def test_resources_are_listed_and_read_through_the_cache(stack, control, c
         mine = body(await client.read_resource("tidal://me/playlists"))
         albums = body(await client.read_resource("tidal://me/favorites/albums"))
     assert listed == ["tidal://me/playlists"]
-    assert templates == {"tidal://track/{track_id}", "tidal://album/{album_id}", "tidal://artist/{artist_id}",
-                         "tidal://playlist/{playlist_id}", "tidal://me/favorites/{kind}"}
+    assert templates == {
+        "tidal://track/{track_id}",
+        "tidal://album/{album_id}",
+        "tidal://artist/{artist_id}",
+        "tidal://playlist/{playlist_id}",
+        "tidal://me/favorites/{kind}",
+    }
     assert track == again and track["title"] == control.get(f"snapshot/track/{track_id}")["title"]
     assert control.get("counters")["paths"][f"GET /v1/tracks/{track_id}"] == 1
     assert [t["id"] for t in playlist["tracks"]] == control.get(f"snapshot/playlist/{uuid}")["trackIds"]
@@ -60,12 +71,15 @@ async def test_resources_are_listed_and_read_through_the_cache(stack, control, c
     assert albums["kind"] == "albums" and albums["items"]
 
 
-@pytest.mark.parametrize(("uri", "says"), [
-    ("tidal://track/999999999", "no track with id 999999999"),
-    ("tidal://track/abc", "not a TIDAL track id"),
-    ("tidal://playlist/not-a-uuid", "not a playlist uuid"),
-    ("tidal://me/favorites/podcasts", "not a favorites kind"),
-])
+@pytest.mark.parametrize(
+    ("uri", "says"),
+    [
+        ("tidal://track/999999999", "no track with id 999999999"),
+        ("tidal://track/abc", "not a TIDAL track id"),
+        ("tidal://playlist/not-a-uuid", "not a playlist uuid"),
+        ("tidal://me/favorites/podcasts", "not a favorites kind"),
+    ],
+)
 async def test_bad_resources_are_clear_errors(stack, control, uri, says):
     async with Client(stack.mcp_url) as client:
         with pytest.raises(MCPError, match=says):
@@ -78,12 +92,15 @@ async def test_completions_prompts_and_log_level(stack, control, catalog):
     title = control.get(f"snapshot/playlist/{uuid}")["title"]
     word = max(title.split(), key=len).lower()
     async with Client(stack.mcp_url) as client:
-        by_word = await client.complete(ResourceTemplateReference(uri="tidal://playlist/{playlist_id}"),
-                                        {"name": "playlist_id", "value": word})
-        by_prefix = await client.complete(PromptReference(name="playlist_review"),
-                                          {"name": "playlist_id", "value": uuid[:8]})
-        kinds = await client.complete(ResourceTemplateReference(uri="tidal://me/favorites/{kind}"),
-                                      {"name": "kind", "value": "al"})
+        by_word = await client.complete(
+            ResourceTemplateReference(uri="tidal://playlist/{playlist_id}"), {"name": "playlist_id", "value": word}
+        )
+        by_prefix = await client.complete(
+            PromptReference(name="playlist_review"), {"name": "playlist_id", "value": uuid[:8]}
+        )
+        kinds = await client.complete(
+            ResourceTemplateReference(uri="tidal://me/favorites/{kind}"), {"name": "kind", "value": "al"}
+        )
         prompts = {p.name for p in (await client.list_prompts()).prompts}
         review = await client.get_prompt("playlist_review", {"playlist_id": uuid})
     async with Client(stack.mcp_url, mode="legacy") as legacy:  # logging/setLevel exists only before 2026-07-28

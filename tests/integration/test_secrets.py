@@ -43,8 +43,14 @@ def bundled(stack_env, tmp_path):
     env = {**stack_env, "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0", "TIDAL_MCP_DATA_DIR": str(tmp_path / "data")}
     old = os.umask(0o022)
     try:
-        proc = start_listening("redis", tidal_mcp("redis"), env, tmp_path / "logs",
-                               lambda: ping(connect(Settings.from_env(env).redis_url)), ("REDIS_URL",))
+        proc = start_listening(
+            "redis",
+            tidal_mcp("redis"),
+            env,
+            tmp_path / "logs",
+            lambda: ping(connect(Settings.from_env(env).redis_url)),
+            ("REDIS_URL",),
+        )
     finally:
         os.umask(old)
     yield env, proc
@@ -73,8 +79,11 @@ def test_everything_the_stack_writes_is_its_owners_only_whatever_the_umask(bundl
         data_dir = Path(env["TIDAL_MCP_DATA_DIR"])
         wait_until(lambda: (data_dir / "redis" / "dump.rdb").exists(), 30, "no RDB snapshot")
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
-    exposed = [f"{path} {oct(stat.S_IMODE(path.stat().st_mode))}" for path in data_dir.rglob("*")
-               if stat.S_IMODE(path.lstat().st_mode) & 0o077]
+    exposed = [
+        f"{path} {oct(stat.S_IMODE(path.stat().st_mode))}"
+        for path in data_dir.rglob("*")
+        if stat.S_IMODE(path.lstat().st_mode) & 0o077
+    ]
     assert not exposed, exposed
     assert {p.name for p in data_dir.rglob("*")} >= {"dump.rdb", "appendonly.aof", REDIS_PASSWORD}
     assert stat.S_IMODE(Path(env["TIDAL_MCP_KEYRING_FILE"]).stat().st_mode) == 0o600
@@ -92,16 +101,27 @@ async def test_a_users_own_redis_password_works_everywhere_and_never_shows(stack
         settings = Settings.from_env(env)
         TokenStore.from_settings(settings, connect(url)).save(emulator_login(emu))
         with worker_pool(env, tmp_path / "logs", count=1) as pool:
-            front_proc = start_listening("front", tidal_mcp("front"), env, tmp_path / "logs",
-                                         lambda: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/ready"),
-                                         ("TIDAL_MCP_PORT",))
+            front_proc = start_listening(
+                "front",
+                tidal_mcp("front"),
+                env,
+                tmp_path / "logs",
+                lambda: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/ready"),
+                ("TIDAL_MCP_PORT",),
+            )
             try:
                 async with front(url) as dispatcher:
                     track_id = control.get("catalog")["track_ids"][3]
                     data, _ = await dispatcher.call("track.get", {"track_id": track_id})
                     assert data["id"] == track_id
-                status = subprocess.run(tidal_mcp("status", "--json"), env=env, capture_output=True, text=True,
-                                        timeout=60, stdin=subprocess.DEVNULL)
+                status = subprocess.run(
+                    tidal_mcp("status", "--json"),
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                    stdin=subprocess.DEVNULL,
+                )
                 assert '"ok": true' in status.stdout
                 outputs = [status.stdout, status.stderr, front_proc.logs(tail=None), pool.logs()]
                 outputs += [p.logs(tail=None) for p in pool.procs]
@@ -120,8 +140,11 @@ def test_workers_run_only_the_catalogs_functions(stack_env, logged_in, redis_url
         job = queue.enqueue_call("os.mkdir", args=[str(target)])
         r = connect(redis_url)
         r.lpush("tidal:pool:doorbell", "1")
-        wait_until(lambda: job.get_status(refresh=True).value == "failed", 15,
-                   lambda: "the forged job did not fail\n" + pool.logs())
+        wait_until(
+            lambda: job.get_status(refresh=True).value == "failed",
+            15,
+            lambda: "the forged job did not fail\n" + pool.logs(),
+        )
         assert not target.exists(), "a function outside the catalog ran"
         assert "is not a tidal-mcp job function" in job.latest_result().exc_string
         assert "refused a job naming a function outside the job catalog" in pool.procs[0].logs(tail=None)
@@ -130,10 +153,14 @@ def test_workers_run_only_the_catalogs_functions(stack_env, logged_in, redis_url
 @pytest.fixture
 def dashboard(stack_env, tmp_path):
     env = {**stack_env, "TIDAL_MCP_DASHBOARD_PORT": str(free_port())}
-    proc = start_listening("dashboard", tidal_mcp("dashboard"), env, tmp_path / "logs",
-                           lambda: requests.get(f"http://127.0.0.1:{env['TIDAL_MCP_DASHBOARD_PORT']}/",
-                                                timeout=2).status_code == 401,
-                           ("TIDAL_MCP_DASHBOARD_PORT",))
+    proc = start_listening(
+        "dashboard",
+        tidal_mcp("dashboard"),
+        env,
+        tmp_path / "logs",
+        lambda: requests.get(f"http://127.0.0.1:{env['TIDAL_MCP_DASHBOARD_PORT']}/", timeout=2).status_code == 401,
+        ("TIDAL_MCP_DASHBOARD_PORT",),
+    )
     yield env, f"http://127.0.0.1:{env['TIDAL_MCP_DASHBOARD_PORT']}", proc
     proc.stop()
 
@@ -148,10 +175,12 @@ def test_the_dashboard_needs_its_login_checks_host_and_refuses_cross_site_change
     assert requests.get(f"{base}/", auth=("admin", "wrong-password"), timeout=5).status_code == 401
     assert requests.get(f"{base}/", auth=auth, timeout=5).status_code == 200
     assert requests.get(f"{base}/", auth=auth, headers={"Host": "evil.example"}, timeout=5).status_code == 421
-    assert requests.get(f"{base}/requeue/tidal-read", auth=auth, timeout=5).status_code == 405, \
+    assert requests.get(f"{base}/requeue/tidal-read", auth=auth, timeout=5).status_code == 405, (
         "a GET link must not requeue jobs"
-    forged = requests.post(f"{base}/requeue/tidal-read", auth=auth, headers={"Origin": "http://evil.example"},
-                           timeout=5)
+    )
+    forged = requests.post(
+        f"{base}/requeue/tidal-read", auth=auth, headers={"Origin": "http://evil.example"}, timeout=5
+    )
     assert forged.status_code == 403
     assert requests.post(f"{base}/requeue/tidal-read", auth=auth, timeout=5).status_code == 403, "no Origin, no change"
     own = requests.post(f"{base}/requeue/tidal-read", auth=auth, timeout=5, headers={"Origin": base})
@@ -159,6 +188,7 @@ def test_the_dashboard_needs_its_login_checks_host_and_refuses_cross_site_change
     deleted = requests.post(f"{base}/job/some-job/delete", auth=auth, headers={"Origin": base}, timeout=5)
     assert deleted.status_code != 200 or deleted.json().get("status") != "OK", "deletion is disabled by default"
     assert not any(redis_url in line for line in cmdlines()), "the Redis URL is on the dashboard's command line"
-    status = subprocess.run(tidal_mcp("status"), env=env, capture_output=True, text=True, timeout=60,
-                            stdin=subprocess.DEVNULL)
+    status = subprocess.run(
+        tidal_mcp("status"), env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+    )
     assert f"user admin  password {password}" in status.stdout

@@ -59,15 +59,23 @@ class Receiver:
     def take(self, request: ExportTraceServiceRequest) -> None:
         with self.lock:
             for resource_spans in request.resource_spans:
-                service = next((a.value.string_value for a in resource_spans.resource.attributes
-                                if a.key == "service.name"), "")
+                service = next(
+                    (a.value.string_value for a in resource_spans.resource.attributes if a.key == "service.name"), ""
+                )
                 for scope in resource_spans.scope_spans:
                     for span in scope.spans:
-                        self.spans.append({
-                            "service": service, "name": span.name, "trace": span.trace_id.hex(),
-                            "id": span.span_id.hex(), "parent": span.parent_span_id.hex(),
-                            "attributes": {a.key: getattr(a.value, a.value.WhichOneof("value"))
-                                           for a in span.attributes}})
+                        self.spans.append(
+                            {
+                                "service": service,
+                                "name": span.name,
+                                "trace": span.trace_id.hex(),
+                                "id": span.span_id.hex(),
+                                "parent": span.parent_span_id.hex(),
+                                "attributes": {
+                                    a.key: getattr(a.value, a.value.WhichOneof("value")) for a in span.attributes
+                                },
+                            }
+                        )
 
     def find(self, name: str) -> list[dict[str, Any]]:
         with self.lock:
@@ -83,9 +91,15 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, receiver):
-    with shared_stack(tmp_path_factory.mktemp("tracing"), workers=2, front=True,
-                      OTEL_EXPORTER_OTLP_ENDPOINT=receiver.url, OTEL_BSP_SCHEDULE_DELAY="100",
-                      TIDAL_MCP_RATE_START="200", TIDAL_MCP_RATE_LIMIT="200") as stack:
+    with shared_stack(
+        tmp_path_factory.mktemp("tracing"),
+        workers=2,
+        front=True,
+        OTEL_EXPORTER_OTLP_ENDPOINT=receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY="100",
+        TIDAL_MCP_RATE_START="200",
+        TIDAL_MCP_RATE_LIMIT="200",
+    ) as stack:
         yield stack
 
 
@@ -122,8 +136,11 @@ def linked_trace(receiver: Receiver, op: str) -> tuple[dict[str, Any], dict[str,
         jobs = [s for s in receiver.find(f"job {op}") if s["trace"] == dispatch["trace"]]
         if not jobs:
             continue
-        http = [s for s in receiver.spans if s["trace"] == dispatch["trace"] and s["parent"] == jobs[0]["id"]
-                and s["name"].startswith("GET ")]
+        http = [
+            s
+            for s in receiver.spans
+            if s["trace"] == dispatch["trace"] and s["parent"] == jobs[0]["id"] and s["name"].startswith("GET ")
+        ]
         if http:
             return dispatch, jobs[0], http
     return None
@@ -132,8 +149,13 @@ def linked_trace(receiver: Receiver, op: str) -> tuple[dict[str, Any], dict[str,
 def job_spans_in(receiver: Receiver, trace: str) -> list[dict[str, Any]]:
     """Worker ``job`` spans of ``trace`` that are children of its ``dispatch`` span and have a TIDAL request."""
     dispatch_ids = {s["id"] for s in receiver.find("dispatch track.get") if s["trace"] == trace}
-    return [job for job in receiver.find("job track.get") if job["trace"] == trace and job["parent"] in dispatch_ids
-            and any(s["parent"] == job["id"] and s["name"] == "GET /v1/tracks/{id}" for s in receiver.spans)]
+    return [
+        job
+        for job in receiver.find("job track.get")
+        if job["trace"] == trace
+        and job["parent"] in dispatch_ids
+        and any(s["parent"] == job["id"] and s["name"] == "GET /v1/tracks/{id}" for s in receiver.spans)
+    ]
 
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/<pid>/maps")
@@ -145,8 +167,9 @@ async def test_one_trace_links_the_tool_call_its_job_and_the_tidal_requests(stac
         result = await client.call_tool("tidal_get_track", {"track_id": track})
     assert result.structured_content["id"] == track
 
-    dispatch, job, http = eventually(lambda: linked_trace(receiver, "track.get"), 30,
-                                     f"no linked trace among {receiver.spans!r}")
+    dispatch, job, http = eventually(
+        lambda: linked_trace(receiver, "track.get"), 30, f"no linked trace among {receiver.spans!r}"
+    )
     assert dispatch["service"] == "tidal-mcp-front" and job["service"] == "tidal-mcp-worker"
     assert dispatch["attributes"]["tidal_mcp.source"] == "tidal"
     assert job["parent"] == dispatch["id"], "the job continues the front's span"
@@ -171,8 +194,11 @@ async def test_a_cache_hit_is_traced_in_the_front_only(stack, receiver):
         await client.call_tool("tidal_get_track", {"track_id": track})
         await client.call_tool("tidal_get_track", {"track_id": track})
 
-    hit = eventually(lambda: [s for s in receiver.find("dispatch track.get")
-                              if s["attributes"].get("tidal_mcp.source") == "cache"], 30, "no cache-hit span")
+    hit = eventually(
+        lambda: [s for s in receiver.find("dispatch track.get") if s["attributes"].get("tidal_mcp.source") == "cache"],
+        30,
+        "no cache-hit span",
+    )
     assert not [s for s in receiver.spans if s["trace"] == hit[0]["trace"] and s["service"] != "tidal-mcp-front"]
 
 
@@ -182,8 +208,9 @@ async def test_without_the_endpoint_no_process_installs_tracing_or_exports(tmp_p
     even when the client sends a ``traceparent`` and other ``OTEL_*`` variables are set."""
     for name in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
         monkeypatch.delenv(name, raising=False)
-    with shared_stack(tmp_path, workers=1, front=True, OTEL_BSP_SCHEDULE_DELAY="100",
-                      OTEL_SERVICE_NAME="tidal-mcp-off") as stack:
+    with shared_stack(
+        tmp_path, workers=1, front=True, OTEL_BSP_SCHEDULE_DELAY="100", OTEL_SERVICE_NAME="tidal-mcp-off"
+    ) as stack:
         track = stack.control.get("catalog")["track_ids"][44]
         remote = {"traceparent": "00-" + "ab" * 16 + "-" + "cd" * 8 + "-01"}
         async with Client(stack.mcp_url) as client:
@@ -200,15 +227,19 @@ async def test_spans_still_batched_are_flushed_when_the_processes_stop(tmp_path)
     """A schedule delay far beyond the test: the spans arrive only because stopping flushes them."""
     receiver = Receiver()
     try:
-        with shared_stack(tmp_path, workers=1, front=True, OTEL_EXPORTER_OTLP_ENDPOINT=receiver.url,
-                          OTEL_BSP_SCHEDULE_DELAY="600000") as stack:
+        with shared_stack(
+            tmp_path, workers=1, front=True, OTEL_EXPORTER_OTLP_ENDPOINT=receiver.url, OTEL_BSP_SCHEDULE_DELAY="600000"
+        ) as stack:
             track = stack.control.get("catalog")["track_ids"][45]
             async with Client(stack.mcp_url) as client:
                 await client.call_tool("tidal_get_track", {"track_id": track})
             assert linked_trace(receiver, "track.get") is None, "nothing is exported before the delay"
         # the stack's processes were stopped (SIGTERM) and have exited
-        eventually(lambda: linked_trace(receiver, "track.get"), 10,
-                   f"stopping did not flush the batched spans: {receiver.spans!r}")
+        eventually(
+            lambda: linked_trace(receiver, "track.get"),
+            10,
+            f"stopping did not flush the batched spans: {receiver.spans!r}",
+        )
     finally:
         receiver.server.shutdown()
 
@@ -221,10 +252,14 @@ async def test_a_coalesced_job_belongs_to_the_trace_of_the_call_that_enqueued_it
     traces = ["a1" * 16, "b2" * 16]
     try:
         async with Client(stack.mcp_url) as first, Client(stack.mcp_url) as second:
-            results = await asyncio.gather(*(
-                client.call_tool("tidal_get_track", {"track_id": track},
-                                 meta={"traceparent": f"00-{trace}-{'c3' * 8}-01"})
-                for client, trace in zip((first, second), traces, strict=True)))
+            results = await asyncio.gather(
+                *(
+                    client.call_tool(
+                        "tidal_get_track", {"track_id": track}, meta={"traceparent": f"00-{trace}-{'c3' * 8}-01"}
+                    )
+                    for client, trace in zip((first, second), traces, strict=True)
+                )
+            )
     finally:
         stack.control.delete("faults")
     assert [r.structured_content["id"] for r in results] == [track, track]

@@ -21,11 +21,16 @@ from tests.support.tool_names import ALL_TOOLS, READ_ONLY_FRONT_TOOLS
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
 
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    with shared_stack(tmp_path_factory.mktemp("write-tools"), workers=3, front=True, TIDAL_MCP_RATE_START="200",
-                      TIDAL_MCP_RATE_LIMIT="200", TIDAL_MCP_RATE_BURST="50") as stack:
+    with shared_stack(
+        tmp_path_factory.mktemp("write-tools"),
+        workers=3,
+        front=True,
+        TIDAL_MCP_RATE_START="200",
+        TIDAL_MCP_RATE_LIMIT="200",
+        TIDAL_MCP_RATE_BURST="50",
+    ) as stack:
         yield stack
 
 
@@ -53,8 +58,9 @@ async def test_a_dry_run_shows_the_exact_change_and_makes_none(stack, control, c
     uuid = catalog["user_playlist_uuids"][1]
     before = tracks_of(control, uuid)
     async with Client(stack.mcp_url) as client:
-        preview = await client.call_tool("tidal_remove_tracks", {"playlist_id": uuid, "indices": [0, 2],
-                                                                 "dry_run": True})
+        preview = await client.call_tool(
+            "tidal_remove_tracks", {"playlist_id": uuid, "indices": [0, 2], "dry_run": True}
+        )
         assert not preview.is_error, preview.content
         assert tracks_of(control, uuid) == before
         done = await client.call_tool("tidal_remove_tracks", {"playlist_id": uuid, "indices": [0, 2]})
@@ -70,15 +76,19 @@ async def test_bad_input_is_a_clear_error_and_writes_nothing(stack, control, cat
     foreign = next(u for u in catalog["playlist_uuids"] if u not in catalog["user_playlist_uuids"])
     before, foreign_before = tracks_of(control, mine), tracks_of(control, foreign)
     async with Client(stack.mcp_url) as client:
-        too_many = await client.call_tool("tidal_add_tracks", {"playlist_id": mine,
-                                                               "track_ids": list(range(1, 10_002))})
+        too_many = await client.call_tool(
+            "tidal_add_tracks", {"playlist_id": mine, "track_ids": list(range(1, 10_002))}
+        )
         nothing = await client.call_tool("tidal_add_tracks", {"playlist_id": mine})
-        not_mine = await client.call_tool("tidal_add_tracks", {"playlist_id": foreign,
-                                                               "track_ids": [catalog["track_ids"][0]]})
-        out_of_range = await client.call_tool("tidal_remove_tracks", {"playlist_id": mine,
-                                                                      "indices": [len(before) + 3]})
-        same = await client.call_tool("tidal_merge_playlists", {"source_playlist_id": mine,
-                                                                "target_playlist_id": mine.upper()})
+        not_mine = await client.call_tool(
+            "tidal_add_tracks", {"playlist_id": foreign, "track_ids": [catalog["track_ids"][0]]}
+        )
+        out_of_range = await client.call_tool(
+            "tidal_remove_tracks", {"playlist_id": mine, "indices": [len(before) + 3]}
+        )
+        same = await client.call_tool(
+            "tidal_merge_playlists", {"source_playlist_id": mine, "target_playlist_id": mine.upper()}
+        )
         still_serving = await client.call_tool("tidal_get_playlist", {"playlist_id": mine})
     assert too_many.is_error and "5000" in too_many.content[0].text
     assert nothing.is_error and "Give track_ids and/or isrcs" in nothing.content[0].text
@@ -94,8 +104,10 @@ async def test_duplicate_ids_and_a_position_past_the_end_are_documented_clamps(s
     before = tracks_of(control, uuid)
     new = fresh_tracks(catalog, control, uuid, 2)
     async with Client(stack.mcp_url) as client:
-        result = await client.call_tool("tidal_add_tracks", {"playlist_id": uuid, "track_ids": [new[0], new[0], new[1]],
-                                                             "position": len(before) + 1000})
+        result = await client.call_tool(
+            "tidal_add_tracks",
+            {"playlist_id": uuid, "track_ids": [new[0], new[0], new[1]], "position": len(before) + 1000},
+        )
     change = result.structured_content
     assert [p["position"] for p in change["added"]] == [len(before), len(before) + 1]
     assert change["skipped_duplicates"] == [new[0]]
@@ -108,8 +120,9 @@ async def test_a_read_only_front_offers_no_write_tool(stack, tmp_path):
     try:
         async with Client(url) as client:
             names = {t.name for t in (await client.list_tools()).tools}
-            refused = await client.call_tool("tidal_clear_playlist", {"playlist_id": "0" * 8 + "-0000-4000-8000-"
-                                                                                    + "0" * 12})
+            refused = await client.call_tool(
+                "tidal_clear_playlist", {"playlist_id": "0" * 8 + "-0000-4000-8000-" + "0" * 12}
+            )
     finally:
         proc.stop()
     assert names == READ_ONLY_FRONT_TOOLS and READ_ONLY_FRONT_TOOLS < ALL_TOOLS
@@ -122,9 +135,14 @@ async def test_a_long_add_neither_holds_up_a_search_nor_other_playlists(stack, c
     redis = connect(stack.redis_url)
     locks = (f"tidal:lock:playlist:{first}", f"tidal:lock:playlist:{second}")
     async with Client(stack.mcp_url) as client:
-        adds = [asyncio.ensure_future(client.call_tool("tidal_add_tracks", {
-            "playlist_id": uuid, "track_ids": fresh_tracks(catalog, control, uuid, 600)}))
-            for uuid in (first, second)]
+        adds = [
+            asyncio.ensure_future(
+                client.call_tool(
+                    "tidal_add_tracks", {"playlist_id": uuid, "track_ids": fresh_tracks(catalog, control, uuid, 600)}
+                )
+            )
+            for uuid in (first, second)
+        ]
         # both playlists' locks held at once: their writes run side by side on two workers
         await asyncio.to_thread(wait_until, lambda: redis.exists(*locks) == 2, 60, "the two adds never overlapped")
         found = await client.call_tool("tidal_search", {"query": "love", "types": ["tracks"]})

@@ -9,5 +9,9 @@ from tests.fake_tidal import FakeTidal
 def emulator_login(emu: FakeTidal) -> StoredLogin:
     """Fresh tokens for the emulator's seeded user, in the shape the token store keeps."""
     tokens = emu.issue_tokens()
-    return StoredLogin(token_type="Bearer", access_token=tokens["access_token"],
-                       refresh_token=tokens["refresh_token"], user_id=int(tokens["user_id"]))
+    return StoredLogin(
+        token_type="Bearer",
+        access_token=tokens["access_token"],
+        refresh_token=tokens["refresh_token"],
+        user_id=int(tokens["user_id"]),
+    )

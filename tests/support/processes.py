@@ -33,8 +33,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until(condition: Callable[[], T], timeout: float, message: str | Callable[[], str],
-               interval: float = 0.05) -> T:
+def wait_until(
+    condition: Callable[[], T], timeout: float, message: str | Callable[[], str], interval: float = 0.05
+) -> T:
     """Poll ``condition`` until it returns a truthy value (returned) or ``timeout`` passes.
 
     ``message`` may be a callable, evaluated only on failure (e.g. to include process logs).
@@ -55,8 +56,7 @@ def wait_until(condition: Callable[[], T], timeout: float, message: str | Callab
     raise AssertionError(f"{text} (waited {timeout:g} s; last error: {last_error!r})")
 
 
-async def eventually(condition: Callable[[], Awaitable[T]], timeout: float, message: str,
-                     interval: float = 0.2) -> T:
+async def eventually(condition: Callable[[], Awaitable[T]], timeout: float, message: str, interval: float = 0.2) -> T:
     """:func:`wait_until` for an async condition (e.g. polling a job over MCP as a client would)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -77,16 +77,24 @@ def http_ok(url: str) -> bool:
 class Proc:
     """A child process in its own process group, with stdout/stderr in files under ``log_dir``."""
 
-    def __init__(self, name: str, command: list[str], env: Mapping[str, str], log_dir: Path,
-                 cwd: Path = REPO_ROOT) -> None:
+    def __init__(
+        self, name: str, command: list[str], env: Mapping[str, str], log_dir: Path, cwd: Path = REPO_ROOT
+    ) -> None:
         self.name = name
         log_dir.mkdir(parents=True, exist_ok=True)
         self.stdout_path = log_dir / f"{name}.out"
         self.stderr_path = log_dir / f"{name}.err"
         self._out = self.stdout_path.open("wb")
         self._err = self.stderr_path.open("wb")
-        self.popen = subprocess.Popen(command, env=dict(env), cwd=cwd, stdout=self._out, stderr=self._err,
-                                      stdin=subprocess.DEVNULL, start_new_session=True)
+        self.popen = subprocess.Popen(
+            command,
+            env=dict(env),
+            cwd=cwd,
+            stdout=self._out,
+            stderr=self._err,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     @property
     def pid(self) -> int:
@@ -110,8 +118,12 @@ class Proc:
         4,000 characters of output.
         """
         picked: list[str] = []
-        lines = [line for path in (self.stdout_path, self.stderr_path) if path.exists()
-                 for line in path.read_text(errors="replace").splitlines()]
+        lines = [
+            line
+            for path in (self.stdout_path, self.stderr_path)
+            if path.exists()
+            for line in path.read_text(errors="replace").splitlines()
+        ]
         in_traceback = False
         for line in lines:
             if line.startswith("Traceback") or '"Traceback' in line:
@@ -124,8 +136,9 @@ class Proc:
             if len(picked) >= limit:
                 break
         tail = "\n".join(lines[-15:])
-        return (f"--- {self.name}: errors\n" + "\n".join(picked) if picked else f"--- {self.name}: no error lines") \
-            + f"\n--- {self.name}: last lines\n{tail}"
+        return (
+            f"--- {self.name}: errors\n" + "\n".join(picked) if picked else f"--- {self.name}: no error lines"
+        ) + f"\n--- {self.name}: last lines\n{tail}"
 
     def kill(self) -> None:
         """SIGKILL the process (a crash: no cleanup of any kind) and reap it."""
@@ -156,9 +169,16 @@ def _ignore_missing() -> contextlib.AbstractContextManager[None]:
     return contextlib.suppress(ProcessLookupError, PermissionError)
 
 
-def start_listening(name: str, command: list[str], env: dict[str, str], log_dir: Path,
-                    ready: Callable[[], bool], port_vars: tuple[str, ...], timeout: float = 90,
-                    attempts: int = 3) -> Proc:
+def start_listening(
+    name: str,
+    command: list[str],
+    env: dict[str, str],
+    log_dir: Path,
+    ready: Callable[[], bool],
+    port_vars: tuple[str, ...],
+    timeout: float = 90,
+    attempts: int = 3,
+) -> Proc:
     """Start a process that binds the ports named in ``env[port_vars]`` and wait until ``ready()``.
 
     Ports are picked free beforehand; if another process binds one in between (the process exits
@@ -174,8 +194,7 @@ def start_listening(name: str, command: list[str], env: dict[str, str], log_dir:
             return ready()
 
         try:
-            wait_until(up, timeout, lambda proc=proc: f"{name} did not become ready\n" + proc.problems(),
-                       interval=0.1)
+            wait_until(up, timeout, lambda proc=proc: f"{name} did not become ready\n" + proc.problems(), interval=0.1)
             return proc
         except _Exited as exited:
             problems = exited.proc.problems()

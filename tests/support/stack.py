@@ -66,8 +66,11 @@ class WorkerPool:
         for i in range(before, before + count):
             self.procs.append(Proc(f"worker{i}", tidal_mcp("worker"), self.env, self.log_dir))
         expected = len([p for p in self.procs if p.alive()])
-        wait_until(lambda: count_live_workers(self.redis) >= expected, 30,
-                   lambda: f"{expected} workers did not register\n" + self.logs())
+        wait_until(
+            lambda: count_live_workers(self.redis) >= expected,
+            30,
+            lambda: f"{expected} workers did not register\n" + self.logs(),
+        )
         return self.procs[before:]
 
     def name_of(self, proc: Proc) -> str:
@@ -104,8 +107,9 @@ class Front:
 
 
 @asynccontextmanager
-async def front(redis_url: str, wait_timeout: float = 20, near_entries: int = Settings.near_cache_entries,
-                **options: Any) -> AsyncIterator[Front]:
+async def front(
+    redis_url: str, wait_timeout: float = 20, near_entries: int = Settings.near_cache_entries, **options: Any
+) -> AsyncIterator[Front]:
     """A front's dispatcher, result waiter and near cache on ``redis_url`` (what ``tidal-mcp front`` runs)."""
     sync_client, async_client = connect(redis_url), connect_async(redis_url)
     near = NearCache(CACHE_PREFIXES, max_entries=near_entries) if near_entries else None
@@ -120,18 +124,43 @@ async def front(redis_url: str, wait_timeout: float = 20, near_entries: int = Se
 
 
 #: What the pool caches or records about TIDAL's content (not its own state: workers, login, queues).
-CONTENT_KEYS = ("tidal:playlist:*", "tidal:library:*", "tidal:favorites:*", "tidal:track:*", "tidal:album:*",
-                "tidal:artist:*", "tidal:search:*", "tidal:snapshot:*", "tidal:snapshots", "tidal:write:*",
-                "tidal:*-summary:*", "tidal:isrc:*", "tidal:barcode:*", "tidal:match:*", "tidal:export-part:*",
-                "tidal:job:*", "tidal:jobs:*", "tidal:batch:*", "tidal:stream:*", "tidal:video-stream:*",
-                "tidal:stream-item:*", "tidal:pool:paused")
+CONTENT_KEYS = (
+    "tidal:playlist:*",
+    "tidal:library:*",
+    "tidal:favorites:*",
+    "tidal:track:*",
+    "tidal:album:*",
+    "tidal:artist:*",
+    "tidal:search:*",
+    "tidal:snapshot:*",
+    "tidal:snapshots",
+    "tidal:write:*",
+    "tidal:*-summary:*",
+    "tidal:isrc:*",
+    "tidal:barcode:*",
+    "tidal:match:*",
+    "tidal:export-part:*",
+    "tidal:job:*",
+    "tidal:jobs:*",
+    "tidal:batch:*",
+    "tidal:stream:*",
+    "tidal:video-stream:*",
+    "tidal:stream-item:*",
+    "tidal:pool:paused",
+)
 
 
 def start_front(env: dict[str, str], log_dir: Path) -> tuple[Proc, str]:
     """``tidal-mcp front`` on a fresh port (written into ``env``), ready; its MCP URL."""
     env["TIDAL_MCP_PORT"] = str(free_port())
-    proc = start_listening("front", tidal_mcp("front"), env, log_dir,
-                           lambda: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/ready"), ("TIDAL_MCP_PORT",))
+    proc = start_listening(
+        "front",
+        tidal_mcp("front"),
+        env,
+        log_dir,
+        lambda: http_ok(f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/ready"),
+        ("TIDAL_MCP_PORT",),
+    )
     return proc, f"http://127.0.0.1:{env['TIDAL_MCP_PORT']}/mcp"
 
 

@@ -44,8 +44,10 @@ def test_a_real_album_by_barcode_becomes_a_summary_without_included_art():
     assert album.cover_url is None and album.artists == []  # nothing was included
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("PT3M57S", 237), ("PT2H16S", 7216), ("PT45S", 45),
-                                               ("P1DT1S", 86401), ("", None), ("3:57", None)])
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("PT3M57S", 237), ("PT2H16S", 7216), ("PT45S", 45), ("P1DT1S", 86401), ("", None), ("3:57", None)],
+)
 def test_iso_durations(text, seconds):
     assert v2.seconds(text) == seconds
 
@@ -60,9 +62,11 @@ def test_chunk_values_are_the_sorted_misses_cut_in_twenties():
 
 def test_the_result_keeps_the_order_asked_pages_found_and_explains_failures():
     record = {"values": ["5", "1", "9", "3", "7"]}
-    answers = {"cache": {"found": {"5": {"id": 5}}, "not_found": ["9"]},
-               "0": {"found": {"1": {"id": 1}, "7": {"id": 7}}, "not_found": [], "failed": {}},
-               "1": {"failed": {"3": "TIDAL answered 503 after retries; retry shortly."}}}
+    answers = {
+        "cache": {"found": {"5": {"id": 5}}, "not_found": ["9"]},
+        "0": {"found": {"1": {"id": 1}, "7": {"id": 7}}, "not_found": [], "failed": {}},
+        "1": {"failed": {"3": "TIDAL answered 503 after retries; retry shortly."}},
+    }
     first = _result(record, answers, 0, 2)
     assert [f["id"] for f in first["found"]] == [5, 1] and first["has_more"] and first["next_offset"] == 2
     assert first["not_found"] == ["9"] and first["from_cache"] == 2
@@ -82,10 +86,12 @@ async def test_a_chunk_is_filed_once_per_batch_even_when_rerun_and_the_batch_end
     client = fakeredis.FakeAsyncRedis(server=server)
     sync = fakeredis.FakeRedis(server=server)
     subs = batches.subs_key("digest-a")
-    one = await batches.create(client, kind="tidal_get_tracks", owner="local", values=["1", "2"], chunks=1,
-                               cached={}, rate=8, ttl=60)
-    two = await batches.create(client, kind="tidal_get_tracks", owner="local", values=["2", "1", "3"], chunks=2,
-                               cached={}, rate=8, ttl=60)
+    one = await batches.create(
+        client, kind="tidal_get_tracks", owner="local", values=["1", "2"], chunks=1, cached={}, rate=8, ttl=60
+    )
+    two = await batches.create(
+        client, kind="tidal_get_tracks", owner="local", values=["2", "1", "3"], chunks=2, cached={}, rate=8, ttl=60
+    )
     await batches.subscribe(client, subs, one, 0, 60)
     await batches.subscribe(client, subs, two, 1, 60)
     answer = {"found": {"1": {"id": 1}, "2": {"id": 2}}, "not_found": [], "failed": {}}
@@ -102,8 +108,12 @@ async def test_a_chunk_runs_unless_every_batch_waiting_on_it_was_cancelled():
     client = fakeredis.FakeAsyncRedis(server=server)
     sync = fakeredis.FakeRedis(server=server)
     subs = batches.subs_key("digest-b")
-    ids = [await batches.create(client, kind="tidal_get_tracks", owner="local", values=["1"], chunks=1, cached={},
-                                rate=8, ttl=60) for _ in range(2)]
+    ids = [
+        await batches.create(
+            client, kind="tidal_get_tracks", owner="local", values=["1"], chunks=1, cached={}, rate=8, ttl=60
+        )
+        for _ in range(2)
+    ]
     for job_id in ids:
         await batches.subscribe(client, subs, job_id, 0, 60)
     assert await batches.cancel(client, ids[0]) and not await batches.cancel(client, ids[0])

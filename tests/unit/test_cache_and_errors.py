@@ -60,8 +60,10 @@ def test_a_failed_jobs_own_error_keeps_its_message():
 
 
 def test_any_other_failure_is_generic_and_leaks_nothing():
-    trace = ("Traceback ...\nrequests.exceptions.HTTPError: 500 for url: "
-             "http://x/v1/tracks/1?sessionId=secret-session&countryCode=US\n")
+    trace = (
+        "Traceback ...\nrequests.exceptions.HTTPError: 500 for url: "
+        "http://x/v1/tracks/1?sessionId=secret-session&countryCode=US\n"
+    )
     error = error_from_exc_string(trace, "job-9")
     assert type(error) is TidalMcpError
     assert "job-9" in error.message and "secret-session" not in error.message and "http" not in error.message

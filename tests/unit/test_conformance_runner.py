@@ -10,14 +10,26 @@ from tests.conformance.suite import read_suite_output
 
 
 def test_a_strict_warning_fails_the_check_with_the_tool_named():
-    finding = {"rule": "untyped-schema", "severity": "warning", "schema": "inputSchema", "path": "properties.value",
-               "issue": "Schema carries no validation keyword at all", "suggestion": "Declare it"}
-    stdout = json.dumps({"result": {"tools": [{"name": "loose"}, {"name": "fine"}]},
-                         "schemaFindings": [{"toolName": "loose", "findings": [finding]}]})
+    finding = {
+        "rule": "untyped-schema",
+        "severity": "warning",
+        "schema": "inputSchema",
+        "path": "properties.value",
+        "issue": "Schema carries no validation keyword at all",
+        "suggestion": "Declare it",
+    }
+    stdout = json.dumps(
+        {
+            "result": {"tools": [{"name": "loose"}, {"name": "fine"}]},
+            "schemaFindings": [{"toolName": "loose", "findings": [finding]}],
+        }
+    )
     report = read_strict_output(0, stdout, 'Warning: tool "loose"\n  Path: inputSchema.properties.value\n')
     assert not report.ok and report.tools == 2
-    assert report.findings == ["warning: tool 'loose' at inputSchema.properties.value: [untyped-schema] "
-                               "Schema carries no validation keyword at all"]
+    assert report.findings == [
+        "warning: tool 'loose' at inputSchema.properties.value: [untyped-schema] "
+        "Schema carries no validation keyword at all"
+    ]
     clean = read_strict_output(0, json.dumps({"result": {"tools": [{"name": "fine"}]}}), "")
     assert clean.ok and clean.tools == 1
     assert not read_strict_output(0, "not json", "").ok
@@ -43,9 +55,11 @@ Baseline check failed
 """
     report = read_suite_output("2026-07-28", 1, output)
     assert (report.passed, report.failed, report.ok) == (51, 19, False)
-    assert report.entries == {"expected": ["tools-call-image:tools-call-image",
-                                           "resources-read-text:resources-read-text"],
-                              "stale": ["ping"], "unexpected": ["caching"]}
+    assert report.entries == {
+        "expected": ["tools-call-image:tools-call-image", "resources-read-text:resources-read-text"],
+        "stale": ["ping"],
+        "unexpected": ["caching"],
+    }
     assert "unexpected failure: caching" in report.details() and "remove it from" in report.details()
 
 

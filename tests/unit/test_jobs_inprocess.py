@@ -61,8 +61,9 @@ async def pipeline(emu):
     tokens.save(emulator_login(emu))
     limiter = PoolRateLimiter(sync, ceiling=1000, start=1000, burst=1000)
     breaker = PoolCircuitBreaker(sync, failure_threshold=2, recovery_timeout=60)
-    context = WorkerContext(settings, sync, Cache(sync, grace=3600), SessionHolder(settings, sync, tokens, limiter),
-                            breaker, limiter)
+    context = WorkerContext(
+        settings, sync, Cache(sync, grace=3600), SessionHolder(settings, sync, tokens, limiter), breaker, limiter
+    )
     set_context(context)
     # a live worker for the dispatcher's "no workers" check; jobs run on the burst worker below
     sync.sadd(WORKERS, "listener")
@@ -116,8 +117,7 @@ async def test_not_found_is_an_answer_and_is_cached_briefly(pipeline):
     assert 0 < ttl <= OPERATIONS["album.get"].negative_ttl
 
 
-async def test_a_tidal_outage_fails_the_job_with_a_clear_error_then_opens_the_pools_breaker(
-        pipeline, control, catalog):
+async def test_a_tidal_outage_fails_the_job_with_a_clear_error_then_opens_the_pools_breaker(pipeline, control, catalog):
     call, _, breaker = pipeline
     control.post("faults", {"error_rate": 1.0, "error_status": 503, "path_regex": "^/v1/tracks/"})
     for track_id in catalog["track_ids"][:2]:

@@ -22,7 +22,11 @@ def test_a_real_bts_manifest_gives_its_url_codec_and_expiry():
     info = capture("v1_playbackinfo_lossless_bts.json")
     manifest = parse(info["manifestMimeType"], info["manifest"])
     assert (manifest.kind, manifest.mime_type, manifest.codec, manifest.encryption) == (
-        "BTS", "audio/flac", "flac", "NONE")
+        "BTS",
+        "audio/flac",
+        "flac",
+        "NONE",
+    )
     assert len(manifest.urls) == 1 and manifest.urls[0].startswith("https://lgf.audio.tidal.com/")
     assert manifest.expires_at == 1766870057
 
@@ -31,7 +35,11 @@ def test_a_real_dash_manifest_gives_its_template_segments_and_expiry():
     info = capture("v1_playbackinfo_dash_low_anonymized.json")
     manifest = parse(info["manifestMimeType"], info["manifest"])
     assert (manifest.kind, manifest.codec, manifest.sample_rate, manifest.encryption) == (
-        "DASH", "mp4a.40.5", 44100, "NONE")
+        "DASH",
+        "mp4a.40.5",
+        44100,
+        "NONE",
+    )
     template = manifest.segment_template
     assert template is not None and "$Number$" in template["media"]
     assert (template["start_number"], template["timescale"], template["segments"]) == (1, 44100, 58)
@@ -45,11 +53,14 @@ def test_a_real_video_manifest_is_an_hls_master():
     assert manifest.expires_at == 1772574630
 
 
-@pytest.mark.parametrize(("url", "expiry"), [
-    ("https://x/0.flac?token=1766870057~NTVi", 1766870057),
-    ("https://x/0.flac?token=garbage", None),
-    ("https://x/0.flac", None),
-])
+@pytest.mark.parametrize(
+    ("url", "expiry"),
+    [
+        ("https://x/0.flac?token=1766870057~NTVi", 1766870057),
+        ("https://x/0.flac?token=garbage", None),
+        ("https://x/0.flac", None),
+    ],
+)
 def test_url_expiry(url, expiry):
     assert url_expiry(url) == expiry
 

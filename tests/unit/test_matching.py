@@ -9,9 +9,19 @@ from workers.matching import THRESHOLD, Wanted, match_line, parse_line, score
 
 
 def track(ident: int, title: str, artists: list[str], version: str | None = None, popularity: int = 50) -> Track:
-    return Track(id=ident, title=title, version=version, duration_s=200, track_number=1, volume_number=1,
-                 explicit=False, popularity=popularity, available=True, url=f"https://tidal.com/browse/track/{ident}",
-                 artists=[ArtistRef(id=i + 1, name=n) for i, n in enumerate(artists)])
+    return Track(
+        id=ident,
+        title=title,
+        version=version,
+        duration_s=200,
+        track_number=1,
+        volume_number=1,
+        explicit=False,
+        popularity=popularity,
+        available=True,
+        url=f"https://tidal.com/browse/track/{ident}",
+        artists=[ArtistRef(id=i + 1, name=n) for i, n in enumerate(artists)],
+    )
 
 
 LIBRARY = [
@@ -28,24 +38,30 @@ def search(query: str) -> list[Track]:
     return [t for t in LIBRARY if all(w in f"{t.title} {t.version or ''} {t.artists[0].name}".lower() for w in words)]
 
 
-@pytest.mark.parametrize(("line", "wanted"), [
-    ("Daft Punk - Get Lucky", Wanted("Get Lucky", "Daft Punk")),
-    ("Get Lucky by Daft Punk", Wanted("Get Lucky", "Daft Punk")),
-    ("Radiohead – Karma Police (OK Computer, 1997)", Wanted("Karma Police", "Radiohead", "OK Computer", "1997")),
-    ("  Karma   Police ", Wanted("Karma Police")),
-])
+@pytest.mark.parametrize(
+    ("line", "wanted"),
+    [
+        ("Daft Punk - Get Lucky", Wanted("Get Lucky", "Daft Punk")),
+        ("Get Lucky by Daft Punk", Wanted("Get Lucky", "Daft Punk")),
+        ("Radiohead – Karma Police (OK Computer, 1997)", Wanted("Karma Police", "Radiohead", "OK Computer", "1997")),
+        ("  Karma   Police ", Wanted("Karma Police")),
+    ],
+)
 def test_lines_are_parsed(line, wanted):
     assert parse_line(line) == wanted
 
 
-@pytest.mark.parametrize(("line", "expected"), [
-    ("Daft Punk - Get Lucky", 1),                       # the featured credit is not needed
-    ("Daft Punk feat. Pharrell - Get Lucky", 1),
-    ("Daft Punk - Get Lucky (Live)", 2),                # the version asked wins
-    ("Daft Pnuk - Get Lucky", 1),                       # a typo in the artist
-    ("Radiohead - Karma Police", 4),                    # no remaster unless asked
-    ("Radiohead - Karma Police (Remastered 2017)", 5),
-])
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Daft Punk - Get Lucky", 1),  # the featured credit is not needed
+        ("Daft Punk feat. Pharrell - Get Lucky", 1),
+        ("Daft Punk - Get Lucky (Live)", 2),  # the version asked wins
+        ("Daft Pnuk - Get Lucky", 1),  # a typo in the artist
+        ("Radiohead - Karma Police", 4),  # no remaster unless asked
+        ("Radiohead - Karma Police (Remastered 2017)", 5),
+    ],
+)
 def test_the_best_track_is_chosen_with_a_runner_up(line, expected):
     match = match_line(line, search)
     assert match.track is not None and match.track.id == expected, match

@@ -22,8 +22,11 @@ from shared.upstream import UpstreamHealth
 def scrape(client) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     """``{(sample name, sorted labels): value}`` of one render, as Prometheus would read it."""
     body = metrics.render(client)[0].decode()
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(body) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(body)
+        for s in family.samples
+    }
 
 
 def one_hot(samples, name: str) -> str:
@@ -92,8 +95,13 @@ def test_the_login_and_tidal_as_workers_last_saw_them(client):
     samples = scrape(client)
     assert one_hot(samples, "tidal_mcp_login_state") == "rejected"
     assert one_hot(samples, "tidal_mcp_tidal_state") == "failing"
-    assert {dict(labels)["state"] for (name, labels) in samples if name == "tidal_mcp_login_state"} == \
-        {"ok", "missing", "rejected", "unreadable", "unknown"}, "a fixed label set"
+    assert {dict(labels)["state"] for (name, labels) in samples if name == "tidal_mcp_login_state"} == {
+        "ok",
+        "missing",
+        "rejected",
+        "unreadable",
+        "unknown",
+    }, "a fixed label set"
 
 
 def test_the_operator_pause_and_redis_memory_figures(client):

@@ -49,7 +49,8 @@ def test_dead_processes_fold_into_one_archive_per_type_with_the_same_totals(tmp_
     after = _scrape(directory)
     assert sorted(p.name for p in tmp_path.glob("*.db")) == ["counter_archive.db", "histogram_archive.db"]
     assert {k: v for k, v in after.items() if not k.startswith("t_waits")} == {
-        k: v for k, v in before.items() if not k.startswith("t_waits")}
+        k: v for k, v in before.items() if not k.startswith("t_waits")
+    }
     assert "t_waits" not in after or after["t_waits"] == 0
 
     _run_writer(directory, 10)

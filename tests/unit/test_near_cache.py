@@ -114,5 +114,13 @@ def test_a_flush_clears_everything(near: NearCache) -> None:
 
 def test_the_tracking_command_names_every_prefix() -> None:
     near = NearCache(["tidal:track:", "tidal:album:", "tidal:track:"])
-    assert near.tracking_command() == ["CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "tidal:album:",
-                                       "PREFIX", "tidal:track:"]
+    assert near.tracking_command() == [
+        "CLIENT",
+        "TRACKING",
+        "ON",
+        "BCAST",
+        "PREFIX",
+        "tidal:album:",
+        "PREFIX",
+        "tidal:track:",
+    ]

@@ -14,7 +14,7 @@ def pager(items: list[int], cap: int | None = None, fail_at: int | None = None):
         calls.append((limit, offset))
         if fail_at is not None and offset >= fail_at:
             raise RuntimeError("429")
-        return items[offset: offset + min(limit, cap or limit)]
+        return items[offset : offset + min(limit, cap or limit)]
 
     return fetch, calls
 

@@ -45,15 +45,28 @@ def aclient(server):
 
 
 def fields(job_id: str, queue: str, coalesce: str | None = None) -> dict:
-    job = Job.create("workers.jobs.tracks.get_track", kwargs={"track_id": 1}, id=job_id,
-                     connection=fakeredis.FakeRedis(), serializer=JSONSerializer, meta={"coalesce": coalesce})
+    job = Job.create(
+        "workers.jobs.tracks.get_track",
+        kwargs={"track_id": 1},
+        id=job_id,
+        connection=fakeredis.FakeRedis(),
+        serializer=JSONSerializer,
+        meta={"coalesce": coalesce},
+    )
     job.origin = queue
     return {**job.to_dict(), "status": "queued"}
 
 
 async def put(aclient, job_id: str, queue: str = "tidal-read", coalesce: str | None = None, max_depth: int = 100):
-    return await enqueue(aclient, job_id, fields(job_id, queue, coalesce), queue=queue, coalesce_key=coalesce,
-                         coalesce_ttl_ms=60_000, max_depth=max_depth)
+    return await enqueue(
+        aclient,
+        job_id,
+        fields(job_id, queue, coalesce),
+        queue=queue,
+        coalesce_key=coalesce,
+        coalesce_ttl_ms=60_000,
+        max_depth=max_depth,
+    )
 
 
 async def test_an_identical_call_joins_the_queued_job_and_others_get_their_own(aclient, sync):

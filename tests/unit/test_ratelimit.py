@@ -109,8 +109,14 @@ def test_each_api_family_has_its_own_bucket_and_pause(client):
 
 
 def test_stated_budget_reads_tidals_headers():
-    assert stated_budget({"x-ratelimit-replenish-rate": "20", "x-ratelimit-remaining": "199",
-                          "x-ratelimit-burst-capacity": "200", "x-ratelimit-requested-tokens": "1"}) == (20, 199)
+    assert stated_budget(
+        {
+            "x-ratelimit-replenish-rate": "20",
+            "x-ratelimit-remaining": "199",
+            "x-ratelimit-burst-capacity": "200",
+            "x-ratelimit-requested-tokens": "1",
+        }
+    ) == (20, 199)
     assert stated_budget({"x-ratelimit-remaining": "3"}) is None
     assert stated_budget({"x-ratelimit-replenish-rate": "0", "x-ratelimit-remaining": "3"}) is None
     assert stated_budget({"x-ratelimit-replenish-rate": "x", "x-ratelimit-remaining": "3"}) is None
@@ -120,7 +126,16 @@ def test_the_rate_grows_only_while_the_pool_presses_on_it(client):
     """A full bucket (the pool uses less than its budget, e.g. worker-bound) does not grow the rate."""
     limiter = PoolRateLimiter(client, ceiling=500, start=20, burst=16)
     for tokens, grows in (("16", False), ("9", False), ("7", True)):
-        client.hset("tidal:ratelimit:bucket", mapping={"rate": "20", "mode": "slow", "tokens": tokens,
-                                                        "ts": str(10**15), "win_start": str(10**15), "win_ok": "0"})
+        client.hset(
+            "tidal:ratelimit:bucket",
+            mapping={
+                "rate": "20",
+                "mode": "slow",
+                "tokens": tokens,
+                "ts": str(10**15),
+                "win_start": str(10**15),
+                "win_ok": "0",
+            },
+        )
         assert limiter.try_acquire() == 0
         assert (limiter.current_rate() > 20) is grows

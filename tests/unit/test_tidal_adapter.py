@@ -22,7 +22,8 @@ def test_every_tidal_host_maps_onto_the_base_url():
     assert rewrite_url("https://api.tidal.com/v2/home/feed", base) == f"{base}/v2/home/feed"
     assert rewrite_url("https://openapi.tidal.com/v2/tracks", base) == f"{base}/openapi/v2/tracks"
     assert rewrite_url("https://auth.tidal.com/v1/oauth2/device_authorization", base) == (
-        f"{base}/auth/v1/oauth2/device_authorization")
+        f"{base}/auth/v1/oauth2/device_authorization"
+    )
     assert rewrite_url("https://example.com/x", base) == "https://example.com/x"
     config = make_config(base)
     assert config.api_oauth2_token == f"{base}/auth/v1/oauth2/token"
@@ -156,8 +157,12 @@ def test_sessions_get_a_fresh_config_and_the_adapter():
 
 def test_stated_budgets_steer_their_own_familys_bucket(script):
     """openapi's x-ratelimit-* set the openapi bucket; v1 answers (without them) leave it alone and vice versa."""
-    stated = {"x-ratelimit-replenish-rate": "10", "x-ratelimit-remaining": "9", "x-ratelimit-burst-capacity": "10",
-              "x-ratelimit-requested-tokens": "2"}
+    stated = {
+        "x-ratelimit-replenish-rate": "10",
+        "x-ratelimit-remaining": "9",
+        "x-ratelimit-burst-capacity": "10",
+        "x-ratelimit-requested-tokens": "2",
+    }
     server = script((200, stated), (200, {}))
     limiter = RecordingLimiter()
     adapter = TidalAdapter(base_url=server.url, timeout=5, remaining=lambda: 20.0, limiter=limiter)

@@ -16,14 +16,14 @@ from shared.tokens import LIVE_KEY, StoredLogin, TokenStore
 
 @pytest.fixture
 def store(tmp_path) -> TokenStore:
-    settings = Settings.from_env({"TIDAL_MCP_KEYRING_FILE": str(tmp_path / "keyring.cfg"),
-                                  "TIDAL_MCP_KEYRING_PASSWORD": "unit-test-password"})
+    settings = Settings.from_env(
+        {"TIDAL_MCP_KEYRING_FILE": str(tmp_path / "keyring.cfg"), "TIDAL_MCP_KEYRING_PASSWORD": "unit-test-password"}
+    )
     return TokenStore.from_settings(settings, fakeredis.FakeRedis())
 
 
 def login(access: str = "access-1", version: int = 0) -> StoredLogin:
-    return StoredLogin(token_type="Bearer", access_token=access, refresh_token="refresh-1", user_id=7,
-                       version=version)
+    return StoredLogin(token_type="Bearer", access_token=access, refresh_token="refresh-1", user_id=7, version=version)
 
 
 def test_a_saved_login_is_private_and_a_second_save_keeps_the_previous_copy(store, tmp_path):

@@ -33,8 +33,9 @@ def recorded() -> store.Recorded:
 
 
 def _first_difference(current: str, expected: str) -> str:
-    diff = difflib.unified_diff(current.splitlines(), expected.splitlines(), "docs/tools.md", "generated",
-                                lineterm="", n=1)
+    diff = difflib.unified_diff(
+        current.splitlines(), expected.splitlines(), "docs/tools.md", "generated", lineterm="", n=1
+    )
     return "\n".join(list(diff)[:30])
 
 
@@ -56,8 +57,7 @@ def _missing(names: list[str], what: str, known: dict[str, Any], recorded: dict[
     problems = []
     for name in names:
         if name not in known:
-            problems.append(f"{what} {name} has no example: {ADD_EXAMPLE}, then run `{RECORD} {name}` "
-                            f"and `{GENERATE}`")
+            problems.append(f"{what} {name} has no example: {ADD_EXAMPLE}, then run `{RECORD} {name}` and `{GENERATE}`")
         elif name not in recorded:
             problems.append(f"{what} {name} has no recorded answer: run `{RECORD} {name}` and `{GENERATE}`")
     return problems
@@ -71,16 +71,25 @@ def test_every_tool_has_an_example_and_a_recorded_answer(declared, recorded):
 def test_every_resource_and_prompt_has_an_example_and_a_recorded_answer(declared, recorded):
     keys = [*(str(r.uri) for r in declared.resources), *(t.uri_template for t in declared.templates)]
     problems = _missing(keys, "resource", examples.RESOURCES, recorded["resources"])
-    problems += [f"prompt {p.name} has no example: {ADD_EXAMPLE} (PROMPTS), then run `{GENERATE}`"
-                 for p in declared.prompts if p.name not in examples.PROMPTS]
+    problems += [
+        f"prompt {p.name} has no example: {ADD_EXAMPLE} (PROMPTS), then run `{GENERATE}`"
+        for p in declared.prompts
+        if p.name not in examples.PROMPTS
+    ]
     assert not problems, "\n".join(problems)
 
 
 def test_the_recorded_answers_are_for_the_current_examples(recorded):
-    stale = [name for name, entry in recorded["tools"].items()
-             if name in examples.TOOLS and entry["arguments"] != examples.TOOLS[name]]
-    stale += [key for key, entry in recorded["resources"].items()
-              if key in examples.RESOURCES and entry["uri"] != examples.RESOURCES[key]]
+    stale = [
+        name
+        for name, entry in recorded["tools"].items()
+        if name in examples.TOOLS and entry["arguments"] != examples.TOOLS[name]
+    ]
+    stale += [
+        key
+        for key, entry in recorded["resources"].items()
+        if key in examples.RESOURCES and entry["uri"] != examples.RESOURCES[key]
+    ]
     assert not stale, f"examples changed since they were recorded: run `{RECORD} {','.join(stale)}` and `{GENERATE}`"
 
 
@@ -90,16 +99,20 @@ def test_every_example_is_for_something_declared(declared):
     unknown += [step.tool for steps in examples.STEPS.values() for step in steps if step.tool not in tools]
     unknown += [name for name in examples.STEPS if name not in examples.TOOLS]
     unknown += [name for name in examples.PROMPTS if name not in {p.name for p in declared.prompts}]
-    unknown += [key for key in examples.RESOURCES if key not in {str(r.uri) for r in declared.resources}
-                | {t.uri_template for t in declared.templates}]
+    unknown += [
+        key
+        for key in examples.RESOURCES
+        if key not in {str(r.uri) for r in declared.resources} | {t.uri_template for t in declared.templates}
+    ]
     assert not unknown, f"examples for nothing the server declares (remove them): {sorted(set(unknown))}"
 
 
 def test_every_example_validates_against_its_tools_input_schema(declared):
     schemas = {t.name: t.input_schema for t in declared.tools}
     calls = [(name, args) for name, args in examples.TOOLS.items() if name in schemas]
-    calls += [(step.tool, step.arguments) for steps in examples.STEPS.values() for step in steps
-              if step.tool in schemas]
+    calls += [
+        (step.tool, step.arguments) for steps in examples.STEPS.values() for step in steps if step.tool in schemas
+    ]
     problems = []
     for name, args in calls:
         validator = jsonschema.validators.validator_for(schemas[name])(schemas[name])
@@ -108,8 +121,13 @@ def test_every_example_validates_against_its_tools_input_schema(declared):
 
 
 def test_steps_keep_only_arguments_their_example_shows():
-    wrong = [(name, argument) for name, steps in examples.STEPS.items() for step in steps
-             for argument in step.keep if argument not in examples.TOOLS.get(name, {})]
+    wrong = [
+        (name, argument)
+        for name, steps in examples.STEPS.items()
+        for step in steps
+        for argument in step.keep
+        if argument not in examples.TOOLS.get(name, {})
+    ]
     assert not wrong, f"steps keep values for arguments the example does not have: {wrong}"
 
 
@@ -119,8 +137,11 @@ def test_prompt_and_resource_examples_fit_their_declarations(declared):
         args = examples.PROMPTS.get(prompt.name, {})
         declared_args = {a.name: a for a in prompt.arguments or []}
         problems += [f"prompt {prompt.name}: unknown argument {a}" for a in args if a not in declared_args]
-        problems += [f"prompt {prompt.name}: missing {a.name}" for a in declared_args.values()
-                     if a.required and a.name not in args]
+        problems += [
+            f"prompt {prompt.name}: missing {a.name}"
+            for a in declared_args.values()
+            if a.required and a.name not in args
+        ]
     for template in declared.templates:
         uri = examples.RESOURCES.get(template.uri_template)
         pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template.uri_template)) + "$"

@@ -81,8 +81,9 @@ def test_a_fresh_process_without_an_endpoint_loads_no_tracing_sdk() -> None:
     )
     env = {k: v for k, v in os.environ.items() if k not in ENDPOINTS and not k.startswith("OTEL_")}
     env["OTEL_BSP_SCHEDULE_DELAY"] = "100"  # other OTEL_* variables alone do not turn it on
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                         timeout=60, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
+    ).stdout
     report = json.loads(out.strip().splitlines()[-1])
     assert report == {"on": [False, False], "provider": "ProxyTracerProvider", "loaded": []}
 
@@ -158,17 +159,24 @@ def adapter_session() -> requests.Session:
     return session
 
 
-def test_each_tidal_request_is_a_client_span_named_by_its_route_template(spans: InMemorySpanExporter,
-                                                                         answers: Answers) -> None:
+def test_each_tidal_request_is_a_client_span_named_by_its_route_template(
+    spans: InMemorySpanExporter, answers: Answers
+) -> None:
     session = adapter_session()
     with tracing.job_span({}, "track.get") as job:
-        session.get(f"{answers.url}/v1/tracks/77646170?countryCode=US&sessionId=s3cr3t",
-                    headers={"Authorization": "Bearer t0k3n"})
+        session.get(
+            f"{answers.url}/v1/tracks/77646170?countryCode=US&sessionId=s3cr3t",
+            headers={"Authorization": "Bearer t0k3n"},
+        )
         session.get(f"{answers.url}/v1/playlists/433e343f-404f-4456-bfd9-2127ceeb3fbc/items")
     ok, missing, _job = spans.get_finished_spans()
     assert ok.name == "GET /v1/tracks/{id}" and ok.kind is SpanKind.CLIENT
-    assert dict(ok.attributes) == {"http.request.method": "GET", "url.template": "/v1/tracks/{id}",
-                                   "tidal_mcp.api": "v1", "http.response.status_code": 200}
+    assert dict(ok.attributes) == {
+        "http.request.method": "GET",
+        "url.template": "/v1/tracks/{id}",
+        "tidal_mcp.api": "v1",
+        "http.response.status_code": 200,
+    }
     assert ok.parent is not None and ok.parent.span_id == job.get_span_context().span_id
     assert ok.status.status_code is StatusCode.UNSET
     assert missing.name == "GET /v1/playlists/{id}/items"
@@ -211,10 +219,16 @@ def test_setup_installs_once_per_process_and_shutdown_turns_the_hooks_off() -> N
     env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
     with socket.socket() as closed:  # an endpoint nothing answers: exports fail fast, quietly
         closed.bind(("127.0.0.1", 0))
-        env.update(OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{closed.getsockname()[1]}",
-                   OTEL_EXPORTER_OTLP_TIMEOUT="1")
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                             timeout=60, check=True).stdout
+        env.update(
+            OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{closed.getsockname()[1]}", OTEL_EXPORTER_OTLP_TIMEOUT="1"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
+        ).stdout
     assert json.loads(out.strip().splitlines()[-1]) == {
-        "first": True, "provider": "TracerProvider", "recording": True, "meta": ["traceparent"],
-        "after": [False, False, True]}
+        "first": True,
+        "provider": "TracerProvider",
+        "recording": True,
+        "meta": ["traceparent"],
+        "after": [False, False, True],
+    }

@@ -50,16 +50,24 @@ def get_album_credits(session: tidalapi.Session, album_id: int) -> models.AlbumC
     items: list[dict] = []
     offset, total = 0, None
     while total is None or offset < total:  # the offset advances by the page asked for (fetch_all's rule)
-        body = session.request.request("GET", f"albums/{album_id}/items/credits", params={
-            "replace": "true", "includeContributors": "true", "limit": CREDITS_PAGE, "offset": offset}).json()
+        body = session.request.request(
+            "GET",
+            f"albums/{album_id}/items/credits",
+            params={"replace": "true", "includeContributors": "true", "limit": CREDITS_PAGE, "offset": offset},
+        ).json()
         total = int(body.get("totalNumberOfItems") or 0)
         items += body.get("items") or []
         offset += CREDITS_PAGE
     rows: list[models.TrackCreditsRow] = []
     for entry in items:
         item = entry.get("item") or {}
-        rows.append(models.TrackCreditsRow(track_id=int(item["id"]), title=str(item.get("title") or ""),
-                                           track_number=int(item.get("trackNumber") or 0),
-                                           volume_number=int(item.get("volumeNumber") or 1),
-                                           credits=normalize.credits(entry.get("credits"))))
+        rows.append(
+            models.TrackCreditsRow(
+                track_id=int(item["id"]),
+                title=str(item.get("title") or ""),
+                track_number=int(item.get("trackNumber") or 0),
+                volume_number=int(item.get("volumeNumber") or 1),
+                credits=normalize.credits(entry.get("credits")),
+            )
+        )
     return models.AlbumCreditList(album_id=album_id, credits=normalize.credits(own.json()), items=rows)

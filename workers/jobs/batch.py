@@ -75,6 +75,7 @@ def _by_id(session: tidalapi.Session, collection: str, include: tuple[str, ...],
     def fetch(values: list[str]) -> dict[str, dict]:
         doc = openapi.multi_get(session, collection, "id", _ids(values), include)
         return {r["id"]: build(r, doc).model_dump(mode="json") for r in doc.data if r["id"] in values}
+
     return fetch
 
 
@@ -93,13 +94,13 @@ def album_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkAns
 @tidal_job("artists.chunk")
 def artist_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkAnswer:
     """Up to 20 artists by id (1 TIDAL request)."""
-    return run_chunk("artists.chunk", ARTISTS, values,
-                _by_id(session, "artists", v2.ARTIST_INCLUDE, v2.artist_summary))
+    return run_chunk("artists.chunk", ARTISTS, values, _by_id(session, "artists", v2.ARTIST_INCLUDE, v2.artist_summary))
 
 
 @tidal_job("isrc.chunk")
 def isrc_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkAnswer:
     """The tracks of up to 20 ISRCs (1 TIDAL request)."""
+
     def fetch(codes: list[str]) -> dict[str, dict]:
         doc = openapi.multi_get(session, "tracks", "isrc", codes, v2.TRACK_INCLUDE)
         matches: dict[str, list[dict]] = {}
@@ -108,12 +109,14 @@ def isrc_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkAnsw
             if code in codes:
                 matches.setdefault(code, []).append(v2.track_summary(resource, doc).model_dump(mode="json"))
         return {code: {"isrc": code, "tracks": tracks} for code, tracks in matches.items()}
+
     return run_chunk("isrc.chunk", ISRCS, values, fetch)
 
 
 @tidal_job("barcode.chunk")
 def barcode_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkAnswer:
     """The albums of up to 20 barcodes (1 TIDAL request)."""
+
     def fetch(codes: list[str]) -> dict[str, dict]:
         doc = openapi.multi_get(session, "albums", "barcodeId", codes, v2.ALBUM_INCLUDE)
         matches: dict[str, list[dict]] = {}
@@ -122,16 +125,19 @@ def barcode_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkA
             if code in codes:
                 matches.setdefault(code, []).append(v2.album_summary(resource, doc).model_dump(mode="json"))
         return {code: {"barcode": code, "albums": albums} for code, albums in matches.items()}
+
     return run_chunk("barcode.chunk", BARCODES, values, fetch)
 
 
 @tidal_job("match.chunk")
 def match_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkAnswer:
     """Up to 10 free-text lines, each matched to a track (1 to 4 TIDAL searches a line)."""
+
     def search(query: str) -> list[models.Track]:
         found = session.search(query, models=[Track], limit=MATCH_CANDIDATES)
         return [normalize.track(t) for t in found["tracks"]]
 
     def fetch(lines: list[str]) -> dict[str, dict]:
         return {line: matching.match_line(line, search).model_dump(mode="json") for line in lines}
+
     return run_chunk("match.chunk", MATCHES, values, fetch)

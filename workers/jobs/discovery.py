@@ -50,10 +50,14 @@ def open_page(session: tidalapi.Session, path: str) -> models.PageRows:
 
 def _genres(session: tidalapi.Session, path: str) -> list[models.Genre]:
     body = session.request.request("GET", path).json()
-    return [models.Genre(name=g.name, path=g.path,
-                         has=[kind for kind in ("tracks", "albums", "artists", "playlists", "videos")
-                              if getattr(g, kind)])
-            for g in session.genre.parse_genres(body)]
+    return [
+        models.Genre(
+            name=g.name,
+            path=g.path,
+            has=[kind for kind in ("tracks", "albums", "artists", "playlists", "videos") if getattr(g, kind)],
+        )
+        for g in session.genre.parse_genres(body)
+    ]
 
 
 @tidal_job("genre.list")
@@ -62,8 +66,13 @@ def list_genres(session: tidalapi.Session, of: str) -> models.GenreList:
     return models.GenreList(items=_genres(session, of))
 
 
-_PARSERS = {"tracks": "parse_track", "albums": "parse_album", "artists": "parse_artist",
-            "playlists": "parse_playlist", "videos": "parse_video"}
+_PARSERS = {
+    "tracks": "parse_track",
+    "albums": "parse_album",
+    "artists": "parse_artist",
+    "playlists": "parse_playlist",
+    "videos": "parse_video",
+}
 
 
 @tidal_job("genre.items")
@@ -74,15 +83,17 @@ def get_genre_items(session: tidalapi.Session, of: str, path: str, kind: str) ->
     offset, total = 0, None
     try:
         while (total is None or offset < total) and offset < ITEMS_MAX:
-            body = session.request.request("GET", f"{of}/{path}/{kind}",
-                                           params={"limit": ITEMS_PAGE, "offset": offset}).json()
+            body = session.request.request(
+                "GET", f"{of}/{path}/{kind}", params={"limit": ITEMS_PAGE, "offset": offset}
+            ).json()
             found += [parse(item) for item in body.get("items") or []]
             total = int(body.get("totalNumberOfItems") or 0)
             offset += ITEMS_PAGE
     except ObjectNotFound:
         tool = "tidal_list_genres" if of == "genres" else "tidal_list_moods"
-        raise NotFound(f"TIDAL has no {of[:-1]} '{path}' with {kind} ({tool} lists the paths and what each "
-                       "has).") from None
+        raise NotFound(
+            f"TIDAL has no {of[:-1]} '{path}' with {kind} ({tool} lists the paths and what each has)."
+        ) from None
     if kind == "tracks":
         cache_tracks([normalize.track(t) for t in found])
     module = f"{path} {kind}"

@@ -35,8 +35,17 @@ def csv_of(playlist: models.Playlist) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["position", "track_id", "title", "artists", "album", "isrc", "duration_s"])
     for position, track in enumerate(playlist.tracks):
-        writer.writerow([position, track.id, track.title, "; ".join(a.name for a in track.artists),
-                         track.album.title if track.album else "", track.isrc or "", track.duration_s])
+        writer.writerow(
+            [
+                position,
+                track.id,
+                track.title,
+                "; ".join(a.name for a in track.artists),
+                track.album.title if track.album else "",
+                track.isrc or "",
+                track.duration_s,
+            ]
+        )
     return out.getvalue()
 
 
@@ -44,22 +53,34 @@ def export_part(session: tidalapi.Session, part: str) -> models.ExportPart:
     """One part of the export, by name."""
     if part == "library":
         library = list_library.__wrapped__(session)  # type: ignore[attr-defined]
-        return models.ExportPart(part=part, title="Folders and playlists", items=len(library.playlists),
-                                 data=library.model_dump(mode="json"))
+        return models.ExportPart(
+            part=part, title="Folders and playlists", items=len(library.playlists), data=library.model_dump(mode="json")
+        )
     kind, _, ident = part.partition(":")
     if kind == "favorites":
         favorites = list_favorites.__wrapped__(session, ident, "newest")  # type: ignore[attr-defined]
-        return models.ExportPart(part=part, title=f"Favorite {ident}", items=len(favorites.items),
-                                 data=favorites.model_dump(mode="json"))
+        return models.ExportPart(
+            part=part, title=f"Favorite {ident}", items=len(favorites.items), data=favorites.model_dump(mode="json")
+        )
     if kind == "playlist":
         playlist = get_playlist.__wrapped__(session, ident)  # type: ignore[attr-defined]
-        return models.ExportPart(part=part, title=playlist.title, items=len(playlist.tracks),
-                                 data=playlist.model_dump(mode="json"), m3u=m3u(playlist), csv=csv_of(playlist))
+        return models.ExportPart(
+            part=part,
+            title=playlist.title,
+            items=len(playlist.tracks),
+            data=playlist.model_dump(mode="json"),
+            m3u=m3u(playlist),
+            csv=csv_of(playlist),
+        )
     raise InvalidRequest(f"unknown export part {part!r}")
 
 
 @tidal_job("export.chunk")
 def export_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkAnswer:
     """One part of a library export (1 + pages of it TIDAL requests)."""
-    return run_chunk("export.chunk", EXPORT, values,
-                     lambda parts: {p: export_part(session, p).model_dump(mode="json") for p in parts})
+    return run_chunk(
+        "export.chunk",
+        EXPORT,
+        values,
+        lambda parts: {p: export_part(session, p).model_dump(mode="json") for p in parts},
+    )

@@ -58,8 +58,12 @@ def _v1_favorites(session: tidalapi.Session, kind: str, order: str) -> models.Fa
     items: list[models.Favorite] = []
     offset, total = 0, None
     while total is None or offset < total:
-        body = _v1(session, "GET", f"favorites/{kind}", params={"limit": FAVORITES_PAGE, "offset": offset,
-                                                                 "order": sort, "orderDirection": direction})
+        body = _v1(
+            session,
+            "GET",
+            f"favorites/{kind}",
+            params={"limit": FAVORITES_PAGE, "offset": offset, "order": sort, "orderDirection": direction},
+        )
         total = int(body.get("totalNumberOfItems") or 0)
         for entry in body.get("items") or []:
             items.append(_favorite(session, kind, entry.get("item") or {}, entry.get("created")))
@@ -71,8 +75,9 @@ def _favorite(session: tidalapi.Session, kind: str, item: dict[str, Any], create
     if kind == "tracks":
         track = normalize.track(session.parse_track(item))
         cache_tracks([track])
-        return models.Favorite(id=str(track.id), name=track.title, artists=[a.name for a in track.artists],
-                               added_at=created)
+        return models.Favorite(
+            id=str(track.id), name=track.title, artists=[a.name for a in track.artists], added_at=created
+        )
     name = item.get("title") or item.get("name") or ""
     artists = [a.get("name", "") for a in item.get("artists") or []]
     return models.Favorite(id=str(item.get("id")), name=name, artists=artists, added_at=created)
@@ -88,8 +93,9 @@ def _mixes(session: tidalapi.Session, order: str) -> list[models.Favorite]:
             params["cursor"] = cursor
         body = collection.v2(session, "GET", "favorites/mixes", params) or {}
         page = body.get("items") or []
-        items += [models.Favorite(id=str(m["id"]), name=m.get("title") or "", added_at=m.get("dateAdded"))
-                  for m in page]
+        items += [
+            models.Favorite(id=str(m["id"]), name=m.get("title") or "", added_at=m.get("dateAdded")) for m in page
+        ]
         cursor = body.get("cursor")
         if not cursor or not page:
             return items
@@ -112,8 +118,12 @@ def add_favorites(session: tidalapi.Session, kind: str, ids: list[str]) -> model
     added, not_found = [], []
     for chunk in chunked(todo, WRITE_CHUNK):
         if kind == "mixes":
-            body = collection.v2(session, "PUT", "favorites/mixes/add",
-                                 {"mixIds": ",".join(chunk), "onArtifactNotFound": "SKIP"}) or {}
+            body = (
+                collection.v2(
+                    session, "PUT", "favorites/mixes/add", {"mixIds": ",".join(chunk), "onArtifactNotFound": "SKIP"}
+                )
+                or {}
+            )
             done = {str(m) for m in body.get("addedItems") or []}
             added += [m for m in chunk if m in done]
             not_found += [m for m in chunk if m not in done]
@@ -122,8 +132,9 @@ def add_favorites(session: tidalapi.Session, kind: str, ids: list[str]) -> model
         added += ok
         not_found += missing
     invalidate(current_write().client, *favorites_keys(kind))
-    return models.FavoritesChange(kind=kind, added=added, unchanged=[i for i in wanted if i in present],
-                                  not_found=not_found)
+    return models.FavoritesChange(
+        kind=kind, added=added, unchanged=[i for i in wanted if i in present], not_found=not_found
+    )
 
 
 def _adder(session: tidalapi.Session, kind: str) -> Callable[[list[str]], None]:
@@ -149,16 +160,18 @@ def _each_known(chunk: list[str], send: Callable[[list[str]], None]) -> tuple[li
 
 
 @tidal_job("favorites.remove")
-def remove_favorites(session: tidalapi.Session, kind: str, ids: list[str],
-                     dry_run: bool = False) -> models.FavoritesChange:
+def remove_favorites(
+    session: tidalapi.Session, kind: str, ids: list[str], dry_run: bool = False
+) -> models.FavoritesChange:
     """Remove favorites; ids that are not favorites are reported as unchanged."""
     wanted = list(dict.fromkeys(ids))
     present = _current_ids(session, kind)
     doomed = [i for i in wanted if i in present]
     unchanged = [i for i in wanted if i not in present]
     if dry_run:
-        return models.FavoritesChange(kind=kind, dry_run=True, removed=doomed, unchanged=unchanged,
-                                      message="Nothing was changed (dry run).")
+        return models.FavoritesChange(
+            kind=kind, dry_run=True, removed=doomed, unchanged=unchanged, message="Nothing was changed (dry run)."
+        )
     for chunk in chunked(doomed, WRITE_CHUNK):
         if kind == "mixes":
             collection.v2(session, "PUT", "favorites/mixes/remove", {"mixIds": ",".join(chunk)})

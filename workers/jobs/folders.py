@@ -26,8 +26,9 @@ def _no_folder(folder_id: str) -> NotFound:
 
 
 @tidal_job("folder.create")
-def create_folder(session: tidalapi.Session, name: str, parent_id: str | None = None,
-                  playlist_ids: list[str] | None = None) -> models.FolderChange:
+def create_folder(
+    session: tidalapi.Session, name: str, parent_id: str | None = None, playlist_ids: list[str] | None = None
+) -> models.FolderChange:
     """Create a folder (inside ``parent_id``), optionally moving playlists into it."""
     write = current_write()
     folder_id = create_folder_once(session, write, "create", name=name, parent_id=parent_id or collection.ROOT)
@@ -51,8 +52,9 @@ def rename_folder(session: tidalapi.Session, folder_id: str, name: str) -> model
 
 
 @tidal_job("folder.move")
-def move_playlists(session: tidalapi.Session, playlist_ids: list[str],
-                   folder_id: str | None = None) -> models.FolderChange:
+def move_playlists(
+    session: tidalapi.Session, playlist_ids: list[str], folder_id: str | None = None
+) -> models.FolderChange:
     """Move playlists of the library into a folder, or to the top level (``folder_id`` None)."""
     uuids = list(dict.fromkeys(playlist_ids))
     library = _require_in_library(session, uuids)
@@ -69,8 +71,10 @@ def _require_in_library(session: tidalapi.Session, uuids: list[str]) -> models.L
     known = {p.uuid for p in library.playlists}
     missing = [u for u in uuids if u not in known]
     if missing:
-        raise NotFound(f"Not in your library (neither yours nor a favorite): {', '.join(missing[:10])}. "
-                       "tidal_add_favorites adds someone else's playlist first.")
+        raise NotFound(
+            f"Not in your library (neither yours nor a favorite): {', '.join(missing[:10])}. "
+            "tidal_add_favorites adds someone else's playlist first."
+        )
     return library
 
 
@@ -91,9 +95,13 @@ def delete_folder(session: tidalapi.Session, folder_id: str, dry_run: bool = Fal
             if folder.parent_id in subtree:
                 subtree.add(folder.id)
         inside = [p for p in library.playlists if p.folder_id in subtree]
-        progress = {"name": folders[folder_id].name, "folders": sorted(subtree),
-                    "own": [p.uuid for p in inside if p.relation == "own"],
-                    "favorites": [p.uuid for p in inside if p.relation != "own"], "snapshots": []}
+        progress = {
+            "name": folders[folder_id].name,
+            "folders": sorted(subtree),
+            "own": [p.uuid for p in inside if p.relation == "own"],
+            "favorites": [p.uuid for p in inside if p.relation != "own"],
+            "snapshots": [],
+        }
         if dry_run:
             return _folder_change(folder_id, progress, dry_run=True)
         for uuid in progress["own"]:
@@ -108,8 +116,14 @@ def delete_folder(session: tidalapi.Session, folder_id: str, dry_run: bool = Fal
 
 def _folder_change(folder_id: str, progress: dict, dry_run: bool) -> models.FolderChange:  # type: ignore[type-arg]
     return models.FolderChange(
-        folder_id=folder_id, name=progress["name"], dry_run=dry_run, deleted_folders=progress["folders"],
-        deleted_playlists=progress["own"], unfavorited_playlists=progress["favorites"],
+        folder_id=folder_id,
+        name=progress["name"],
+        dry_run=dry_run,
+        deleted_folders=progress["folders"],
+        deleted_playlists=progress["own"],
+        unfavorited_playlists=progress["favorites"],
         snapshot_ids=progress["snapshots"],
-        message="Nothing was deleted (dry run); each own playlist would be snapshotted first." if dry_run else
-        "tidal_restore_playlist recreates any deleted playlist from its snapshot (kept 8 days).")
+        message="Nothing was deleted (dry run); each own playlist would be snapshotted first."
+        if dry_run
+        else "tidal_restore_playlist recreates any deleted playlist from its snapshot (kept 8 days).",
+    )

@@ -19,8 +19,9 @@ def get_mix(session: tidalapi.Session, mix_id: str) -> models.Mix:
     videos: list[models.Video] = []
     offset, total = 0, None
     while total is None or offset < total:
-        body = session.request.request("GET", f"mixes/{mix_id}/items",
-                                       params={"limit": MIX_PAGE, "offset": offset}).json()
+        body = session.request.request(
+            "GET", f"mixes/{mix_id}/items", params={"limit": MIX_PAGE, "offset": offset}
+        ).json()
         items = body.get("items") or []
         total = int(body.get("totalNumberOfItems") or len(items))
         for entry in items:

@@ -42,22 +42,42 @@ def list_library(session: tidalapi.Session) -> models.Library:
 
 
 @tidal_job("playlist.create")
-def create_playlist(session: tidalapi.Session, title: str, description: str = "", folder_id: str | None = None,
-                    public: bool = False, track_ids: list[int] | None = None, isrcs: list[str] | None = None,
-                    ) -> models.PlaylistInfo:
+def create_playlist(
+    session: tidalapi.Session,
+    title: str,
+    description: str = "",
+    folder_id: str | None = None,
+    public: bool = False,
+    track_ids: list[int] | None = None,
+    isrcs: list[str] | None = None,
+) -> models.PlaylistInfo:
     """Create a playlist (in a folder), then add its first tracks (duplicates skipped)."""
     write = current_write()
     wanted, unknown = resolve_tracks(session, track_ids or [], isrcs or [])
-    uuid = create_once(session, write, "create", title=title, description=description,
-                       folder_id=folder_id or collection.ROOT, public=public)
+    uuid = create_once(
+        session,
+        write,
+        "create",
+        title=title,
+        description=description,
+        folder_id=folder_id or collection.ROOT,
+        public=public,
+    )
     invalidate(write.client, library_key())
     change = None
     if wanted:
         change = change_items(session, write, "add", uuid, Add(wanted, None, allow_duplicates=False), dry_run=False)
         change.not_found = unknown
-    return models.PlaylistInfo(playlist_id=uuid, title=title, description=description, public=public,
-                               folder_id=folder_id, track_count=change.track_count_after if change else 0,
-                               change=change, message=_unknown_isrcs(unknown))
+    return models.PlaylistInfo(
+        playlist_id=uuid,
+        title=title,
+        description=description,
+        public=public,
+        folder_id=folder_id,
+        track_count=change.track_count_after if change else 0,
+        change=change,
+        message=_unknown_isrcs(unknown),
+    )
 
 
 def _unknown_isrcs(unknown: list[str]) -> str:
@@ -65,9 +85,14 @@ def _unknown_isrcs(unknown: list[str]) -> str:
 
 
 @tidal_job("playlist.copy")
-def copy_playlist(session: tidalapi.Session, playlist_id: str, title: str | None = None,
-                  description: str | None = None, folder_id: str | None = None,
-                  public: bool = False) -> models.PlaylistInfo:
+def copy_playlist(
+    session: tidalapi.Session,
+    playlist_id: str,
+    title: str | None = None,
+    description: str | None = None,
+    folder_id: str | None = None,
+    public: bool = False,
+) -> models.PlaylistInfo:
     """A new playlist of yours with the same tracks in the same order (any playlist, editorial too)."""
     write = current_write()
     record = write.record("source")
@@ -78,21 +103,40 @@ def copy_playlist(session: tidalapi.Session, playlist_id: str, title: str | None
         record.save(source)
     new_title = title or f"{source['title']} (copy)"
     new_description = source["description"] if description is None else description
-    uuid = create_once(session, write, "create", title=new_title, description=new_description,
-                       folder_id=folder_id or collection.ROOT, public=public)
+    uuid = create_once(
+        session,
+        write,
+        "create",
+        title=new_title,
+        description=new_description,
+        folder_id=folder_id or collection.ROOT,
+        public=public,
+    )
     invalidate(write.client, library_key())
     change = None
     if source["track_ids"]:
-        change = change_items(session, write, "add", uuid, Add(source["track_ids"], None, allow_duplicates=True),
-                              dry_run=False)
-    return models.PlaylistInfo(playlist_id=uuid, title=new_title, description=new_description, public=public,
-                               folder_id=folder_id, track_count=change.track_count_after if change else 0,
-                               change=change)
+        change = change_items(
+            session, write, "add", uuid, Add(source["track_ids"], None, allow_duplicates=True), dry_run=False
+        )
+    return models.PlaylistInfo(
+        playlist_id=uuid,
+        title=new_title,
+        description=new_description,
+        public=public,
+        folder_id=folder_id,
+        track_count=change.track_count_after if change else 0,
+        change=change,
+    )
 
 
 @tidal_job("playlist.edit")
-def edit_playlist(session: tidalapi.Session, playlist_id: str, title: str | None = None,
-                  description: str | None = None, dry_run: bool = False) -> models.PlaylistInfo:
+def edit_playlist(
+    session: tidalapi.Session,
+    playlist_id: str,
+    title: str | None = None,
+    description: str | None = None,
+    dry_run: bool = False,
+) -> models.PlaylistInfo:
     """Change a playlist's title and/or description (the old ones are kept in a snapshot)."""
     write = current_write()
     state = playlist_state(session, playlist_id, own=True)
@@ -100,16 +144,28 @@ def edit_playlist(session: tidalapi.Session, playlist_id: str, title: str | None
     new_description = state.description if description is None else description
     if dry_run or (new_title, new_description) == (state.title, state.description):
         same = (new_title, new_description) == (state.title, state.description)
-        return models.PlaylistInfo(playlist_id=state.uuid, title=new_title, description=new_description,
-                                   public=state.public, track_count=len(state.items), dry_run=dry_run,
-                                   message="Nothing to change." if same else "Nothing was changed (dry run).")
+        return models.PlaylistInfo(
+            playlist_id=state.uuid,
+            title=new_title,
+            description=new_description,
+            public=state.public,
+            track_count=len(state.items),
+            dry_run=dry_run,
+            message="Nothing to change." if same else "Nothing was changed (dry run).",
+        )
     record = write.record("edit")
     progress = record.load() or {"snapshot_id": snapshot_of(write.client, state, "edit")}
     record.save(progress)
     io.edit(session, state.uuid, title=new_title, description=new_description)
     invalidate(write.client, *playlist_keys(state.uuid))
-    return models.PlaylistInfo(playlist_id=state.uuid, title=new_title, description=new_description,
-                               public=state.public, track_count=len(state.items), snapshot_id=progress["snapshot_id"])
+    return models.PlaylistInfo(
+        playlist_id=state.uuid,
+        title=new_title,
+        description=new_description,
+        public=state.public,
+        track_count=len(state.items),
+        snapshot_id=progress["snapshot_id"],
+    )
 
 
 @tidal_job("playlist.visibility")
@@ -119,8 +175,13 @@ def set_visibility(session: tidalapi.Session, playlist_id: str, public: bool) ->
     if state.public != public:
         io.set_public(session, state.uuid, public)
         invalidate(current_write().client, *playlist_keys(state.uuid))
-    return models.PlaylistInfo(playlist_id=state.uuid, title=state.title, description=state.description,
-                               public=public, track_count=len(state.items))
+    return models.PlaylistInfo(
+        playlist_id=state.uuid,
+        title=state.title,
+        description=state.description,
+        public=public,
+        track_count=len(state.items),
+    )
 
 
 @tidal_job("playlist.delete")
@@ -136,9 +197,12 @@ def delete_playlists(session: tidalapi.Session, playlist_ids: list[str], dry_run
             continue  # snapshotted by an earlier run: deleted then, or deleted now
         states[uuid] = playlist_state(session, uuid, own=True)  # every id checked before anything is deleted
     if dry_run:
-        return models.Deleted(dry_run=True, deleted=list(states),
-                              track_counts={u: len(s.items) for u, s in states.items()},
-                              message="Nothing was deleted (dry run). A snapshot of each would be kept for 8 days.")
+        return models.Deleted(
+            dry_run=True,
+            deleted=list(states),
+            track_counts={u: len(s.items) for u, s in states.items()},
+            message="Nothing was deleted (dry run). A snapshot of each would be kept for 8 days.",
+        )
     for uuid, state in states.items():
         progress["snapshots"][uuid] = snapshot_of(write.client, state, "delete", folder_id=folders.get(uuid))
         progress["counts"][uuid] = len(state.items)
@@ -147,40 +211,63 @@ def delete_playlists(session: tidalapi.Session, playlist_ids: list[str], dry_run
         with contextlib.suppress(ObjectNotFound):  # deleted by an earlier run of this job
             io.delete(session, uuid)
     invalidate(write.client, *playlist_keys(*progress["snapshots"]))
-    return models.Deleted(deleted=list(progress["snapshots"]), track_counts=progress["counts"],
-                          snapshot_ids=list(progress["snapshots"].values()),
-                          message="tidal_restore_playlist recreates any of them from its snapshot (kept 8 days).")
+    return models.Deleted(
+        deleted=list(progress["snapshots"]),
+        track_counts=progress["counts"],
+        snapshot_ids=list(progress["snapshots"].values()),
+        message="tidal_restore_playlist recreates any of them from its snapshot (kept 8 days).",
+    )
 
 
 @tidal_job("playlist.add")
-def add_tracks(session: tidalapi.Session, playlist_id: str, track_ids: list[int] | None = None,
-               isrcs: list[str] | None = None, position: int | None = None, allow_duplicates: bool = False,
-               dry_run: bool = False) -> models.PlaylistChange:
+def add_tracks(
+    session: tidalapi.Session,
+    playlist_id: str,
+    track_ids: list[int] | None = None,
+    isrcs: list[str] | None = None,
+    position: int | None = None,
+    allow_duplicates: bool = False,
+    dry_run: bool = False,
+) -> models.PlaylistChange:
     """Add tracks (by id and/or ISRC) at ``position`` or at the end, in TIDAL-sized chunks."""
     wanted, unknown = resolve_tracks(session, track_ids or [], isrcs or [])
     if not wanted:
         raise InvalidRequest("Nothing to add: " + (_unknown_isrcs(unknown) or "give track_ids or isrcs."))
-    change = change_items(session, current_write(), "add", playlist_id, Add(wanted, position, allow_duplicates),
-                          dry_run=dry_run)
+    change = change_items(
+        session, current_write(), "add", playlist_id, Add(wanted, position, allow_duplicates), dry_run=dry_run
+    )
     change.not_found = unknown
     change.message = " ".join(m for m in (change.message, _unknown_isrcs(unknown)) if m)
     return change
 
 
 @tidal_job("playlist.remove")
-def remove_tracks(session: tidalapi.Session, playlist_id: str, track_ids: list[int] | None = None,
-                  indices: list[int] | None = None, dry_run: bool = False) -> models.PlaylistChange:
+def remove_tracks(
+    session: tidalapi.Session,
+    playlist_id: str,
+    track_ids: list[int] | None = None,
+    indices: list[int] | None = None,
+    dry_run: bool = False,
+) -> models.PlaylistChange:
     """Remove every occurrence of ``track_ids`` and the items at ``indices`` (as the playlist is now)."""
-    return change_items(session, current_write(), "remove", playlist_id, Remove(track_ids or [], indices or []),
-                        dry_run=dry_run)
+    return change_items(
+        session, current_write(), "remove", playlist_id, Remove(track_ids or [], indices or []), dry_run=dry_run
+    )
 
 
 @tidal_job("playlist.move")
-def move_tracks(session: tidalapi.Session, playlist_id: str, to_index: int, track_ids: list[int] | None = None,
-                indices: list[int] | None = None, dry_run: bool = False) -> models.PlaylistChange:
+def move_tracks(
+    session: tidalapi.Session,
+    playlist_id: str,
+    to_index: int,
+    track_ids: list[int] | None = None,
+    indices: list[int] | None = None,
+    dry_run: bool = False,
+) -> models.PlaylistChange:
     """Move tracks (by id: every occurrence; or by index) so they sit, in order, before ``to_index``."""
-    return change_items(session, current_write(), "move", playlist_id,
-                        Move(track_ids or [], indices or [], to_index), dry_run=dry_run)
+    return change_items(
+        session, current_write(), "move", playlist_id, Move(track_ids or [], indices or [], to_index), dry_run=dry_run
+    )
 
 
 @tidal_job("playlist.clear")
@@ -190,8 +277,13 @@ def clear_playlist(session: tidalapi.Session, playlist_id: str, dry_run: bool = 
 
 
 @tidal_job("playlist.merge")
-def merge_playlists(session: tidalapi.Session, source_playlist_id: str, target_playlist_id: str,
-                    allow_duplicates: bool = False, dry_run: bool = False) -> models.PlaylistChange:
+def merge_playlists(
+    session: tidalapi.Session,
+    source_playlist_id: str,
+    target_playlist_id: str,
+    allow_duplicates: bool = False,
+    dry_run: bool = False,
+) -> models.PlaylistChange:
     """Append the source playlist's tracks to the target (a snapshot of the target is kept first)."""
     write = current_write()
     record = write.record("source")
@@ -202,8 +294,15 @@ def merge_playlists(session: tidalapi.Session, source_playlist_id: str, target_p
             record.save(source)
     if not source["track_ids"]:
         raise InvalidRequest(f"Playlist {source_playlist_id} is empty: nothing to merge.")
-    return change_items(session, write, "add", target_playlist_id,
-                        Add(source["track_ids"], None, allow_duplicates), dry_run=dry_run, reason="merge")
+    return change_items(
+        session,
+        write,
+        "add",
+        target_playlist_id,
+        Add(source["track_ids"], None, allow_duplicates),
+        dry_run=dry_run,
+        reason="merge",
+    )
 
 
 @tidal_job("playlist.restore")
@@ -212,8 +311,9 @@ def restore_playlist(session: tidalapi.Session, snapshot_id: str, dry_run: bool 
     write = current_write()
     snapshot = snapshots.get(write.client, snapshot_id)
     if snapshot is None:
-        raise NotFound(f"There is no snapshot {snapshot_id} (snapshots are kept 8 days); tidal_list_snapshots "
-                       "lists them.")
+        raise NotFound(
+            f"There is no snapshot {snapshot_id} (snapshots are kept 8 days); tidal_list_snapshots lists them."
+        )
     try:
         state: io.PlaylistState | None = io.read_state(session, snapshot["playlist_id"])
     except ObjectNotFound:
@@ -223,39 +323,71 @@ def restore_playlist(session: tidalapi.Session, snapshot_id: str, dry_run: bool 
     wanted = [int(t) for t in snapshot["track_ids"]]
     if dry_run:
         return models.PlaylistInfo(
-            playlist_id=state.uuid if state else None, title=snapshot["title"], description=snapshot["description"],
-            public=snapshot.get("public"), folder_id=snapshot.get("folder_id"), track_count=len(wanted),
-            dry_run=True, message=(f"Would replace the {len(state.items)} tracks now in the playlist with the "
-                                   f"snapshot's {len(wanted)} (a snapshot of the current state is kept first)."
-                                   if state else f"The playlist is gone: would create a new one with the "
-                                                 f"snapshot's {len(wanted)} tracks."))
+            playlist_id=state.uuid if state else None,
+            title=snapshot["title"],
+            description=snapshot["description"],
+            public=snapshot.get("public"),
+            folder_id=snapshot.get("folder_id"),
+            track_count=len(wanted),
+            dry_run=True,
+            message=(
+                f"Would replace the {len(state.items)} tracks now in the playlist with the "
+                f"snapshot's {len(wanted)} (a snapshot of the current state is kept first)."
+                if state
+                else f"The playlist is gone: would create a new one with the snapshot's {len(wanted)} tracks."
+            ),
+        )
     if state is not None:
         return _restore_in_place(session, write, snapshot, state, wanted)
-    uuid = create_once(session, write, "create", title=snapshot["title"], description=snapshot["description"] or "",
-                       folder_id=_existing_folder(session, snapshot.get("folder_id")),
-                       public=bool(snapshot.get("public")))
+    uuid = create_once(
+        session,
+        write,
+        "create",
+        title=snapshot["title"],
+        description=snapshot["description"] or "",
+        folder_id=_existing_folder(session, snapshot.get("folder_id")),
+        public=bool(snapshot.get("public")),
+    )
     invalidate(write.client, library_key())
-    change = change_items(session, write, "add", uuid, Add(wanted, None, allow_duplicates=True),
-                          dry_run=False) if wanted else None
+    change = (
+        change_items(session, write, "add", uuid, Add(wanted, None, allow_duplicates=True), dry_run=False)
+        if wanted
+        else None
+    )
     return models.PlaylistInfo(
-        playlist_id=uuid, title=snapshot["title"], description=snapshot["description"],
-        public=bool(snapshot.get("public")), folder_id=snapshot.get("folder_id"),
-        track_count=change.track_count_after if change else 0, change=change,
-        message=f"Recreated as a new playlist ({uuid}): TIDAL does not reuse a deleted playlist's id.")
+        playlist_id=uuid,
+        title=snapshot["title"],
+        description=snapshot["description"],
+        public=bool(snapshot.get("public")),
+        folder_id=snapshot.get("folder_id"),
+        track_count=change.track_count_after if change else 0,
+        change=change,
+        message=f"Recreated as a new playlist ({uuid}): TIDAL does not reuse a deleted playlist's id.",
+    )
 
 
-def _restore_in_place(session: tidalapi.Session, write: WriteJob, snapshot: dict[str, Any],
-                      state: io.PlaylistState, wanted: list[int]) -> models.PlaylistInfo:
+def _restore_in_place(
+    session: tidalapi.Session, write: WriteJob, snapshot: dict[str, Any], state: io.PlaylistState, wanted: list[int]
+) -> models.PlaylistInfo:
     cleared = change_items(session, write, "clear", state.uuid, Clear(), dry_run=False, reason="restore")
     if (state.title, state.description) != (snapshot["title"], snapshot["description"] or ""):
         io.edit(session, state.uuid, title=snapshot["title"], description=snapshot["description"] or "")
-    change = change_items(session, write, "add", state.uuid, Add(wanted, None, allow_duplicates=True),
-                          dry_run=False) if wanted else None
+    change = (
+        change_items(session, write, "add", state.uuid, Add(wanted, None, allow_duplicates=True), dry_run=False)
+        if wanted
+        else None
+    )
     invalidate(write.client, *playlist_keys(state.uuid))
     return models.PlaylistInfo(
-        playlist_id=state.uuid, title=snapshot["title"], description=snapshot["description"], public=state.public,
-        track_count=change.track_count_after if change else 0, change=change, snapshot_id=cleared.snapshot_id,
-        message="Restored in place; what it held just before is kept in a snapshot too.")
+        playlist_id=state.uuid,
+        title=snapshot["title"],
+        description=snapshot["description"],
+        public=state.public,
+        track_count=change.track_count_after if change else 0,
+        change=change,
+        snapshot_id=cleared.snapshot_id,
+        message="Restored in place; what it held just before is kept in a snapshot too.",
+    )
 
 
 def _existing_folder(session: tidalapi.Session, folder_id: str | None) -> str:

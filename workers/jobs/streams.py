@@ -56,9 +56,13 @@ def get_stream(session: tidalapi.Session, track_id: int, quality: str) -> models
     or the best TIDAL grants below it (1 request; 2 when an explicit quality was not granted)."""
     best = quality == BEST
     asked = "HI_RES_LOSSLESS" if best else quality
-    info = _get(session, f"tracks/{track_id}/playbackinfopostpaywall", {**PLAYBACK, "audioquality": asked},
-                f"TIDAL has no streamable track {track_id} (it does not exist, is not licensed in the account's "
-                "country, or is a video: use tidal_get_video_stream).")
+    info = _get(
+        session,
+        f"tracks/{track_id}/playbackinfopostpaywall",
+        {**PLAYBACK, "audioquality": asked},
+        f"TIDAL has no streamable track {track_id} (it does not exist, is not licensed in the account's "
+        "country, or is a video: use tidal_get_video_stream).",
+    )
     granted = str(info.get("audioQuality") or asked)
     granted = "HI_RES_LOSSLESS" if granted == "HI_RES" else granted
     preview = info.get("assetPresentation") == "PREVIEW"
@@ -91,22 +95,33 @@ def get_stream(session: tidalapi.Session, track_id: int, quality: str) -> models
 @tidal_job("video_stream.get")
 def get_video_stream(session: tidalapi.Session, video_id: int, quality: str) -> models.VideoStream:
     """A video's HLS master playlist at ``quality`` or the best below it (1 request)."""
-    info = _get(session, f"videos/{video_id}/playbackinfopostpaywall", {**PLAYBACK, "videoquality": quality},
-                f"TIDAL has no video {video_id} (for a track, use tidal_get_stream).")
+    info = _get(
+        session,
+        f"videos/{video_id}/playbackinfopostpaywall",
+        {**PLAYBACK, "videoquality": quality},
+        f"TIDAL has no video {video_id} (for a track, use tidal_get_stream).",
+    )
     manifest = manifests.parse(str(info.get("manifestMimeType") or ""), str(info.get("manifest") or ""))
     if not manifest.urls:
         raise NotFound(f"TIDAL offers no stream for video {video_id}.")
     granted = str(info.get("videoQuality") or quality)
     lower = granted in VIDEO_QUALITIES and VIDEO_QUALITIES.index(granted) < VIDEO_QUALITIES.index(quality)
     return models.VideoStream(
-        video_id=int(info.get("videoId") or video_id), requested_quality=quality, quality=granted,
-        downgraded=lower, presentation=str(info.get("assetPresentation") or "FULL"),
-        mime_type=manifest.mime_type, url=manifest.urls[0], expires_at=_iso(manifest.expires_at))
+        video_id=int(info.get("videoId") or video_id),
+        requested_quality=quality,
+        quality=granted,
+        downgraded=lower,
+        presentation=str(info.get("assetPresentation") or "FULL"),
+        mime_type=manifest.mime_type,
+        url=manifest.urls[0],
+        expires_at=_iso(manifest.expires_at),
+    )
 
 
 @tidal_job("streams.chunk")
 def streams_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkAnswer:
     """Up to 5 ``<track id>:<quality>`` streams (1-2 requests each); unknown tracks are "not found"."""
+
     def fetch(wanted: list[str]) -> dict[str, dict]:
         found: dict[str, dict] = {}
         for value in wanted:
@@ -117,4 +132,5 @@ def streams_chunk(session: tidalapi.Session, values: list[str]) -> models.ChunkA
                 continue
             found[value] = stream.model_dump(mode="json")
         return found
+
     return run_chunk("streams.chunk", STREAMS, values, fetch)

@@ -23,8 +23,13 @@ RADIO = 100
 def get_lyrics(session: tidalapi.Session, track_id: int) -> models.Lyrics:
     """The track's lyrics, plain and time-synced (1 request; none is "not found")."""
     lyrics = session.track(media_id(track_id), with_album=False).lyrics()
-    return models.Lyrics(track_id=track_id, text=lyrics.text or "", synced=lyrics.subtitles or None,
-                         provider=lyrics.provider or None, right_to_left=lyrics.right_to_left)
+    return models.Lyrics(
+        track_id=track_id,
+        text=lyrics.text or "",
+        synced=lyrics.subtitles or None,
+        provider=lyrics.provider or None,
+        right_to_left=lyrics.right_to_left,
+    )
 
 
 @tidal_job("track.radio")

@@ -35,9 +35,12 @@ def get_user_playlists(session: tidalapi.Session, user_id: int) -> models.UserPl
     entries: list[dict] = []
     offset, total = 0, None
     while (total is None or offset < total) and offset < PUBLIC_MAX:
-        body = session.request.request("GET", f"user-playlists/{wanted}/public",
-                                       base_url=session.config.api_v2_location,
-                                       params={"limit": PUBLIC_PAGE, "offset": offset}).json()
+        body = session.request.request(
+            "GET",
+            f"user-playlists/{wanted}/public",
+            base_url=session.config.api_v2_location,
+            params={"limit": PUBLIC_PAGE, "offset": offset},
+        ).json()
         page = [item["playlist"] for item in body.get("items") or [] if item.get("playlist")]
         entries += page
         total = int(body["totalNumberOfItems"]) if body.get("totalNumberOfItems") is not None else None
