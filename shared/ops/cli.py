@@ -27,7 +27,13 @@ import sys
 from typing import Any
 
 from shared.datadir import private_umask
-from shared.ops.launch import honcho_command, stack_environment, supervisorctl_command, supervisord_command
+from shared.ops.launch import (
+    honcho_command,
+    stack_environment,
+    supervisor_socket,
+    supervisorctl_command,
+    supervisord_command,
+)
 from shared.queueing import QUEUES
 from shared.settings import Settings, SettingsError
 
@@ -383,9 +389,11 @@ def cmd_supervise(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_supervisorctl(settings: Settings, args: argparse.Namespace) -> int:
+    data_dir = settings.data_dir.resolve()
     env = {
         **os.environ,
-        "TIDAL_MCP_DATA_DIR": str(settings.data_dir),
+        "TIDAL_MCP_DATA_DIR": str(data_dir),
+        "TIDAL_MCP_SUPERVISOR_SOCKET": str(supervisor_socket(data_dir)),
         "TIDAL_MCP_WORKERS": os.environ.get("TIDAL_MCP_WORKERS", str(settings.workers)),
     }
     command = supervisorctl_command(args.ctl_args or ["status"])

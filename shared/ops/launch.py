@@ -8,9 +8,12 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import stat
 import sys
+import tempfile
 from pathlib import Path
 
 from shared.datadir import REDIS_PASSWORD, private_dir, secret
@@ -19,6 +22,8 @@ from shared.settings import Settings
 
 #: The Procfile and supervisord.conf, shipped inside the package (the checkout's root files link here).
 STACK_CONFIG = Path(__file__).resolve().parent / "stack"
+#: Longest Unix socket path used as is: ``sun_path`` holds 108 bytes on Linux, 104 on macOS.
+SOCKET_PATH_MAX = 100
 
 
 def venv_bin(name: str) -> str:
@@ -45,12 +50,39 @@ def stack_environment(
         secret(data_dir, REDIS_PASSWORD, create=True)
     env.update(
         TIDAL_MCP_DATA_DIR=str(data_dir),
+        TIDAL_MCP_SUPERVISOR_SOCKET=str(supervisor_socket(data_dir)),
         PROMETHEUS_MULTIPROC_DIR=str(prometheus_dir),
         TIDAL_MCP_WORKERS=str(workers or settings.workers),
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
         PYTHONUNBUFFERED="1",
     )
     return env
+
+
+def supervisor_socket(data_dir: Path) -> Path:
+    """Where supervisord listens: ``<data dir>/supervisor.sock``, unless that path is too long for a
+    Unix socket (a deep data dir); then a socket named for the data dir in a private per-user directory
+    (``$XDG_RUNTIME_DIR`` or the temp dir), so ``supervise`` works wherever the data dir lives.
+
+    >>> supervisor_socket(Path("/srv/tidal-mcp"))
+    PosixPath('/srv/tidal-mcp/supervisor.sock')
+    """
+    path = data_dir / "supervisor.sock"
+    if len(os.fsencode(path)) <= SOCKET_PATH_MAX:
+        return path
+    digest = hashlib.sha256(os.fsencode(data_dir)).hexdigest()[:16]
+    base = Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()) / f"tidal-mcp-{os.getuid()}"
+    return _owned_private_dir(base) / f"{digest}.sock"
+
+
+def _owned_private_dir(path: Path) -> Path:
+    """``path`` as a 0700 directory of this user (a shared temp dir: refuse one someone else made)."""
+    path.mkdir(mode=0o700, exist_ok=True)
+    info = path.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise RuntimeError(f"{path} is not a directory of this user; remove it or set a shorter TIDAL_MCP_DATA_DIR")
+    os.chmod(path, 0o700)
+    return path
 
 
 def honcho_command(env: dict[str, str]) -> list[str]:

@@ -224,22 +224,27 @@ async def installed_supervise_runs_the_stack(installed: Path, cwd: Path, tmp_pat
             interval=0.1,
         )
         assert stack.proc.alive(), "supervisord exited\n" + stack.proc.problems()
-        status = subprocess.run(
-            [tidal_mcp, "supervisorctl", "status"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-        )
-        programs = dict(line.split()[:2] for line in status.stdout.splitlines() if line.strip())
-        assert programs == {
+        expected = {
             "tidal-mcp:redis": "RUNNING",
             "tidal-mcp:front": "RUNNING",
             "tidal-mcp:dashboard": "RUNNING",
             "tidal-mcp:worker_00": "RUNNING",
-        }, status.stdout
+        }
+
+        def programs() -> dict[str, str]:
+            status = subprocess.run(
+                [tidal_mcp, "supervisorctl", "status"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+            )
+            return dict(line.split()[:2] for line in status.stdout.splitlines() if line.strip())
+
+        # a program is STARTING until its startsecs pass (the dashboard's may outlast the health check)
+        wait_until(lambda: programs() == expected, 60, lambda: f"supervisorctl status: {programs()}", interval=0.5)
         async with Client(stack.mcp_url) as client:
             track = await client.call_tool("tidal_get_track", {"track_id": EXAMPLE_TRACK_ID})
         assert track.structured_content["id"] == EXAMPLE_TRACK_ID
