@@ -70,9 +70,12 @@ def supervisor_socket(data_dir: Path) -> Path:
     path = data_dir / "supervisor.sock"
     if len(os.fsencode(path)) <= SOCKET_PATH_MAX:
         return path
-    digest = hashlib.sha256(os.fsencode(data_dir)).hexdigest()[:16]
-    base = Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()) / f"tidal-mcp-{os.getuid()}"
-    return _owned_private_dir(base) / f"{digest}.sock"
+    name = f"tidal-mcp-{os.getuid()}/{hashlib.sha256(os.fsencode(data_dir)).hexdigest()[:16]}.sock"
+    bases = [Path(p) for p in (os.environ.get("XDG_RUNTIME_DIR"), tempfile.gettempdir(), "/tmp") if p]
+    base = next((b for b in bases if len(os.fsencode(b / name)) <= SOCKET_PATH_MAX), bases[-1])
+    path = base / name
+    _owned_private_dir(path.parent)
+    return path
 
 
 def _owned_private_dir(path: Path) -> Path:
