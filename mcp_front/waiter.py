@@ -1,9 +1,12 @@
 """Waiting for job results: one pub/sub subscription per front, however many calls wait.
 
 Workers publish a job's id on ``tidal:pool:done`` in the transaction that stores its result
-(:mod:`shared.queueing`). The front keeps one subscription and one future per job it waits for;
-a message for a job someone waits on makes the waiter read that job's result stream once. No call
-holds a Redis connection while it waits, so 5,000 waiting calls cost one connection, not 5,000.
+(:mod:`shared.queueing`); a read job publishes it once before that too, as soon as its answer is
+computed, with the answer itself inside the message when it is small or beside it otherwise
+(:func:`shared.queueing.publish_answer`); a check reads that answer first. The front keeps one
+subscription and one future per job it waits for; a message for a job someone waits on resolves it
+(an inline answer) or makes the waiter check that job once. No call holds a Redis connection while
+it waits, so 5,000 waiting calls cost one connection, not 5,000.
 
 Pub/sub is fire-and-forget, so the waiter never relies on a message alone:
 
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from typing import Any
@@ -37,7 +41,7 @@ from rq.results import Result
 from rq.serializers import JSONSerializer
 
 from shared.near_cache import NearCache
-from shared.queueing import DONE_CHANNEL, job_key
+from shared.queueing import DONE_CHANNEL, answer_key, job_key, parse_done
 from shared.redis_conn import UNAVAILABLE_ERRORS
 
 log = logging.getLogger(__name__)
@@ -115,6 +119,7 @@ class ResultWaiter:
             return
         pipe = self.client.pipeline(transaction=False)
         for job_id in job_ids:
+            pipe.get(answer_key(job_id))
             pipe.xrevrange(Result.get_key(job_id), count=1)
             pipe.exists(job_key(job_id))
         replies = await pipe.execute()
@@ -122,12 +127,18 @@ class ResultWaiter:
             future = self._pending.get(job_id)
             if future is None or future.done():
                 continue
-            entries, exists = replies[2 * i], replies[2 * i + 1]
-            result = self._final(job_id, entries)
+            answer, entries, exists = replies[3 * i : 3 * i + 3]
+            result = self._answered(job_id, answer) if answer is not None else self._final(job_id, entries)
             if result is not None:
                 future.set_result(result)
             elif not exists and not final_only:
                 future.set_result(LOST)
+
+    def _answered(self, job_id: str, answer: bytes) -> Result:
+        """A read job's early answer (:func:`shared.queueing.publish_answer`), as the Result RQ will record."""
+        return Result(
+            job_id, Result.Type.SUCCESSFUL, self.sync_client, return_value=json.loads(answer), serializer=JSONSerializer
+        )
 
     def _final(self, job_id: str, entries: list[Any]) -> Result | None:
         for entry_id, payload in entries or []:
@@ -151,8 +162,13 @@ class ResultWaiter:
                 while not self._stopping:
                     message = await pubsub.get_message(timeout=1.0)
                     if message is not None and message.get("type") == "message" and message["channel"] == done:
-                        job_id = message["data"].decode()
-                        if job_id in self._pending:
+                        job_id, answer = parse_done(message["data"])
+                        future = self._pending.get(job_id)
+                        if future is None or future.done():
+                            continue
+                        if answer is not None:
+                            future.set_result(self._answered(job_id, answer))
+                        else:
                             await self._check([job_id])
             except asyncio.CancelledError:
                 raise

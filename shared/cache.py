@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -87,13 +87,27 @@ class Cache:
         raw, pttl = pipe.execute()
         return decode(raw, pttl)
 
-    def set(self, key: str, envelope: dict[str, Any], ttl: int, *, stale_ok: bool = True) -> None:
+    def set(
+        self,
+        key: str,
+        envelope: dict[str, Any],
+        ttl: int,
+        *,
+        stale_ok: bool = True,
+        along: Callable[[redis.client.Pipeline], object] | None = None,
+    ) -> None:
         """Store an envelope: data get the stale grace on top of ``ttl``, errors (and, with ``stale_ok``
-        false, data that must never be served late, such as signed URLs) do not."""
+        false, data that must never be served late, such as signed URLs) do not. ``along`` adds
+        commands to the same round trip (the worker hands the answer to waiting fronts with it)."""
+        pipe = self.client.pipeline(transaction=False)
         if ttl > 0:
             grace = self.grace if envelope.get("ok") and stale_ok else 0
+            pipe.set(key, encode(envelope, ttl, grace), ex=ttl + grace)
+        if along is not None:
+            along(pipe)
+        if len(pipe):
             with _best_effort(key):
-                self.client.set(key, encode(envelope, ttl, grace), ex=ttl + grace)
+                pipe.execute()
 
     def set_many(self, items: dict[str, dict[str, Any]], ttl: int) -> None:
         """Write several data entries in one round trip (e.g. every track of a fetched album)."""

@@ -28,6 +28,7 @@ Example::
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,8 @@ CLAIMS = "tidal:pool:claims"
 WORKERS = "tidal:pool:workers"
 PAUSED = "tidal:pool:paused"
 DONE_CHANNEL = "tidal:pool:done"
+ANSWER_TTL = 60  # seconds an early answer waits for the fronts (RQ's own result lives as long)
+INLINE_ANSWER_MAX = 4096  # bytes of answer sent inside the message to every front (a track: ~0.7 KiB)
 CIRCUIT_OPEN = "tidal:circuit:open"
 DOORBELL_MAX = 1000
 MAX_REQUEUES = 3
@@ -59,6 +62,32 @@ def queue_key(name: str) -> str:
 
 def job_key(job_id: str) -> str:
     return f"rq:job:{job_id}"
+
+
+def answer_key(job_id: str) -> str:
+    """Where a read job leaves its answer for the fronts before RQ's completion bookkeeping."""
+    return f"tidal:pool:answer:{job_id}"
+
+
+def publish_answer(pipe: redis.client.Pipeline, job_id: str, envelope: dict[str, Any]) -> None:
+    """Queue on ``pipe``: store the job's answer and tell the fronts, ahead of RQ's own completion.
+
+    A read's caller need not wait for RQ to record the job (a transaction, registries, the result
+    stream): the answer is final once computed. A small answer travels in the message itself
+    (``<job id>\n<answer>``), so a waiting front answers without another round trip; a larger one
+    only under :func:`answer_key`, which also serves calls that join later. RQ still completes the
+    job as usual (and publishes its id again); a worker that dies in between leaves the job to the
+    janitor, which reruns a read harmlessly.
+    """
+    answer = json.dumps(envelope, separators=(",", ":"))
+    pipe.set(answer_key(job_id), answer, ex=ANSWER_TTL)
+    pipe.publish(DONE_CHANNEL, f"{job_id}\n{answer}" if len(answer) <= INLINE_ANSWER_MAX else job_id)
+
+
+def parse_done(message: bytes) -> tuple[str, bytes | None]:
+    """A ``tidal:pool:done`` message: the job id, and the answer when it came inline."""
+    job_id, _, answer = message.partition(b"\n")
+    return job_id.decode(), answer or None
 
 
 def alive_key(worker_name: str) -> str:

@@ -53,6 +53,7 @@ from shared.errors import (
 )
 from shared.logs import request_context
 from shared.models import Track
+from shared.queueing import publish_answer
 from shared.ratelimit import PoolRateLimiter, RateLimitTimeout, paused_for
 from shared.redis_conn import UNAVAILABLE_ERRORS
 from shared.settings import Settings
@@ -169,34 +170,34 @@ def tidal_job(name: str) -> Callable[[Callable[..., BaseModel]], Callable[..., d
             rq_job = get_current_job()
             meta = rq_job.meta if rq_job else {}
             with request_context(meta.get("request_id")), tracing.job_span(meta, op.name):
-                return _run(op, fn, args)
+                return _run(op, fn, args, rq_job.id if rq_job else None)
 
         return job
 
     return decorate
 
 
-def _run(op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any]) -> dict[str, Any]:
+def _run(op: Operation, fn: Callable[..., BaseModel], args: dict[str, Any], job_id: str | None) -> dict[str, Any]:
     context = current_context()
     start = time.perf_counter()
     outcome = "error"
+    stale_ok = True
     try:
         try:
             data = _call(context, op, fn, args)
         except NotFound as exc:
-            outcome = "not_found"
-            envelope = exc.to_envelope()
-            context.cache.set(op.cache_key(args), envelope, op.negative_ttl)
-            return envelope
+            outcome, envelope, ttl = "not_found", exc.to_envelope(), op.negative_ttl
         except NotLoggedIn as exc:
-            outcome = "not_logged_in"
-            return exc.to_envelope()
-        envelope = ok(data)
-        if op.expiring:
-            context.cache.set(op.cache_key(args), envelope, expiring_ttl(op, data, context.settings), stale_ok=False)
+            outcome, envelope, ttl = "not_logged_in", exc.to_envelope(), 0
         else:
-            context.cache.set(op.cache_key(args), envelope, op.ttl)
-        outcome = "ok"
+            outcome, envelope, ttl = "ok", ok(data), op.ttl
+            if op.expiring:
+                ttl, stale_ok = expiring_ttl(op, data, context.settings), False
+        # a read's answer goes to the waiting fronts with the cache write, ahead of RQ's bookkeeping
+        along = None
+        if job_id is not None and not op.writes:
+            along = functools.partial(publish_answer, job_id=job_id, envelope=envelope)
+        context.cache.set(op.cache_key(args), envelope, ttl, stale_ok=stale_ok, along=along)
         return envelope
     except JobTimeoutException:
         outcome = "timeout"

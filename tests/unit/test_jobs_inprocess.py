@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import time
 
 import fakeredis
@@ -21,9 +22,9 @@ from mcp_front.waiter import ResultWaiter
 from shared.cache import Cache
 from shared.catalog import OPERATIONS
 from shared.circuit import PoolCircuitBreaker
-from shared.errors import InvalidRequest, NotFound, UpstreamUnavailable
+from shared.errors import InvalidRequest, JobTimeout, NotFound, UpstreamUnavailable, unwrap
 from shared.keyring_store import KeyringStore
-from shared.queueing import QUEUES, WORKERS, alive_key, queue_key
+from shared.queueing import INLINE_ANSWER_MAX, QUEUES, WORKERS, alive_key, answer_key, queue_key
 from shared.ratelimit import PoolRateLimiter
 from shared.settings import Settings
 from shared.tokens import TokenStore
@@ -73,7 +74,7 @@ async def pipeline(emu):
     await waiter.start()
     dispatcher = Dispatcher(aclient, waiter, sync, wait_timeout=10)
 
-    async def call(name: str, args: dict):
+    async def call(name: str, args: dict, worker_class: type[TidalWorker] = TidalWorker):
         task = asyncio.ensure_future(dispatcher.call(name, args))
         deadline = time.monotonic() + 10
         while not any(sync.llen(queue_key(q)) for q in QUEUES) and not task.done():  # until enqueued (or answered)
@@ -81,9 +82,11 @@ async def pipeline(emu):
             await asyncio.sleep(0.005)
         if not task.done():  # RQ workers need the main thread (signals): run it here, blocking the loop
             queues = [Queue(q, connection=sync) for q in QUEUES]
-            TidalWorker(queues, connection=sync).work(burst=True)
+            worker_class(queues, connection=sync).work(burst=True)
         answer = await task
         return answer.data, answer.source
+
+    call.dispatcher = dispatcher  # type: ignore[attr-defined]
 
     yield call, sync, breaker
     await waiter.stop()
@@ -156,3 +159,43 @@ async def test_a_read_only_worker_refuses_write_jobs_without_calling_tidal(pipel
     assert control.get(f"snapshot/playlist/{uuid}")["trackIds"] == before
     data, _ = await call("playlist.get", {"playlist_id": uuid})  # reads still run
     assert [t["id"] for t in data["tracks"]] == before
+
+
+class DiesBeforeRecording(TidalWorker):
+    """A worker that dies between computing a job's answer and RQ recording the job: no result stream,
+    no release, no completion message."""
+
+    def handle_job_success(self, job, queue, started_job_registry=None):  # type: ignore[no-untyped-def]
+        pass
+
+    def cleanup_execution(self, job, pipeline):  # type: ignore[no-untyped-def]
+        pass
+
+
+@pytest.mark.parametrize("op", ["track.get", "playlist.get"])
+async def test_a_reads_answer_reaches_its_caller_before_rq_records_the_job(pipeline, catalog, op):
+    """The answer goes out with the cache write: inline in the message for a track, under its key
+    for a playlist (too big to send to every front); neither waits for RQ's bookkeeping."""
+    call, redis_client, _ = pipeline
+    args = (
+        {"track_id": catalog["track_ids"][3]}
+        if op == "track.get"
+        else {"playlist_id": catalog["user_playlist_uuids"][3]}
+    )
+    data, source = await call(op, args, DiesBeforeRecording)
+    assert source == "tidal" and data == unwrap(json.loads(redis_client.get(OPERATIONS[op].cache_key(args)))["env"])
+    (answer,) = [redis_client.get(key) for key in redis_client.scan_iter(answer_key("*"))]
+    assert (len(answer) > INLINE_ANSWER_MAX) == (op == "playlist.get")
+    assert not list(redis_client.scan_iter("rq:results:*"))  # RQ recorded nothing
+
+
+async def test_a_write_is_answered_only_once_rq_recorded_it(pipeline, catalog):
+    """A write's caller hears back from RQ's completion, never early: a worker lost before that
+    leaves the change to the janitor's rerun, not to an answer the caller already acted on."""
+    call, redis_client, _ = pipeline
+    call.dispatcher.wait_timeout = 2
+    with pytest.raises(JobTimeout):
+        await asyncio.wait_for(
+            call("favorites.add", {"kind": "tracks", "ids": [str(catalog["track_ids"][4])]}, DiesBeforeRecording), 30
+        )
+    assert not list(redis_client.scan_iter(answer_key("*")))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import fakeredis
 import pytest
 from rq.job import Job
@@ -9,10 +11,12 @@ from rq.results import Result
 from rq.serializers import JSONSerializer
 
 from shared.queueing import (
+    ANSWER_TTL,
     CIRCUIT_OPEN,
     CLAIMS,
     DONE_CHANNEL,
     DOORBELL,
+    INLINE_ANSWER_MAX,
     MAX_REQUEUES,
     PAUSED,
     QUEUES,
@@ -20,8 +24,11 @@ from shared.queueing import (
     Claim,
     Scripts,
     alive_key,
+    answer_key,
     enqueue,
     job_key,
+    parse_done,
+    publish_answer,
     queue_key,
 )
 from workers.janitor import Janitor
@@ -188,3 +195,19 @@ async def test_a_job_that_keeps_killing_its_workers_fails_instead(aclient, sync)
 async def test_one_sweep_at_a_time_across_the_pool(sync):
     first, second = Janitor(sync, Scripts(sync), "w1"), Janitor(sync, Scripts(sync), "w2")
     assert first.sweep() is not None and second.sweep() is None
+
+
+@pytest.mark.parametrize("size", [100, INLINE_ANSWER_MAX + 1])
+def test_an_early_answer_travels_inline_when_small_and_always_under_its_key(sync, size):
+    pubsub = sync.pubsub()
+    pubsub.subscribe(DONE_CHANNEL)
+    envelope = {"ok": True, "data": {"text": "x" * size}}
+    with sync.pipeline(transaction=False) as pipe:
+        publish_answer(pipe, "job-1", envelope)
+        pipe.execute()
+    assert json.loads(sync.get(answer_key("job-1"))) == envelope and 0 < sync.ttl(answer_key("job-1")) <= ANSWER_TTL
+    (message,) = [m["data"] for m in iter(lambda: pubsub.get_message(timeout=0.2), None) if m["type"] == "message"]
+    job_id, inline = parse_done(message)
+    assert job_id == "job-1"
+    assert (json.loads(inline) if inline else None) == (envelope if size < INLINE_ANSWER_MAX else None)
+    assert parse_done(b"job-2") == ("job-2", None)  # RQ's completion message: the id alone
