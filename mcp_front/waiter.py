@@ -128,16 +128,22 @@ class ResultWaiter:
             if future is None or future.done():
                 continue
             answer, entries, exists = replies[3 * i : 3 * i + 3]
-            result = self._answered(job_id, answer) if answer is not None else self._final(job_id, entries)
+            result = (self._answered(job_id, answer) if answer is not None else None) or self._final(job_id, entries)
             if result is not None:
                 future.set_result(result)
             elif not exists and not final_only:
                 future.set_result(LOST)
 
-    def _answered(self, job_id: str, answer: bytes) -> Result:
-        """A read job's early answer (:func:`shared.queueing.publish_answer`), as the Result RQ will record."""
+    def _answered(self, job_id: str, answer: bytes) -> Result | None:
+        """A read job's early answer (:func:`shared.queueing.publish_answer`), as the Result RQ will record
+        (None when unreadable: the job's own result is then awaited as usual)."""
+        try:
+            envelope = json.loads(answer)
+        except ValueError:
+            log.warning("unreadable early answer ignored", extra={"job_id": job_id})
+            return None
         return Result(
-            job_id, Result.Type.SUCCESSFUL, self.sync_client, return_value=json.loads(answer), serializer=JSONSerializer
+            job_id, Result.Type.SUCCESSFUL, self.sync_client, return_value=envelope, serializer=JSONSerializer
         )
 
     def _final(self, job_id: str, entries: list[Any]) -> Result | None:
@@ -166,8 +172,9 @@ class ResultWaiter:
                         future = self._pending.get(job_id)
                         if future is None or future.done():
                             continue
-                        if answer is not None:
-                            future.set_result(self._answered(job_id, answer))
+                        result = self._answered(job_id, answer) if answer is not None else None
+                        if result is not None:
+                            future.set_result(result)
                         else:
                             await self._check([job_id])
             except asyncio.CancelledError:

@@ -87,7 +87,7 @@ def publish_answer(pipe: redis.client.Pipeline, job_id: str, envelope: dict[str,
 def parse_done(message: bytes) -> tuple[str, bytes | None]:
     """A ``tidal:pool:done`` message: the job id, and the answer when it came inline."""
     job_id, _, answer = message.partition(b"\n")
-    return job_id.decode(), answer or None
+    return job_id.decode(errors="replace"), answer or None
 
 
 def alive_key(worker_name: str) -> str:
