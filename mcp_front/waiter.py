@@ -128,7 +128,9 @@ class ResultWaiter:
             if future is None or future.done():
                 continue
             answer, entries, exists = replies[3 * i : 3 * i + 3]
-            result = (self._answered(job_id, answer) if answer is not None else None) or self._final(job_id, entries)
+            result = self._answered(job_id, answer) if answer is not None else None
+            if result is None:  # not `or`: a Result without a stream entry id is falsy
+                result = self._final(job_id, entries)
             if result is not None:
                 future.set_result(result)
             elif not exists and not final_only:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import time
 
 import fakeredis
@@ -21,9 +22,9 @@ from mcp_front.waiter import ResultWaiter
 from shared.cache import Cache
 from shared.catalog import OPERATIONS
 from shared.circuit import PoolCircuitBreaker
-from shared.errors import InvalidRequest, JobTimeout, NotFound, UpstreamUnavailable
+from shared.errors import InvalidRequest, JobTimeout, NotFound, UpstreamUnavailable, unwrap
 from shared.keyring_store import KeyringStore
-from shared.queueing import QUEUES, WORKERS, alive_key, answer_key, queue_key
+from shared.queueing import INLINE_ANSWER_MAX, QUEUES, WORKERS, alive_key, answer_key, queue_key
 from shared.ratelimit import PoolRateLimiter
 from shared.settings import Settings
 from shared.tokens import TokenStore
@@ -169,6 +170,23 @@ class DiesBeforeRecording(TidalWorker):
 
     def cleanup_execution(self, job, pipeline):  # type: ignore[no-untyped-def]
         pass
+
+
+@pytest.mark.parametrize("op", ["track.get", "playlist.get"])
+async def test_a_reads_answer_reaches_its_caller_before_rq_records_the_job(pipeline, catalog, op):
+    """The answer goes out with the cache write: inline in the message for a track, under its key
+    for a playlist (too big to send to every front); neither waits for RQ's bookkeeping."""
+    call, redis_client, _ = pipeline
+    args = (
+        {"track_id": catalog["track_ids"][3]}
+        if op == "track.get"
+        else {"playlist_id": catalog["user_playlist_uuids"][3]}
+    )
+    data, source = await call(op, args, DiesBeforeRecording)
+    assert source == "tidal" and data == unwrap(json.loads(redis_client.get(OPERATIONS[op].cache_key(args)))["env"])
+    (answer,) = [redis_client.get(key) for key in redis_client.scan_iter(answer_key("*"))]
+    assert (len(answer) > INLINE_ANSWER_MAX) == (op == "playlist.get")
+    assert not list(redis_client.scan_iter("rq:results:*"))  # RQ recorded nothing
 
 
 async def test_a_write_is_answered_only_once_rq_recorded_it(pipeline, catalog):
