@@ -81,12 +81,14 @@ class PoolCircuitBreaker(CircuitBreaker):
             self.reset()
         return False
 
-    def allow(self) -> bool:
+    def allow(self, snapshot: dict[str, Any] | None = None) -> bool:
         """Whether this call may go to TIDAL now (closed, or this worker won the half-open probe).
 
-        One round trip; it also tells :meth:`reset` whether a success has anything to clear.
+        One round trip, or none when the caller read ``snapshot`` (:func:`queue_circuit_reads`) alongside its
+        own reads; it also tells :meth:`reset` whether a success has anything to clear.
         """
-        snapshot = circuit_state(self.client)
+        if snapshot is None:
+            snapshot = circuit_state(self.client)
         self._dirty = snapshot["state"] != STATE_CLOSED or snapshot["consecutive_failures"] > 0
         if snapshot["state"] == STATE_CLOSED:
             return True
@@ -143,10 +145,21 @@ class PoolCircuitBreaker(CircuitBreaker):
 def circuit_state(client: redis.Redis) -> dict[str, Any]:
     """The circuit as ``/metrics`` and ``tidal-mcp status`` report it."""
     pipe = client.pipeline(transaction=False)
+    queue_circuit_reads(pipe)
+    return circuit_from(pipe.execute())
+
+
+def queue_circuit_reads(pipe: redis.client.Pipeline) -> None:
+    """Queue the circuit's three reads on ``pipe`` (beside a caller's own; :func:`circuit_from` reads
+    the first three replies)."""
     pipe.pttl(CIRCUIT_OPEN)
     pipe.exists(TRIPPED)
     pipe.get(FAILURES)
-    open_ms, tripped, failures = pipe.execute()
+
+
+def circuit_from(replies: list[Any]) -> dict[str, Any]:
+    """The circuit's state from the replies to :func:`queue_circuit_reads`."""
+    open_ms, tripped, failures = replies[:3]
     open_ms = max(0, int(open_ms))
     state = STATE_OPEN if open_ms > 0 else (STATE_HALF_OPEN if tripped else STATE_CLOSED)
     return {"state": state, "open_for_s": round(open_ms / 1000, 1), "consecutive_failures": int(failures or 0)}

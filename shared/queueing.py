@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import redis
@@ -137,7 +137,7 @@ for i = 4, #KEYS do
       redis.call('SET', KEYS[2], id, 'PX', ARGV[2])
       {_NOW_MS}
       local enq = tonumber(redis.call('HGET', jk, 'tidal_enqueued_ms')) or now_ms
-      return {{'claimed', id, KEYS[i], tostring(now_ms - enq)}}
+      return {{'claimed', id, KEYS[i], tostring(now_ms - enq), redis.call('HGETALL', jk)}}
     end
   end
 end
@@ -190,11 +190,13 @@ class EnqueueOutcome:
 
 @dataclass(frozen=True)
 class Claim:
-    """A job a worker now holds: its id, queue name and how long it waited (ms, by Redis's clock)."""
+    """A job a worker now holds: its id, queue name, how long it waited (ms, by Redis's clock) and its
+    RQ hash as the claim read it (so the worker builds the job without another round trip)."""
 
     job_id: str
     queue: str
     waited_ms: int
+    fields: dict[bytes, bytes] = field(default_factory=dict)
 
 
 def _text(value: Any) -> str:
@@ -203,8 +205,8 @@ def _text(value: Any) -> str:
 
 def _flatten(mapping: Mapping[str, Any]) -> list[Any]:
     flat: list[Any] = []
-    for field, value in mapping.items():
-        flat += [field, value]
+    for name, value in mapping.items():
+        flat += [name, value]
     return flat
 
 
@@ -242,7 +244,9 @@ class Scripts:
         reply = self.claim_script(keys=keys, args=[worker_name, alive_ttl_ms])
         if _text(reply[0]) != "claimed":
             return _text(reply[0])
-        return Claim(_text(reply[1]), _text(reply[2]).removeprefix("rq:queue:"), int(_text(reply[3])))
+        flat = reply[4] if len(reply) > 4 else []
+        fields = dict(zip(flat[::2], flat[1::2], strict=True))
+        return Claim(_text(reply[1]), _text(reply[2]).removeprefix("rq:queue:"), int(_text(reply[3])), fields)
 
     def release(self, pipeline: redis.client.Pipeline, job_id: str, worker_name: str, coalesce_key: str | None) -> None:
         """Queue the release of ``job_id`` on ``pipeline`` (RQ's completion transaction)."""

@@ -40,7 +40,7 @@ from tidalapi.exceptions import AuthenticationError, ObjectNotFound, TooManyRequ
 from shared import metrics, tracing
 from shared.cache import Cache
 from shared.catalog import OPERATIONS, Operation
-from shared.circuit import PoolCircuitBreaker
+from shared.circuit import PoolCircuitBreaker, circuit_from, queue_circuit_reads
 from shared.errors import (
     BackendUnavailable,
     InvalidRequest,
@@ -57,7 +57,7 @@ from shared.queueing import publish_answer
 from shared.ratelimit import PoolRateLimiter, RateLimitTimeout, paused_for
 from shared.redis_conn import UNAVAILABLE_ERRORS
 from shared.settings import Settings
-from shared.tokens import TokenStore
+from shared.tokens import GENERATION_KEY, TokenStore
 from shared.upstream import UpstreamHealth
 from workers.session import REJECTED_MESSAGE, SessionHolder
 
@@ -228,11 +228,15 @@ def _call(context: WorkerContext, op: Operation, fn: Callable[..., BaseModel], a
             "This server is read-only (TIDAL_MCP_READ_ONLY is set on its workers): it does not change the account."
         )
     breaker = context.breaker
-    if not breaker.allow():
+    pipe = context.redis.pipeline(transaction=False)  # the circuit and the login generation: one round trip
+    queue_circuit_reads(pipe)
+    pipe.get(GENERATION_KEY)
+    replies = pipe.execute()
+    if not breaker.allow(circuit_from(replies)):
         raise UpstreamUnavailable(
             f"TIDAL has been failing; calls are paused for about {max(1, breaker.open_remaining)} s. Retry after that."
         )
-    session = context.sessions.get()
+    session = context.sessions.get(int(replies[-1] or 0))
 
     def guarded() -> Any:
         try:

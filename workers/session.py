@@ -68,9 +68,13 @@ class SessionHolder:
         self._login: StoredLogin | None = None
         self._keyring_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keyring-writer")
 
-    def get(self) -> tidalapi.Session:
-        """The logged-in session; raises :class:`NotLoggedIn` when there is no usable login."""
-        generation = self.tokens.generation()
+    def get(self, generation: int | None = None) -> tidalapi.Session:
+        """The logged-in session; raises :class:`NotLoggedIn` when there is no usable login.
+
+        ``generation``: the login generation (``tidal:auth:generation``) when the caller already read it.
+        """
+        if generation is None:
+            generation = self.tokens.generation()
         if generation != self._generation:
             self._reload(generation)
         if self._session is None:

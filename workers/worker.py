@@ -222,8 +222,12 @@ class TidalWorker(SimpleWorker):
                 backoff = min(backoff * 2, MAX_RECONNECT_WAIT)
 
     def _fetch(self, claimed: Claim) -> Job | None:
+        job = Job(claimed.job_id, connection=self.connection, serializer=self.serializer)
         try:
-            job = Job.fetch(claimed.job_id, connection=self.connection, serializer=self.serializer)
+            if claimed.fields:
+                job.restore(claimed.fields)  # read by the claim script: no HGETALL of our own
+            else:
+                job.refresh()
         except NoSuchJobError:
             self._release(claimed.job_id, None)
             return None

@@ -114,6 +114,8 @@ async def test_claim_takes_the_highest_priority_job_and_records_its_holder(aclie
         order.append(claim.job_id)
         assert sync.hget(CLAIMS, claim.job_id) == b"w1" and sync.get(alive_key("w1")) == claim.job_id.encode()
         assert 0 <= claim.waited_ms < 5000
+        assert claim.fields == sync.hgetall(job_key(claim.job_id))  # the job's hash, read by the claim itself
+        assert claim.fields[b"status"] == b"queued"
     assert order == ["stream-1", "read-1", "batch-1"] and claim == "empty"
 
 
