@@ -17,7 +17,6 @@ import os
 import re
 import shlex
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -327,14 +326,13 @@ def start_prometheus(config: Path, tmp_path: Path) -> tuple[Proc, str]:
             tmp_path / "logs",
         )
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and proc.popen.poll() is None:
-            try:
-                if requests.get(f"{url}/-/ready", timeout=1).ok:
-                    return proc, url
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)  # polling for readiness, with a deadline
+
+        def ready_or_exited(proc: Proc = proc, url: str = url) -> bool:
+            return proc.popen.poll() is not None or requests.get(f"{url}/-/ready", timeout=1).ok
+
+        wait_until(ready_or_exited, 30, lambda p=proc: f"prometheus did not get ready:\n{p.logs()}", interval=0.1)
+        if proc.popen.poll() is None:
+            return proc, url
         logs = proc.logs()
         proc.stop()
         if "address already in use" not in logs:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,6 +24,7 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 
 from shared.redis_conn import connect
+from tests.support.processes import wait_until
 from tests.support.stack import SharedStack, shared_stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
@@ -104,13 +104,8 @@ def stack(tmp_path_factory, receiver):
 
 
 def eventually(condition, timeout: float, message: str):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)  # polling what the receiver has been sent, with a deadline
-    raise AssertionError(message)
+    """Poll what the receiver has been sent until ``condition`` holds (with a deadline)."""
+    return wait_until(condition, timeout, message, interval=0.1)
 
 
 def exporter_loaded(pid: int) -> bool:

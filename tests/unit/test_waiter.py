@@ -10,6 +10,7 @@ import pytest
 
 from mcp_front.waiter import ResultWaiter
 from shared.queueing import DONE_CHANNEL, job_key
+from tests.support.processes import eventually
 
 pytestmark = pytest.mark.anyio
 
@@ -27,9 +28,12 @@ async def waiter_and_redis():
 
 async def registered(waiter: ResultWaiter, job_id: str) -> asyncio.Task:
     task = asyncio.ensure_future(waiter.wait(job_id, 10, new_job=True))
-    while job_id not in waiter._pending:  # the task registers its future on its first step
-        await asyncio.sleep(0)
+    await eventually(lambda: _registered(waiter, job_id), 5, f"the wait for {job_id} never registered", interval=0)
     return task
+
+
+async def _registered(waiter: ResultWaiter, job_id: str) -> bool:
+    return job_id in waiter._pending  # the task registers its future on its first step
 
 
 async def test_an_unreadable_message_is_ignored_and_the_waiter_keeps_answering(waiter_and_redis):
