@@ -33,7 +33,7 @@ from mcp import Client
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.chaos.stack import BlackBoxStack, call  # noqa: E402
+from bench.chaos.stack import BlackBoxStack, call, fixed_budget  # noqa: E402
 from tests.fake_tidal import EmulatorOptions, FakeTidal  # noqa: E402
 
 LONG = {"TIDAL_MCP_JOB_AFTER": "600", "TIDAL_MCP_WAIT_TIMEOUT": "600"}
@@ -79,10 +79,7 @@ async def batch(bin_dir: Path, tmp: Path, rate: float) -> dict[str, Any]:
             emu,
             extra_env={
                 **LONG,
-                "TIDAL_MCP_RATE_START": str(rate),
-                "TIDAL_MCP_RATE_LIMIT": str(rate),
-                "TIDAL_MCP_RATE_FLOOR": str(min(rate, 1.0)),
-                "TIDAL_MCP_RATE_BURST": "1",
+                **fixed_budget(rate),
             },
         ).start(workers=8)
         try:

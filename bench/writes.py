@@ -33,7 +33,7 @@ from mcp import Client
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.chaos.stack import BlackBoxStack, call  # noqa: E402
+from bench.chaos.stack import BlackBoxStack, call, fixed_budget  # noqa: E402
 from tests.fake_tidal import EmulatorOptions, FakeTidal  # noqa: E402
 from tests.fake_tidal.client import Control, logged_in_session  # noqa: E402
 
@@ -61,10 +61,7 @@ async def through_the_pool(bin_dir: Path, tmp: Path, rate: float, count: int) ->
             tmp,
             emu,
             extra_env={
-                "TIDAL_MCP_RATE_START": str(rate),
-                "TIDAL_MCP_RATE_LIMIT": str(rate),
-                "TIDAL_MCP_RATE_FLOOR": str(min(rate, 1.0)),
-                "TIDAL_MCP_RATE_BURST": "1",
+                **fixed_budget(rate),
                 "TIDAL_MCP_WAIT_TIMEOUT": "600",
             },
         ).start(workers=2)

@@ -98,3 +98,15 @@ def reap(directory: str | os.PathLike[str] | None = None) -> int:
     if dead:
         log.info("metric files of dead processes folded away", extra={"files": len(dead)})
     return len(dead)
+
+
+def reap_at_start() -> None:
+    """What a front or worker runs as it starts: fold away the metric files of processes that died
+    before it (never fatal), then create its own known series at zero (:func:`shared.metrics.prime`)."""
+    from shared.metrics import prime
+
+    try:
+        reap()
+    except (OSError, ValueError) as exc:
+        log.warning("could not reap metric files", extra={"error": repr(exc)})
+    prime()

@@ -37,6 +37,16 @@ class CallResult:
     data: dict[str, Any] | None = None
 
 
+def fixed_budget(rate: float) -> dict[str, str]:
+    """Stack settings that pin the pool's TIDAL budget at ``rate`` req/s (no adaptation, no burst)."""
+    return {
+        "TIDAL_MCP_RATE_START": str(rate),
+        "TIDAL_MCP_RATE_LIMIT": str(rate),
+        "TIDAL_MCP_RATE_FLOOR": str(min(rate, 1.0)),
+        "TIDAL_MCP_RATE_BURST": "1",
+    }
+
+
 async def call(client: Client, tool: str, args: dict[str, Any]) -> CallResult:
     start = time.perf_counter()
     try:

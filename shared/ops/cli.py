@@ -30,8 +30,8 @@ from shared.datadir import private_umask
 from shared.ops.launch import (
     honcho_command,
     stack_environment,
-    supervisor_socket,
     supervisorctl_command,
+    supervisorctl_environment,
     supervisord_command,
 )
 from shared.queueing import QUEUES
@@ -61,26 +61,13 @@ def main(argv: list[str] | None = None) -> int:
 
     configure_logging(settings.log_level, process=args.command)
     if args.command in ("front", "worker"):
-        _reap_metric_files()
+        from shared.metrics_reaper import reap_at_start
+
+        reap_at_start()
     try:
         return int(args.handler(settings, args) or 0)
     except KeyboardInterrupt:
         return 130
-
-
-def _reap_metric_files() -> None:
-    """Fold away the metric files of processes that died before this one started (never fatal), then
-    create this process's known series at zero."""
-    import logging
-
-    from shared.metrics import prime
-    from shared.metrics_reaper import reap
-
-    try:
-        reap()
-    except (OSError, ValueError) as exc:
-        logging.getLogger(__name__).warning("could not reap metric files", extra={"error": repr(exc)})
-    prime()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -389,15 +376,8 @@ def cmd_supervise(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_supervisorctl(settings: Settings, args: argparse.Namespace) -> int:
-    data_dir = settings.data_dir.resolve()
-    env = {
-        **os.environ,
-        "TIDAL_MCP_DATA_DIR": str(data_dir),
-        "TIDAL_MCP_SUPERVISOR_SOCKET": str(supervisor_socket(data_dir)),
-        "TIDAL_MCP_WORKERS": os.environ.get("TIDAL_MCP_WORKERS", str(settings.workers)),
-    }
     command = supervisorctl_command(args.ctl_args or ["status"])
-    os.execve(command[0], command, env)
+    os.execve(command[0], command, supervisorctl_environment(settings))
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:

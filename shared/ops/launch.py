@@ -106,6 +106,17 @@ def honcho_command(env: dict[str, str]) -> list[str]:
     ]
 
 
+def supervisorctl_environment(settings: Settings) -> dict[str, str]:
+    """What ``supervisorctl`` needs to reach a running stack: its data dir, socket and worker count."""
+    data_dir = settings.data_dir.resolve()
+    return {
+        **os.environ,
+        "TIDAL_MCP_DATA_DIR": str(data_dir),
+        "TIDAL_MCP_SUPERVISOR_SOCKET": str(supervisor_socket(data_dir)),
+        "TIDAL_MCP_WORKERS": os.environ.get("TIDAL_MCP_WORKERS", str(settings.workers)),
+    }
+
+
 def supervisorctl_command(args: list[str]) -> list[str]:
     """``supervisorctl`` on this stack's config (its socket lives in the data dir)."""
     return [venv_bin("supervisorctl"), "-c", str(STACK_CONFIG / "supervisord.conf"), *args]
